@@ -1,0 +1,41 @@
+# CarBot Monitor. Quick start: `make dev` (serve every function on :3000) and `make test`.
+SHELL := /bin/bash
+PORT ?= 3000
+VENV := .venv
+BIN := $(VENV)/bin
+# Python 3.12 is what Vercel runs; pyenv's shim resolves it through .python-version.
+PYTHON312 := $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || \
+	(p=$$(pyenv prefix 3.12 2>/dev/null) && echo $$p/bin/python3.12))
+
+.PHONY: dev test lint format vercel-check bench clean setup postgres
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (install it, e.g. pyenv install 3.12)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON312) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(BIN)/.installed
+
+postgres:
+	@bash scripts/ensure-postgres
+
+dev: setup
+	PORT=$(PORT) $(BIN)/python -m lib dev
+
+test: setup postgres lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup postgres
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .vercel-check

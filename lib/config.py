@@ -1,0 +1,157 @@
+"""Settings read from the environment (and a local `.env`), validated once, secrets kept secret."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AnyUrl,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from lib import __version__
+
+SERVICES: tuple[str, ...] = ("database", "openai", "stripe", "email")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the setting and never its value."""
+
+
+class Settings(BaseSettings):
+    """Every setting of SPEC §2; names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+
+    vercel_env: Literal["production", "preview", "development"] = "development"
+    app_version: str = __version__
+
+    supabase_url: HttpUrl | None = None
+    supabase_service_role_key: SecretStr | None = None
+    database_url: SecretStr | None = None
+
+    openai_api_key: SecretStr | None = None
+    openai_base_url: HttpUrl = HttpUrl("https://api.openai.com/v1")
+    openai_model: str | None = None
+    openai_admin_key: SecretStr | None = None
+
+    stripe_secret_key: SecretStr | None = None
+    stripe_api_base: HttpUrl = HttpUrl("https://api.stripe.com")
+
+    resend_api_key: SecretStr | None = None
+    resend_api_url: HttpUrl = HttpUrl("https://api.resend.com")
+    resend_domain: str | None = None
+
+    health_token: SecretStr | None = None
+    cron_secret: SecretStr | None = None
+    health_timeout_ms: int = Field(2500, ge=100, le=60_000)
+    critical_services: Annotated[frozenset[str], NoDecode] = frozenset({"database"})
+    db_storage_quota_mb: int = Field(8192, gt=0)
+    metrics_timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Europe/Berlin")
+
+    alert_email_to: str | None = None
+    alert_email_from: str | None = None
+    alert_webhook_url: HttpUrl | None = None
+    report_email_to: str | None = None
+    site_url: HttpUrl | None = None
+    monitor_config: str | None = None
+
+    @field_validator("critical_services", mode="before")
+    @classmethod
+    def _parse_services(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        names = frozenset(part.strip() for part in value.split(",") if part.strip())
+        unknown = sorted(names - set(SERVICES))
+        if unknown:
+            raise ValueError(f"unknown service {', '.join(unknown)}; known: {', '.join(SERVICES)}")
+        return names
+
+    @field_validator("metrics_timezone", mode="before")
+    @classmethod
+    def _parse_timezone(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    "unknown time zone (use an IANA name like Europe/Berlin)"
+                ) from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                url = AnyUrl(value.get_secret_value())
+            except ValueError:
+                raise ValueError(
+                    "not a URL (expected postgresql://user:pass@host:port/db)"
+                ) from None
+            if url.scheme not in ("postgres", "postgresql"):
+                raise ValueError("scheme must be postgresql://")
+        return value
+
+    @property
+    def production(self) -> bool:
+        return self.vercel_env == "production"
+
+    @property
+    def supabase_configured(self) -> bool:
+        return self.supabase_url is not None and self.supabase_service_role_key is not None
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, and the password inside DATABASE_URL, for redaction."""
+        values = [
+            field.get_secret_value()
+            for field in (
+                self.supabase_service_role_key,
+                self.database_url,
+                self.openai_api_key,
+                self.openai_admin_key,
+                self.stripe_secret_key,
+                self.resend_api_key,
+                self.health_token,
+                self.cron_secret,
+            )
+            if field is not None
+        ]
+        if self.database_url is not None:
+            password = AnyUrl(self.database_url.get_secret_value()).password
+            if password:
+                values.append(password)
+        return [v for v in values if len(v) >= 4]
+
+
+def describe_errors(error: ValidationError) -> str:
+    """A one-line message naming each bad setting by its variable, never echoing the value."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False):
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{name}: {message}")
+    return "invalid configuration: " + "; ".join(parts)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and the `.env` file named by ENV_FILE (default `.env`)."""
+    env_file = os.environ.get("ENV_FILE", ".env") or None
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigError(describe_errors(error)) from None
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings (a Vercel function's environment does not change while it runs)."""
+    return load_settings()

@@ -1,0 +1,135 @@
+"""Local server for `make dev` and tests: Vercel's file-system routing over `api/` and `public/`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import mimetypes
+import os
+import sys
+import threading
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from types import ModuleType
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    """One thread per request, as concurrent requests hit separate Vercel instances."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if os.environ.get("DEV_SERVER_QUIET") != "1":
+            super().log_message(format, *args)
+
+
+class FunctionLoader:
+    """Loads `api/<path>.py` the way Vercel does: by file path, project root importable."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._modules: dict[Path, tuple[float, ModuleType]] = {}
+
+    def functions(self) -> list[str]:
+        return sorted(
+            "/" + str(p.relative_to(self.root).with_suffix("")).removesuffix("/index")
+            for p in (self.root / "api").rglob("*.py")
+            if not p.name.startswith("_")
+        )
+
+    def resolve(self, path: str) -> Path | None:
+        relative = path.strip("/")
+        if not relative.startswith("api") or ".." in relative.split("/"):
+            return None
+        for candidate in (self.root / f"{relative}.py", self.root / relative / "index.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def load(self, file: Path) -> ModuleType:
+        mtime = file.stat().st_mtime
+        with self._lock:
+            cached = self._modules.get(file)
+            if cached and cached[0] == mtime:
+                return cached[1]
+            name = "vc_" + "_".join(file.relative_to(self.root).with_suffix("").parts)
+            spec = importlib.util.spec_from_file_location(name, file)
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._modules[file] = (mtime, module)
+            return module
+
+
+def static_file(root: Path, path: str) -> Path | None:
+    """What Vercel serves from `public/`: `/x` → x, x/index.html or x.html."""
+    public = (root / "public").resolve()
+    relative = path.lstrip("/")
+    for candidate in (
+        public / relative,
+        public / relative / "index.html",
+        public / f"{relative}.html",
+    ):
+        resolved = candidate.resolve()
+        if resolved.is_file() and resolved.is_relative_to(public):
+            return resolved
+    return None
+
+
+def make_app(root: Path = ROOT) -> Any:
+    loader = FunctionLoader(root)
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "/")
+        function = loader.resolve(path)
+        if function is not None:
+            module = loader.load(function)
+            return module.app(environ, start_response)
+        asset = static_file(root, path)
+        if asset is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            body = asset.read_bytes()
+            content_type = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            )
+            return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        body = b'{"error":"not found"}'
+        start_response(
+            "404 Not Found",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    app.loader = loader  # type: ignore[attr-defined]
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    app = make_app(ROOT)
+    server = make_server(
+        args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler
+    )
+    functions = app.loader.functions()
+    print(f"CarBot Monitor dev server on http://{args.host}:{server.server_port}", flush=True)
+    for function in functions:
+        print(f"  http://{args.host}:{server.server_port}{function}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

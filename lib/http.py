@@ -1,0 +1,184 @@
+"""WSGI plumbing shared by every function: request parsing, JSON responses, auth, errors."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from pydantic import BaseModel, SecretStr
+
+from lib.config import ConfigError, Settings, get_settings
+
+log = logging.getLogger("carbot_monitor")
+
+JSON = "application/json"
+NO_STORE = "no-store"
+
+
+class HttpError(Exception):
+    """An error the client caused or must see: rendered as `{"error": message}` with its status."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of a WSGI request the endpoints use."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    settings: Settings
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any], settings: Settings) -> Request:
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        return cls(
+            method=environ.get("REQUEST_METHOD", "GET").upper(),
+            path=environ.get("PATH_INFO", "/"),
+            query=query,
+            headers=headers,
+            settings=settings,
+        )
+
+    def bearer_token(self) -> str | None:
+        scheme, _, token = self.headers.get("authorization", "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def has_bearer(self, secret: SecretStr | None) -> bool:
+        """Constant-time check of the bearer token against a configured secret."""
+        token = self.bearer_token()
+        if secret is None or token is None:
+            return False
+        return hmac.compare_digest(token.encode(), secret.get_secret_value().encode())
+
+    def accepts(self, media_type: str) -> bool:
+        return media_type in self.headers.get("accept", "")
+
+
+@dataclass
+class Response:
+    """A finished response: status, headers and body bytes."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_response(
+    payload: BaseModel | Mapping[str, Any] | list[Any],
+    status: int = 200,
+    *,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = JSON,
+) -> Response:
+    if isinstance(payload, BaseModel):
+        body = payload.model_dump_json().encode()
+    else:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+    merged = {"Content-Type": content_type, "Cache-Control": NO_STORE, **(headers or {})}
+    return Response(status, body, merged)
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return json_response({"error": message}, status, headers=headers)
+
+
+def require_token(request: Request) -> None:
+    """Gate for detail endpoints: HEALTH_TOKEN bearer; production requires it to be configured."""
+    secret = request.settings.health_token
+    if secret is None:
+        if request.settings.production:
+            raise HttpError(403, "HEALTH_TOKEN is not configured; detail endpoints are closed")
+        return
+    if not request.has_bearer(secret):
+        raise HttpError(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
+
+
+def require_cron_secret(request: Request) -> None:
+    """Gate for cron endpoints: Vercel sends `Authorization: Bearer <CRON_SECRET>`."""
+    secret = request.settings.cron_secret
+    if secret is None:
+        if request.settings.production:
+            raise HttpError(503, "CRON_SECRET is not configured; cron endpoints are closed")
+        return
+    if not request.has_bearer(secret):
+        raise HttpError(401, "a valid cron secret is required", {"WWW-Authenticate": "Bearer"})
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+Handler = Callable[[Request], Response]
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
+    """Wrap a handler into a WSGI app: method check (405 + Allow), HEAD, and safe error pages."""
+    allowed = tuple(dict.fromkeys((*methods, "HEAD") if "GET" in methods else methods))
+    allow_header = ", ".join(allowed)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response = _respond(environ)
+        reason = _REASONS.get(response.status, "")
+        headers = {**response.headers, "Content-Length": str(len(response.body))}
+        start_response(f"{response.status} {reason}", list(headers.items()))
+        return [] if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD" else [response.body]
+
+    def _respond(environ: dict[str, Any]) -> Response:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method not in allowed:
+            return error_response(405, f"method {method} not allowed", {"Allow": allow_header})
+        secrets: list[str] = []
+        try:
+            settings = get_settings()
+            secrets = settings.secret_values()
+            request = Request.from_environ(environ, settings)
+            return handler(request)
+        except HttpError as error:
+            return error_response(error.status, error.message, error.headers)
+        except ConfigError as error:
+            return error_response(500, str(error))
+        except Exception:  # noqa: BLE001 - the one place that turns any bug into a safe 500
+            trace = redact(traceback.format_exc(), secrets)
+            print(f"unhandled error in {environ.get('PATH_INFO')}:\n{trace}", file=sys.stderr)
+            return error_response(500, "internal error; see the function log")
+
+    return app
+
+
+_REASONS = {
+    200: "OK",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}

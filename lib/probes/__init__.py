@@ -1,0 +1,218 @@
+"""Probe contract and the runner that owns deadlines, timing and error-to-word mapping."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from lib.config import Settings
+
+log = logging.getLogger("carbot_monitor.probes")
+
+# A service that answers but takes longer than this is reported slow/degraded.
+SLOW_MS = 1000
+
+
+class Level(StrEnum):
+    """Service state independent of the words each service uses in JSON."""
+
+    OK = "ok"
+    DEGRADED = "degraded"
+    DOWN = "down"
+    NOT_CONFIGURED = "not_configured"
+
+
+class ProbeResult(BaseModel):
+    """What one probe observed: level, latency, short secret-free reason, observed values."""
+
+    level: Level
+    latency_ms: int | None = None
+    reason: str | None = None
+    details: dict[str, object] = {}
+
+
+class ProbeDown(Exception):
+    """Raised by a probe: the service is down, with a short human reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ProbeDegraded(ProbeDown):
+    """Raised by a probe: the service answers but not well."""
+
+
+@dataclass(frozen=True)
+class ProbeContext:
+    """What a probe may use: settings, a shared HTTP client, and the time left."""
+
+    settings: Settings
+    http: httpx.AsyncClient
+    deadline: float
+
+    def remaining(self) -> float:
+        return max(0.01, self.deadline - time.monotonic())
+
+
+class Probe(Protocol):
+    """One service check: `check` returns observed values or raises ProbeDown/ProbeDegraded."""
+
+    name: str
+
+    def configured(self, settings: Settings) -> bool: ...
+
+    async def check(self, ctx: ProbeContext) -> dict[str, object] | None: ...
+
+
+def caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is anywhere in the exception's cause/context chain."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def describe_http_error(error: httpx.HTTPError) -> str:
+    """Short reason for a transport failure."""
+    if isinstance(error, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(error, httpx.ConnectError):
+        return (
+            "connection refused"
+            if caused_by(error, ConnectionRefusedError)
+            else "connection failed"
+        )
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "connection dropped"
+    return "network error"
+
+
+def check_vendor_status(response: httpx.Response) -> None:
+    """Map a vendor's HTTP status to ProbeDown/ProbeDegraded; 2xx passes."""
+    status = response.status_code
+    if status in (401, 403):
+        raise ProbeDown("credentials rejected")
+    if status == 429:
+        raise ProbeDegraded("rate limited")
+    if status >= 500:
+        raise ProbeDown(f"server error {status}")
+    if status >= 400:
+        raise ProbeDown(f"unexpected status {status}")
+
+
+def parse_body[M: BaseModel](response: httpx.Response, model: type[M]) -> M:
+    """Validate a vendor body against the model we rely on; garbage is a ProbeDown."""
+    try:
+        return model.model_validate_json(response.content)
+    except (ValidationError, json.JSONDecodeError, ValueError):
+        raise ProbeDown("malformed response") from None
+
+
+async def _timed(probe: Probe, ctx: ProbeContext) -> ProbeResult:
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return round((time.monotonic() - started) * 1000)
+
+    try:
+        details = await probe.check(ctx)
+    except ProbeDegraded as signal:
+        return ProbeResult(level=Level.DEGRADED, latency_ms=elapsed(), reason=signal.reason)
+    except ProbeDown as signal:
+        return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason=signal.reason)
+    except httpx.HTTPError as error:
+        return ProbeResult(
+            level=Level.DOWN, latency_ms=elapsed(), reason=describe_http_error(error)
+        )
+    except TimeoutError:
+        return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason="timeout")
+    except Exception as error:  # noqa: BLE001 - a probe bug must not leak details or hang
+        print(f"probe {probe.name} failed: {type(error).__name__}", file=sys.stderr)
+        return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason="unexpected error")
+    latency = elapsed()
+    if latency >= SLOW_MS:
+        return ProbeResult(
+            level=Level.DEGRADED, latency_ms=latency, reason="slow response", details=details or {}
+        )
+    return ProbeResult(level=Level.OK, latency_ms=latency, details=details or {})
+
+
+async def run_probes(
+    probes: Sequence[Probe], settings: Settings, budget_s: float
+) -> dict[str, ProbeResult]:
+    """Run configured probes concurrently; whatever has not answered within the budget timed out."""
+    results = {
+        p.name: ProbeResult(level=Level.NOT_CONFIGURED)
+        for p in probes
+        if not p.configured(settings)
+    }
+    active = [p for p in probes if p.configured(settings)]
+    if not active:
+        return results
+    deadline = time.monotonic() + budget_s
+    timeout = httpx.Timeout(budget_s)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        ctx = ProbeContext(settings=settings, http=client, deadline=deadline)
+        tasks = {p.name: asyncio.create_task(_timed(p, ctx)) for p in active}
+        await asyncio.wait(tasks.values(), timeout=budget_s)
+        budget_ms = round(budget_s * 1000)
+        for name, task in tasks.items():
+            if task.done():
+                results[name] = task.result()
+            else:
+                task.cancel()
+                results[name] = ProbeResult(
+                    level=Level.DOWN, latency_ms=budget_ms, reason="timeout"
+                )
+    return results
+
+
+def run_probes_sync(
+    probes: Sequence[Probe], settings: Settings, budget_s: float
+) -> dict[str, ProbeResult]:
+    """Entry point for WSGI handlers."""
+    return asyncio.run(run_probes(probes, settings, budget_s))
+
+
+async def run_blocking[T](call: Callable[[], T]) -> T:
+    """Run a blocking SDK call in a daemon thread; a call that hangs past the deadline is abandoned.
+
+    Not `asyncio.to_thread`: `asyncio.run` joins the default executor on exit, so one hung SDK
+    call would hold the whole response hostage.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def worker() -> None:
+        try:
+            value = call()
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+            loop.call_soon_threadsafe(_settle, future, None, error)
+        else:
+            loop.call_soon_threadsafe(_settle, future, value, None)
+
+    threading.Thread(target=worker, daemon=True).start()
+    return await future
+
+
+def _settle[T](future: asyncio.Future[T], value: T | None, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)  # type: ignore[arg-type]

@@ -1,0 +1,180 @@
+"""Shared fixtures: a real throwaway PostgreSQL, local fake vendors, and the dev server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from lib.localpg import LocalPostgres, free_port
+from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Secrets configured in test servers; no response body may ever contain any of them.
+SECRETS = {
+    "OPENAI_API_KEY": "sk-test-openai-SECRET-0001",
+    "OPENAI_ADMIN_KEY": "sk-admin-openai-SECRET-0002",
+    "STRIPE_SECRET_KEY": "sk_test_stripe_SECRET_0003",
+    "RESEND_API_KEY": "re_test_resend_SECRET_0004",
+    "HEALTH_TOKEN": "health-token-SECRET-0005",
+    "CRON_SECRET": "cron-secret-SECRET-0006",
+    "SUPABASE_SERVICE_ROLE_KEY": "supabase-service-role-SECRET-0007",
+}
+DB_PASSWORD = "db-password-SECRET-0008"
+
+
+def assert_no_secret(text: str) -> None:
+    for name, value in [*SECRETS.items(), ("DATABASE_URL password", DB_PASSWORD)]:
+        assert value not in text, f"{name} leaked"
+        assert value[-10:] not in text, f"a fragment of {name} leaked"
+
+
+@pytest.fixture(scope="session")
+def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    """A real PostgreSQL cluster for the whole run, started here; failing to start fails loudly."""
+    cluster = LocalPostgres(tmp_path_factory.mktemp("pg") / "cluster")
+    try:
+        cluster.start()
+    except RuntimeError as error:
+        pytest.fail(f"could not start the test PostgreSQL: {error}", pytrace=False)
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute(f"alter role postgres password '{DB_PASSWORD}'")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def fresh_db(pg: LocalPostgres) -> Iterator[str]:
+    """An empty database for one test; dropped afterwards. Yields its URL (with the password)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"create database {name}")
+    yield f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/{name}"
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def fake_stripe() -> Iterator[FakeStripe]:
+    fake = FakeStripe()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def fake_resend() -> Iterator[FakeResend]:
+    fake = FakeResend()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(autouse=True)
+def _reset_fakes(request: pytest.FixtureRequest) -> None:
+    for name in ("fake_openai", "fake_stripe", "fake_resend"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).reset()
+
+
+def dead_url() -> str:
+    """An address on 127.0.0.1 where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+class DevServer:
+    """`python -m lib.devserver` in a subprocess with its own environment."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        full_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": os.environ.get("HOME", str(ROOT)),
+            "ENV_FILE": "",
+            "DEV_SERVER_QUIET": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lib.devserver", "--port", str(self.port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"dev server exited: {self.process.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                httpx.get(self.url + "/api/__ping__", timeout=0.5)
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("dev server did not start within 20 s")
+
+    def get(self, path: str, **kwargs: object) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+
+    def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        return httpx.request(method, self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+
+    def close(self) -> str:
+        self.process.terminate()
+        try:
+            output, _ = self.process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        return output or ""
+
+
+@pytest.fixture
+def dev_server() -> Iterator[Callable[[dict[str, str]], DevServer]]:
+    """Factory: start a dev server with the given environment; all are stopped after the test.
+
+    The server's own log must not contain a secret either; that is checked at teardown.
+    """
+    servers: list[DevServer] = []
+
+    def start(env: dict[str, str]) -> DevServer:
+        server = DevServer(env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        assert_no_secret(server.close())
+
+
+@pytest.fixture
+def vendor_env(
+    fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend, fresh_db: str
+) -> dict[str, str]:
+    """Everything configured, every base URL pointing at a local fake or the test database."""
+    return {
+        **SECRETS,
+        "DATABASE_URL": fresh_db,
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_MODEL": "gpt-4o-mini",
+        "STRIPE_API_BASE": fake_stripe.url,
+        "RESEND_API_URL": fake_resend.url,
+        "RESEND_DOMAIN": "carbot.de",
+        "HEALTH_TIMEOUT_MS": "2000",
+    }

@@ -1,0 +1,253 @@
+"""/api/health over real HTTP: dev server → local fake vendors and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import DB_PASSWORD, SECRETS, DevServer, assert_no_secret, dead_url
+from tests.fakes import FakeUpstream
+from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
+
+TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+BUDGET_S = 2.0
+# Wall time allowed beyond the budget: process scheduling and HTTP on a loaded 2-core machine.
+SLACK_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def server(
+    pg, fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend
+) -> Iterator[DevServer]:
+    env = {
+        **SECRETS,
+        "DATABASE_URL": f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/postgres",
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_MODEL": "gpt-4o-mini",
+        "STRIPE_API_BASE": fake_stripe.url,
+        "RESEND_API_URL": fake_resend.url,
+        "RESEND_DOMAIN": "carbot.de",
+        "HEALTH_TIMEOUT_MS": str(int(BUDGET_S * 1000)),
+        "CRITICAL_SERVICES": "database",
+    }
+    started = DevServer(env)
+    yield started
+    assert_no_secret(started.close())
+
+
+def get_health(server: DevServer, **headers: str) -> tuple[float, object]:
+    started = time.monotonic()
+    response = server.get("/api/health", headers=headers)
+    elapsed = time.monotonic() - started
+    assert_no_secret(response.text)
+    return elapsed, response
+
+
+def test_all_healthy(server: DevServer, fake_openai, fake_stripe, fake_resend) -> None:
+    _, response = get_health(server)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "healthy"
+    assert body["services"] == {
+        "database": "connected",
+        "openai": "operational",
+        "stripe": "operational",
+        "email": "operational",
+    }
+    assert set(body) == {"status", "timestamp", "version", "environment", "services"}
+    assert body["timestamp"].endswith("Z") and len(body["timestamp"]) == 24
+    assert body["environment"] == "development"
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["cache-control"] == "public, s-maxage=30, stale-while-revalidate=60"
+    # The probes really reached the vendors, with the configured keys.
+    assert fake_openai.requests[-1].path == "/v1/models/gpt-4o-mini"
+    assert (
+        fake_openai.requests[-1].headers["authorization"] == f"Bearer {SECRETS['OPENAI_API_KEY']}"
+    )
+    assert fake_stripe.requests[-1].path == "/v1/balance"
+    assert fake_resend.requests[-1].path == "/domains"
+
+
+def test_checks_only_with_token(server: DevServer) -> None:
+    _, anonymous = get_health(server)
+    assert "checks" not in anonymous.json()
+    _, wrong = get_health(server, Authorization="Bearer not-the-token")
+    assert "checks" not in wrong.json()
+    _, authorized = get_health(server, **TOKEN)
+    checks = authorized.json()["checks"]
+    assert set(checks) == {"database", "openai", "stripe", "email"}
+    assert checks["database"]["status"] == "connected"
+    assert all(set(c) == {"status", "latency_ms", "reason"} for c in checks.values())
+    assert all(isinstance(c["latency_ms"], int) for c in checks.values())
+    assert authorized.headers["cache-control"] == "private, no-store"
+
+
+# (fault mode, expected service word, expected reason)
+FAULTS = [
+    ("slow", "degraded", "slow response"),
+    ("hang", "down", "timeout"),
+    ("500", "down", "server error 500"),
+    ("401", "down", "credentials rejected"),
+    ("403", "down", "credentials rejected"),
+    ("429", "degraded", "rate limited"),
+    ("garbage", "down", "malformed response"),
+]
+SERVICE_OF = {"openai": "fake_openai", "stripe": "fake_stripe", "email": "fake_resend"}
+
+
+@pytest.mark.parametrize("service", ["openai", "stripe", "email"])
+@pytest.mark.parametrize(("mode", "word", "reason"), FAULTS)
+def test_vendor_fault(
+    server: DevServer,
+    request: pytest.FixtureRequest,
+    service: str,
+    mode: str,
+    word: str,
+    reason: str,
+) -> None:
+    fake: FakeUpstream = request.getfixturevalue(SERVICE_OF[service])
+    fake.mode = mode
+    fake.slow_s = 1.2  # answers, but past the 1 s "slow" line and inside the 2 s budget
+    elapsed, response = get_health(server, **TOKEN)
+    body = response.json()
+    assert response.status_code == 200, "a vendor is not critical by default"
+    assert body["status"] == "degraded"
+    assert body["services"][service] == word
+    assert body["checks"][service]["reason"] == reason
+    others = {k: v for k, v in body["services"].items() if k not in (service, "database")}
+    assert set(others.values()) == {"operational"}
+    assert elapsed < BUDGET_S + SLACK_S
+
+
+def test_model_missing_is_down(server: DevServer, fake_openai: FakeOpenAI) -> None:
+    fake_openai.models = ["gpt-4o"]
+    try:
+        _, response = get_health(server, **TOKEN)
+    finally:
+        fake_openai.models = ["gpt-4o-mini", "gpt-4o"]
+    assert response.json()["services"]["openai"] == "down"
+    assert response.json()["checks"]["openai"]["reason"] == "model gpt-4o-mini not available"
+
+
+def test_all_hanging_answers_within_budget(
+    server: DevServer, fake_openai, fake_stripe, fake_resend
+) -> None:
+    for fake in (fake_openai, fake_stripe, fake_resend):
+        fake.mode = "hang"
+    elapsed, response = get_health(server, **TOKEN)
+    assert elapsed < BUDGET_S + SLACK_S
+    assert set(response.json()["services"].values()) == {"down", "connected"}
+
+
+def test_refused_connections_and_database_down(dev_server) -> None:
+    """Every vendor and the database at addresses where nothing listens."""
+    env = {
+        **SECRETS,
+        "DATABASE_URL": f"postgresql://postgres:{DB_PASSWORD}@{dead_url().removeprefix('http://')}/x",
+        "OPENAI_BASE_URL": dead_url() + "/v1",
+        "STRIPE_API_BASE": dead_url(),
+        "RESEND_API_URL": dead_url(),
+        "HEALTH_TIMEOUT_MS": "2000",
+    }
+    server = dev_server(env)
+    elapsed, response = get_health(server, **TOKEN)
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "unhealthy"
+    assert body["services"] == {
+        "database": "disconnected",
+        "openai": "down",
+        "stripe": "down",
+        "email": "down",
+    }
+    for service in ("openai", "stripe", "email"):
+        assert body["checks"][service]["reason"] == "connection refused"
+    assert body["checks"]["database"]["reason"] == "connection refused"
+    assert elapsed < 2.0 + SLACK_S
+
+
+def test_database_down_alone_is_unhealthy(
+    dev_server, fake_openai, fake_stripe, fake_resend
+) -> None:
+    server = dev_server(
+        {
+            **SECRETS,
+            "DATABASE_URL": f"postgresql://postgres:{DB_PASSWORD}@{dead_url().removeprefix('http://')}/x",
+            "OPENAI_BASE_URL": fake_openai.base_url,
+            "STRIPE_API_BASE": fake_stripe.url,
+            "RESEND_API_URL": fake_resend.url,
+        }
+    )
+    _, response = get_health(server)
+    assert response.status_code == 503
+    assert response.json()["status"] == "unhealthy"
+    assert response.json()["services"]["database"] == "disconnected"
+
+
+def test_critical_vendor_makes_unhealthy(dev_server, fake_stripe) -> None:
+    fake_stripe.mode = "500"
+    server = dev_server(
+        {**SECRETS, "STRIPE_API_BASE": fake_stripe.url, "CRITICAL_SERVICES": "database,stripe"}
+    )
+    _, response = get_health(server)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy"
+    # Unset credentials are reported, never an error, and never degrade.
+    assert body["services"]["database"] == "not_configured"
+
+
+def test_nothing_configured_is_healthy(dev_server) -> None:
+    server = dev_server({})
+    _, response = get_health(server)
+    assert response.status_code == 200
+    assert response.json()["status"] == "healthy"
+    assert set(response.json()["services"].values()) == {"not_configured"}
+
+
+def test_health_json_draft_format(server: DevServer) -> None:
+    _, response = get_health(server, Accept="application/health+json")
+    assert response.headers["content-type"] == "application/health+json"
+    body = response.json()
+    assert body["status"] == "pass"
+    assert body["releaseId"] == "0.1.0" and body["version"] == "0"
+    assert set(body["checks"]) == {
+        f"{s}:responseTime" for s in ("database", "openai", "stripe", "email")
+    }
+    entry = body["checks"]["database:responseTime"][0]
+    assert entry["componentType"] == "datastore"
+    assert entry["observedUnit"] == "ms" and isinstance(entry["observedValue"], int)
+    assert entry["status"] == "pass" and entry["time"].endswith("Z")
+    assert "output" not in entry
+
+
+def test_health_json_draft_fail(server: DevServer, fake_stripe: FakeStripe) -> None:
+    fake_stripe.mode = "500"
+    _, response = get_health(server, Accept="application/health+json", **TOKEN)
+    body = response.json()
+    assert body["status"] == "warn"
+    assert body["checks"]["stripe:responseTime"][0]["status"] == "fail"
+    assert body["checks"]["stripe:responseTime"][0]["output"] == "server error 500"
+
+
+def test_head_and_methods(server: DevServer) -> None:
+    head = server.request("HEAD", "/api/health")
+    assert head.status_code == 200 and head.content == b""
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        response = server.request(method, "/api/health")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD"
+        assert response.json() == {"error": f"method {method} not allowed"}
+
+
+def test_bad_configuration_is_a_clear_500(dev_server) -> None:
+    server = dev_server(
+        {"HEALTH_TIMEOUT_MS": "soon", "STRIPE_SECRET_KEY": SECRETS["STRIPE_SECRET_KEY"]}
+    )
+    response = server.get("/api/health")
+    assert response.status_code == 500
+    message = response.json()["error"]
+    assert message.startswith("invalid configuration: HEALTH_TIMEOUT_MS")
+    assert "Traceback" not in response.text and "soon" not in response.text

@@ -1,0 +1,117 @@
+"""Unit tests: settings parsing and status aggregation."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.config import ConfigError, load_settings
+from lib.health import aggregate, service_word, utc_timestamp
+from lib.http import redact
+from lib.probes import Level, ProbeResult
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENV_FILE", "")
+    for name in ("HEALTH_TIMEOUT_MS", "CRITICAL_SERVICES", "DATABASE_URL", "METRICS_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.vercel_env == "development"
+    assert settings.health_timeout_ms == 2500
+    assert settings.critical_services == frozenset({"database"})
+    assert settings.db_storage_quota_mb == 8192
+    assert str(settings.metrics_timezone) == "Europe/Berlin"
+    assert str(settings.openai_base_url) == "https://api.openai.com/v1"
+    assert settings.secret_values() == []
+
+
+def test_parses_lists_and_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRITICAL_SERVICES", " database , stripe ")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pa55word-long@db.example:6543/postgres")
+    monkeypatch.setenv("OPENAI_API_KEY", "")  # empty means unset
+    settings = load_settings()
+    assert settings.critical_services == frozenset({"database", "stripe"})
+    assert settings.openai_api_key is None
+    assert "pa55word-long" in settings.secret_values()
+    assert "pa55word-long" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("HEALTH_TIMEOUT_MS", "fast", "HEALTH_TIMEOUT_MS: Input should be a valid integer"),
+        ("HEALTH_TIMEOUT_MS", "7", "HEALTH_TIMEOUT_MS: Input should be greater than or equal"),
+        ("CRITICAL_SERVICES", "database,redis", "CRITICAL_SERVICES: unknown service redis"),
+        ("METRICS_TIMEZONE", "Mars/Base", "METRICS_TIMEZONE: unknown time zone"),
+        ("DATABASE_URL", "mysql://u:hunter22@h/db", "DATABASE_URL: scheme must be postgresql"),
+        ("STRIPE_API_BASE", "not a url", "STRIPE_API_BASE: Input should be a valid URL"),
+        ("VERCEL_ENV", "staging", "VERCEL_ENV: Input should be 'production'"),
+    ],
+)
+def test_bad_value_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert expected in str(caught.value)
+    assert value not in str(caught.value), "the message must not echo the (possibly secret) value"
+
+
+def test_dotenv_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("HEALTH_TIMEOUT_MS=1234\nRESEND_DOMAIN=carbot.de\n")
+    monkeypatch.setenv("ENV_FILE", str(env_file))
+    settings = load_settings()
+    assert settings.health_timeout_ms == 1234
+    assert settings.resend_domain == "carbot.de"
+
+
+def result(level: Level) -> ProbeResult:
+    return ProbeResult(level=level)
+
+
+@pytest.mark.parametrize(
+    ("levels", "critical", "expected"),
+    [
+        ({"database": Level.OK, "openai": Level.OK}, {"database"}, "healthy"),
+        ({"database": Level.DOWN, "openai": Level.OK}, {"database"}, "unhealthy"),
+        ({"database": Level.OK, "openai": Level.DOWN}, {"database"}, "degraded"),
+        ({"database": Level.DEGRADED, "openai": Level.OK}, {"database"}, "degraded"),
+        ({"database": Level.OK, "stripe": Level.DOWN}, {"database", "stripe"}, "unhealthy"),
+        ({"database": Level.NOT_CONFIGURED, "openai": Level.OK}, {"database"}, "healthy"),
+        ({"database": Level.OK, "email": Level.NOT_CONFIGURED}, {"database"}, "healthy"),
+        ({"database": Level.DEGRADED, "stripe": Level.DEGRADED}, {"stripe"}, "degraded"),
+    ],
+)
+def test_aggregate(levels: dict[str, Level], critical: set[str], expected: str) -> None:
+    results = {name: result(level) for name, level in levels.items()}
+    assert aggregate(results, frozenset(critical)) == expected
+
+
+def test_service_words() -> None:
+    assert [service_word("database", lv) for lv in Level] == [
+        "connected",
+        "slow",
+        "disconnected",
+        "not_configured",
+    ]
+    assert [service_word("openai", lv) for lv in Level] == [
+        "operational",
+        "degraded",
+        "down",
+        "not_configured",
+    ]
+
+
+def test_timestamp_format() -> None:
+    from datetime import UTC, datetime
+
+    assert utc_timestamp(datetime(2026, 11, 27, 10, 0, tzinfo=UTC)) == "2026-11-27T10:00:00.000Z"
+
+
+def test_redact_longest_first() -> None:
+    assert redact("key=abcdef123 pw=abcdef", ["abcdef", "abcdef123"]) == "key=*** pw=***"
