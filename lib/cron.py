@@ -16,7 +16,7 @@ CronJob = Callable[[Request, Store], dict[str, Any]]
 
 
 def cron_endpoint(job: str, run: CronJob) -> Callable[[Request], Response]:
-    """Wrap a job: authenticate, record start and finish, answer 5xx with a clear message."""
+    """Wrap a job: authenticate, record start and finish, answer 5xx with a clear message.
 
     The job returns its JSON summary. Jobs must be idempotent: Vercel can deliver a cron twice.
     """
@@ -54,6 +54,6 @@ def cron_endpoint(job: str, run: CronJob) -> Callable[[Request], Response]:
 def _finish(
     store: Store, run_id: int, outcome: str, error: str | None, summary: object = None
 ) -> None:
-    """Best effort: a store that just failed may fail again; the response still tells the caller."""
+    """Best effort: a store that just failed may fail again; the response still says so."""
     with contextlib.suppress(StoreError):
         store.cron_finish(run_id, outcome, error, summary)
