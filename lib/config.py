@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from functools import cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AnyUrl,
     Field,
     HttpUrl,
     SecretStr,
@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from lib import __version__
 
 SERVICES: tuple[str, ...] = ("database", "openai", "stripe", "email")
+_PG_SCHEMES = ("postgres", "postgresql")
 
 
 class ConfigError(Exception):
@@ -90,15 +91,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            try:
-                url = AnyUrl(value.get_secret_value())
-            except ValueError:
-                raise ValueError(
-                    "not a URL (expected postgresql://user:pass@host:port/db)"
-                ) from None
-            if url.scheme not in ("postgres", "postgresql"):
-                raise ValueError("scheme must be postgresql://")
+        # libpq URIs may have an empty host (Unix socket in ?host=), which URL types reject.
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in _PG_SCHEMES:
+            raise ValueError("not a postgresql:// URL")
         return value
 
     @property
@@ -126,7 +121,7 @@ class Settings(BaseSettings):
             if field is not None
         ]
         if self.database_url is not None:
-            password = AnyUrl(self.database_url.get_secret_value()).password
+            password = urlsplit(self.database_url.get_secret_value()).password
             if password:
                 values.append(password)
         return [v for v in values if len(v) >= 4]

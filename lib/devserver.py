@@ -113,6 +113,21 @@ def make_app(root: Path = ROOT) -> Any:
     return app
 
 
+def serve_with_local_defaults(port: int | None) -> None:
+    """`make dev`: with no store configured, start the project-local PostgreSQL and use it."""
+    from lib import store
+    from lib.config import load_settings
+
+    if not store.configured(load_settings()):
+        from lib.store.embedded import DATA_ROOT, ensure_local_database
+
+        url = ensure_local_database()
+        os.environ["DATABASE_URL"] = url
+        print(f"Local database (migrated): {url}  data: {DATA_ROOT}", flush=True)
+        print("  stop it with: .venv/bin/python -m lib db stop", flush=True)
+    main([] if port is None else ["--port", str(port)])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")

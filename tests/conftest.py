@@ -178,3 +178,77 @@ def vendor_env(
         "RESEND_DOMAIN": "carbot.de",
         "HEALTH_TIMEOUT_MS": "2000",
     }
+
+
+SUPABASE_ROLES = (
+    "create role anon nologin",
+    "create role authenticated nologin",
+    "create role service_role nologin bypassrls",
+)
+SERVICE_KEY = SECRETS["SUPABASE_SERVICE_ROLE_KEY"]
+ANON_KEY = "anon-key-not-secret"
+
+
+def _template(cluster: LocalPostgres, name: str) -> str:
+    """Create database `name` with every migration applied, to clone per test."""
+    from lib.store.migrate import migrate
+
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute(f"create database {name}")
+    migrate(cluster.url_for(name))
+    return name
+
+
+def _clone(cluster: LocalPostgres, template: str) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute(f"create database {name} template {template}")
+    yield name
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
+def monitor_template(pg: LocalPostgres) -> str:
+    return _template(pg, "monitor_template")
+
+
+@pytest.fixture
+def migrated_db(pg: LocalPostgres, monitor_template: str) -> Iterator[str]:
+    """A database with every migration applied (plain PostgreSQL, no Supabase roles). Yields URL."""
+    for name in _clone(pg, monitor_template):
+        yield f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def supabase_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    """A second cluster where Supabase's roles exist (roles are cluster-wide)."""
+    cluster = LocalPostgres(tmp_path_factory.mktemp("supabase-pg") / "cluster")
+    try:
+        cluster.start()
+    except RuntimeError as error:
+        pytest.fail(f"could not start the Supabase-like PostgreSQL: {error}", pytrace=False)
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        for statement in SUPABASE_ROLES:
+            conn.execute(statement)
+        conn.execute("grant anon, authenticated, service_role to postgres")
+    _template(cluster, "monitor_template")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def supabase_db(supabase_pg: LocalPostgres) -> Iterator[str]:
+    """A migrated database on the Supabase-like cluster. Yields its superuser URL."""
+    for name in _clone(supabase_pg, "monitor_template"):
+        yield supabase_pg.url_for(name)
+
+
+@pytest.fixture
+def postgrest(supabase_db: str) -> Iterator[object]:
+    """The PostgREST stand-in over `supabase_db`."""
+    from tests.postgrest_bridge import PostgrestBridge
+
+    bridge = PostgrestBridge(supabase_db, {SERVICE_KEY: "service_role", ANON_KEY: "anon"})
+    yield bridge
+    bridge.close()

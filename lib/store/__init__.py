@@ -1,16 +1,237 @@
-"""The monitor's store: one API over two transports (direct Postgres, Supabase PostgREST)."""
+"""The monitor's store: one API over two transports (direct Postgres, Supabase PostgREST RPC)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
 from lib.config import Settings
+
+JsonValue = Any
+
+
+class StoreError(Exception):
+    """A store call failed; `reason` is short and safe to show (no secret, no connection string)."""
+
+    def __init__(self, reason: str, function: str | None = None) -> None:
+        super().__init__(f"{function}: {reason}" if function else reason)
+        self.reason = reason
+        self.function = function
+
+
+class StoreNotConfigured(StoreError):
+    """Neither DATABASE_URL nor SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY is set."""
+
+
+class Transport(Protocol):
+    """Calls one SQL function of the migrations by name with named JSON arguments."""
+
+    def call(self, function: str, params: Mapping[str, JsonValue]) -> JsonValue: ...
+
+    def close(self) -> None: ...
+
+
+class ServiceUptime(BaseModel):
+    """Uptime and latency of one service (or "overall") over a window."""
+
+    checks: int
+    failed: int
+    uptime_pct: float | None
+    avg_latency_ms: float | None
+    p95_latency_ms: float | None
+
+
+class StoredCheck(BaseModel):
+    """One stored health check."""
+
+    status: str
+    latency_ms: int | None
+    reason: str | None
+    checked_at: datetime
+
+
+class CronJobStatus(BaseModel):
+    """The last run and last success of one cron job."""
+
+    last_started_at: datetime | None
+    last_success_at: datetime | None
+    last_outcome: str | None
+    last_error: str | None
+
+
+class AlertRow(BaseModel):
+    """One row of monitoring_alerts; `version` is the compare-and-set token."""
+
+    rule: str
+    state: str
+    severity: str
+    since: datetime
+    last_notified_at: datetime | None
+    last_value: float | None
+    message: str | None
+    pending: dict[str, Any] | None
+    version: int
+    updated_at: datetime
+
+
+class DatabaseStats(BaseModel):
+    """What monitoring_database_stats() observes."""
+
+    connection_count: int
+    max_connections: int
+    storage_bytes: int
+    pg_stat_statements: bool
+    slow_queries: list[dict[str, Any]]
+    largest_tables: list[dict[str, Any]]
+
+
+def _json_arg(value: object) -> JsonValue:
+    """Arguments travel as JSON, as in a PostgREST body: dates and times become ISO strings."""
+    return to_jsonable_python(value)
 
 
 def configured(settings: Settings) -> bool:
     return settings.database_url is not None or settings.supabase_configured
 
 
+def transport_name(settings: Settings) -> str | None:
+    if settings.database_url is not None:
+        return "postgres"
+    return "supabase" if settings.supabase_configured else None
+
+
+class Store:
+    """Every store operation, each one SQL function call (so each one is atomic)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    @classmethod
+    def from_settings(cls, settings: Settings, timeout: float = 10.0) -> Store:
+        """DATABASE_URL wins over Supabase when both are set."""
+        if settings.database_url is not None:
+            from lib.store.postgres import PostgresTransport
+
+            return cls(PostgresTransport(settings.database_url.get_secret_value(), timeout))
+        if settings.supabase_configured:
+            from lib.store.supabase import SupabaseTransport
+
+            return cls(SupabaseTransport(settings, timeout))
+        raise StoreNotConfigured("no store configured (set DATABASE_URL or SUPABASE_URL + key)")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.transport.close()
+
+    def call(self, function: str, **params: object) -> JsonValue:
+        return self.transport.call(function, {k: _json_arg(v) for k, v in params.items()})
+
+    def ping(self) -> None:
+        self.call("monitoring_ping")
+
+    def record_checks(self, checks: list[dict[str, Any]]) -> int:
+        """checks: [{service, status (ok|degraded|down), latency_ms, reason, checked_at?}]."""
+        return int(self.call("monitoring_record_checks", p_checks=checks))
+
+    def upsert_daily_metrics(self, rows: list[dict[str, Any]]) -> int:
+        """rows: [{"day", "metric", "value", "unit"}], written all-or-nothing."""
+        return int(self.call("monitoring_upsert_daily_metrics", p_rows=rows))
+
+    def metric_days(self, first: date, last: date) -> list[date]:
+        days = self.call("monitoring_metric_days", p_from=first, p_to=last)
+        return [date.fromisoformat(d) for d in days]
+
+    def metric_series(self, metric: str, first: date, last: date) -> list[dict[str, Any]]:
+        return list(self.call("monitoring_metric_series", p_metric=metric, p_from=first, p_to=last))
+
+    def metrics_of_day(self, day: date) -> dict[str, float]:
+        return dict(self.call("monitoring_metrics_of_day", p_day=day))
+
+    def uptime(self, start: datetime, end: datetime) -> dict[str, ServiceUptime]:
+        """Per service and "overall"; services without checks in the window are absent."""
+        raw = self.call("monitoring_uptime", p_from=start, p_to=end)
+        return {name: ServiceUptime.model_validate(v) for name, v in raw.items()}
+
+    def latest_checks(self) -> dict[str, StoredCheck]:
+        raw = self.call("monitoring_latest_checks")
+        return {name: StoredCheck.model_validate(v) for name, v in raw.items()}
+
+    def checks_since(self, service: str, since: datetime) -> list[StoredCheck]:
+        raw = self.call("monitoring_checks_since", p_service=service, p_since=since)
+        return [StoredCheck.model_validate(v) for v in raw]
+
+    def down_since(self, service: str) -> datetime | None:
+        """Start of the current unbroken failure streak, or None when the service is not down."""
+        raw = self.call("monitoring_down_since", p_service=service)
+        return datetime.fromisoformat(raw) if raw else None
+
+    def prune_checks(self, before: datetime) -> int:
+        return int(self.call("monitoring_prune_checks", p_before=before))
+
+    def alerts(self) -> dict[str, AlertRow]:
+        return {r["rule"]: AlertRow.model_validate(r) for r in self.call("monitoring_alerts_list")}
+
+    def alert_cas(self, rule: str, expected_version: int, patch: dict[str, Any]) -> AlertRow | None:
+        """Compare-and-set; expected_version 0 inserts. None means another run won the race."""
+        raw = self.call(
+            "monitoring_alert_cas", p_rule=rule, p_expected_version=expected_version, p_patch=patch
+        )
+        return AlertRow.model_validate(raw) if raw else None
+
+    def cron_start(self, job: str) -> int:
+        return int(self.call("monitoring_cron_start", p_job=job))
+
+    def cron_finish(
+        self, run_id: int, outcome: str, error: str | None = None, summary: object = None
+    ) -> None:
+        self.call(
+            "monitoring_cron_finish",
+            p_id=run_id,
+            p_outcome=outcome,
+            p_error=error,
+            p_summary=summary,
+        )
+
+    def cron_status(self) -> dict[str, CronJobStatus]:
+        raw = self.call("monitoring_cron_status")
+        return {job: CronJobStatus.model_validate(v) for job, v in raw.items()}
+
+    def count_rows(
+        self,
+        table: str,
+        column: str,
+        start: datetime,
+        end: datetime,
+        filter_column: str | None = None,
+        filter_value: str | None = None,
+    ) -> int | None:
+        """Rows of a CarBot table in [start, end), counted in SQL; None if the table is missing."""
+        raw = self.call(
+            "monitoring_count_rows",
+            p_table=table,
+            p_column=column,
+            p_from=start,
+            p_to=end,
+            p_filter_column=filter_column,
+            p_filter_value=filter_value,
+        )
+        return None if raw is None else int(raw)
+
+    def database_stats(self, slow_ms: float = 2000) -> DatabaseStats:
+        return DatabaseStats.model_validate(
+            self.call("monitoring_database_stats", p_slow_ms=slow_ms)
+        )
+
+
 async def ping(settings: Settings, timeout: float) -> None:
-    """One trivial round trip through the configured transport; DATABASE_URL wins over Supabase."""
+    """One trivial round trip for the live health probe (async, abandonable at the deadline)."""
     if settings.database_url is not None:
         from lib.store import postgres
 

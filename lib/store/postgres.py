@@ -3,17 +3,99 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lib.store import JsonValue, StoreError
+
+_FUNCTION_NAME = re.compile(r"^monitoring_[a-z0-9_]+$")
+
+
+def _connect_kwargs(timeout: float) -> dict[str, Any]:
+    # prepare_threshold=None: no server-side prepared statements (Supabase transaction pooler).
+    return {
+        "autocommit": True,
+        "prepare_threshold": None,
+        "connect_timeout": max(2, math.ceil(timeout)),
+        "application_name": "carbot-monitor",
+    }
+
+
+def describe(error: Exception) -> str:
+    """A secret-free description of a psycopg error (messages can name hosts and users)."""
+    import psycopg
+
+    if isinstance(error, psycopg.OperationalError):
+        text = str(error).lower()
+        if "refused" in text:
+            return "connection refused"
+        if "password" in text or "authentication" in text:
+            return "credentials rejected"
+        if "timeout" in text or "timed out" in text:
+            return "timeout"
+        return "connection failed"
+    if isinstance(error, psycopg.Error) and error.diag.message_primary:
+        return f"{error.diag.message_primary} ({error.diag.sqlstate})"
+    return type(error).__name__
+
+
+class PostgresTransport:
+    """Calls `select to_jsonb(public.<fn>(p => value, ...))` on one lazily opened connection."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self._url = url
+        self._timeout = timeout
+        self._conn: Any = None
+
+    def _connection(self) -> Any:
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self._url, **_connect_kwargs(self._timeout))
+        return self._conn
+
+    def call(self, function: str, params: Mapping[str, JsonValue]) -> JsonValue:
+        import psycopg
+        from psycopg import sql
+        from psycopg.types.json import Jsonb
+
+        if not _FUNCTION_NAME.match(function):
+            raise StoreError("not a store function", function)
+        arguments = sql.SQL(", ").join(
+            sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
+            for name in params
+        )
+        query = sql.SQL("select to_jsonb(public.{}({}))").format(
+            sql.Identifier(function), arguments
+        )
+        values = {
+            name: Jsonb(value) if isinstance(value, dict | list) else value
+            for name, value in params.items()
+        }
+        timeout_ms = str(int(self._timeout * 1000))
+        try:
+            conn = self._connection()
+            # SET LOCAL keeps the timeout inside this transaction: safe on a shared pooled session.
+            with conn.transaction():
+                conn.execute("select set_config('statement_timeout', %s, true)", (timeout_ms,))
+                row = conn.execute(query, values).fetchone()
+        except psycopg.Error as error:
+            raise StoreError(describe(error), function) from None
+        return row[0] if row else None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 async def ping(url: str, timeout: float) -> None:
-    """`select 1` on a fresh connection; no prepared statements (transaction pooler)."""
+    """`select 1` on a fresh connection."""
     import psycopg
 
-    async with await psycopg.AsyncConnection.connect(
-        url,
-        autocommit=True,
-        prepare_threshold=None,
-        connect_timeout=max(2, math.ceil(timeout)),
-        application_name="carbot-monitor",
-    ) as conn:
-        await conn.execute("select 1")
+    try:
+        async with await psycopg.AsyncConnection.connect(url, **_connect_kwargs(timeout)) as conn:
+            await conn.execute("select 1")
+    except psycopg.Error as error:
+        raise StoreError(describe(error), "ping") from None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from lib.config import Settings
 from lib.probes import run_blocking
+from lib.store import JsonValue, StoreError
 
 
 def client(settings: Settings, timeout: float) -> Any:
@@ -25,6 +27,34 @@ def client(settings: Settings, timeout: float) -> Any:
     )
 
 
+class SupabaseTransport:
+    """`POST /rest/v1/rpc/<fn>` through supabase-py."""
+
+    def __init__(self, settings: Settings, timeout: float) -> None:
+        self._settings = settings
+        self._timeout = timeout
+        self._client: Any = None
+
+    def call(self, function: str, params: Mapping[str, JsonValue]) -> JsonValue:
+        import httpx
+        from postgrest.exceptions import APIError
+
+        from lib.probes import describe_http_error
+
+        try:
+            if self._client is None:
+                self._client = client(self._settings, self._timeout)
+            return self._client.rpc(function, dict(params)).execute().data
+        except APIError as error:
+            detail = error.message or "PostgREST error"
+            raise StoreError(f"{detail} ({error.code})", function) from None
+        except httpx.HTTPError as error:
+            raise StoreError(describe_http_error(error), function) from None
+
+    def close(self) -> None:
+        self._client = None
+
+
 async def ping(settings: Settings, timeout: float) -> None:
-    """One PostgREST RPC round trip (`monitoring_ping`, defined by the migrations)."""
-    await run_blocking(lambda: client(settings, timeout).rpc("monitoring_ping").execute())
+    """One PostgREST RPC round trip (`monitoring_ping`)."""
+    await run_blocking(lambda: SupabaseTransport(settings, timeout).call("monitoring_ping", {}))

@@ -1,0 +1,103 @@
+"""/api/health/database: connections, latency, storage, slow queries, tables, leads."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from lib import store
+from lib.http import Request, Response, json_response, require_token
+from lib.store import Store, StoreError
+
+# The table CarBot's leads land in (guide: "Check recent activity").
+LEADS_TABLE = ("leads", "created_at")
+# Query performance bands of SPEC §3; degraded above this share of storage or connections.
+GOOD_MS, CRITICAL_MS = 100, 2000
+HIGH_USAGE_PCT = 80
+
+Performance = Literal["good", "slow", "critical"]
+
+
+class SlowQuery(BaseModel):
+    """A statement from pg_stat_statements whose mean time is over 2 s."""
+
+    query: str
+    mean_ms: float
+    calls: int
+
+
+class TableSize(BaseModel):
+    table: str
+    bytes: int
+
+
+class DatabaseHealth(BaseModel):
+    """The /api/health/database JSON (SPEC §3)."""
+
+    status: Literal["healthy", "degraded", "unhealthy", "not_configured"]
+    transport: Literal["postgres", "supabase"] | None = None
+    connection_count: int | None = None
+    max_connections: int | None = None
+    query_performance: Performance | None = None
+    latency_ms: int | None = None
+    storage_usage: str | None = None
+    storage_bytes: int | None = None
+    slow_queries: list[SlowQuery] = []
+    slow_queries_note: str | None = Field(None, exclude_if=lambda v: v is None)
+    largest_tables: list[TableSize] = []
+    recent_leads_24h: int | None = None
+    reason: str | None = Field(None, exclude_if=lambda v: v is None)
+
+
+def performance(latency_ms: float) -> Performance:
+    if latency_ms < GOOD_MS:
+        return "good"
+    return "slow" if latency_ms < CRITICAL_MS else "critical"
+
+
+def inspect(db: Store, quota_bytes: int) -> DatabaseHealth:
+    """Everything is computed in SQL: two pings, one statistics call, one count."""
+    db.ping()  # connects; the timed round trip below measures the query alone
+    started = time.perf_counter()
+    db.ping()
+    latency_ms = round((time.perf_counter() - started) * 1000)
+    stats = db.database_stats(slow_ms=CRITICAL_MS)
+    now = datetime.now(UTC)
+    leads = db.count_rows(*LEADS_TABLE, now - timedelta(hours=24), now)
+    storage_pct = 100 * stats.storage_bytes / quota_bytes
+    perf = performance(latency_ms)
+    busy = stats.connection_count >= stats.max_connections * HIGH_USAGE_PCT / 100
+    degraded = perf != "good" or storage_pct >= HIGH_USAGE_PCT or busy
+    return DatabaseHealth(
+        status="degraded" if degraded else "healthy",
+        connection_count=stats.connection_count,
+        max_connections=stats.max_connections,
+        query_performance=perf,
+        latency_ms=latency_ms,
+        storage_usage=f"{storage_pct:.0f}%",
+        storage_bytes=stats.storage_bytes,
+        slow_queries=[SlowQuery.model_validate(q) for q in stats.slow_queries],
+        slow_queries_note=None
+        if stats.pg_stat_statements
+        else "pg_stat_statements is not installed; slow queries are unknown",
+        largest_tables=[TableSize.model_validate(t) for t in stats.largest_tables],
+        recent_leads_24h=leads,
+    )
+
+
+def database_health_response(request: Request) -> Response:
+    require_token(request)
+    settings = request.settings
+    if not store.configured(settings):
+        return json_response(DatabaseHealth(status="not_configured"))
+    quota = settings.db_storage_quota_mb * 1024 * 1024
+    try:
+        with Store.from_settings(settings, timeout=settings.health_timeout_ms / 1000) as db:
+            body = inspect(db, quota)
+    except StoreError as error:
+        body = DatabaseHealth(status="unhealthy", reason=error.reason)
+    body.transport = store.transport_name(settings)  # type: ignore[assignment]
+    return json_response(body, 503 if body.status == "unhealthy" else 200)

@@ -1,0 +1,169 @@
+"""monitoring.toml: metric sources, alert rule overrides and maintenance windows (validated)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    model_validator,
+)
+
+from lib.config import ConfigError, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT / "monitoring.toml"
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = Weekday.__args__  # type: ignore[attr-defined]
+
+
+def _identifier(value: str) -> str:
+    if not value.replace("_", "a").isalnum() or not value[:1].isalpha() or len(value) > 63:
+        raise ValueError(f"{value!r} is not a plain SQL identifier")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in monitoring.toml must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TableSource(Strict):
+    """A CarBot table counted per day: rows whose `column` is in the day, optionally filtered."""
+
+    table: Identifier
+    column: Identifier = "created_at"
+    filter_column: Identifier | None = None
+    filter_value: str | None = None
+
+
+class MetricSources(Strict):
+    """Where the business counts come from (SPEC §5 defaults)."""
+
+    registrations: TableSource = TableSource(table="workshops")
+    leads: TableSource = TableSource(table="leads")
+    chat_conversations: TableSource = TableSource(table="chat_conversations")
+
+
+class RuleOverride(Strict):
+    """Per-rule overrides of SPEC §6 defaults; rule-specific options live beside them."""
+
+    enabled: bool = True
+    threshold: float | None = None
+    severity: Literal["critical", "warning", "info"] | None = None
+    source: TableSource | None = None  # rules that read a table (failed logins)
+
+
+class WeeklyWindow(Strict):
+    """A weekly recurring window in its own time zone, e.g. Sunday 02:00-03:00 Europe/Berlin."""
+
+    day: Weekday
+    start: time
+    end: time
+    timezone: TimeZoneName = "Europe/Berlin"
+
+
+class MaintenanceWindow(Strict):
+    """Either a one-off [start, end) with offsets, or `weekly`."""
+
+    reason: str = "maintenance"
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    weekly: WeeklyWindow | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MaintenanceWindow:
+        one_off = self.start is not None and self.end is not None
+        if one_off == (self.weekly is not None) or (self.start is None) != (self.end is None):
+            raise ValueError("give either start and end, or weekly")
+        if one_off and self.end <= self.start:  # type: ignore[operator]
+            raise ValueError("end must be after start")
+        return self
+
+    def active_at(self, moment: datetime) -> bool:
+        if self.weekly is None:
+            return self.start <= moment < self.end  # type: ignore[operator]
+        local = moment.astimezone(ZoneInfo(self.weekly.timezone))
+        for offset in (0, -1):  # a window may run past midnight into the next day
+            day = local.date() + timedelta(days=offset)
+            if WEEKDAYS[day.weekday()] != self.weekly.day:
+                continue
+            begin = datetime.combine(day, self.weekly.start, local.tzinfo)
+            finish = datetime.combine(day, self.weekly.end, local.tzinfo)
+            if finish <= begin:
+                finish += timedelta(days=1)
+            if begin <= local < finish:
+                return True
+        return False
+
+
+class MonitorConfig(Strict):
+    """The whole of monitoring.toml; every section optional."""
+
+    metrics: MetricSources = MetricSources()
+    alerts: dict[str, RuleOverride] = {}
+    maintenance: list[MaintenanceWindow] = []
+
+    def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
+        return next((w for w in self.maintenance if w.active_at(moment)), None)
+
+
+def config_path(settings: Settings) -> Path | None:
+    """MONITOR_CONFIG (relative to the project root) or monitoring.toml if present."""
+    if settings.monitor_config:
+        path = Path(settings.monitor_config)
+        return path if path.is_absolute() else ROOT / path
+    return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
+
+
+def parse_monitor_config(text: str, name: str = "monitoring.toml") -> MonitorConfig:
+    try:
+        return MonitorConfig.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"MONITOR_CONFIG ({name}): invalid TOML: {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in error.errors(include_url=False, include_input=False)
+        )
+        raise ConfigError(f"MONITOR_CONFIG ({name}): {problems}") from None
+
+
+def load_monitor_config(settings: Settings) -> MonitorConfig:
+    path = config_path(settings)
+    if path is None:
+        return MonitorConfig()
+    return _load(path, path.stat().st_mtime if path.is_file() else 0.0)
+
+
+@cache
+def _load(path: Path, mtime: float) -> MonitorConfig:
+    try:
+        text = path.read_text()
+    except OSError:
+        raise ConfigError(f"MONITOR_CONFIG: cannot read {path.name}") from None
+    return parse_monitor_config(text, path.name)

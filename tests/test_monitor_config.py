@@ -1,0 +1,79 @@
+"""monitoring.toml parsing, clear errors, and maintenance windows across DST."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lib.config import ConfigError, load_settings
+from lib.monitor_config import MonitorConfig, load_monitor_config, parse_monitor_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_match_carbot_tables() -> None:
+    config = MonitorConfig()
+    assert (config.metrics.leads.table, config.metrics.leads.column) == ("leads", "created_at")
+    assert config.metrics.registrations.table == "workshops"
+    assert config.metrics.chat_conversations.table == "chat_conversations"
+
+
+def test_example_file_parses_to_the_defaults() -> None:
+    assert parse_monitor_config((ROOT / "monitoring.example.toml").read_text()) == MonitorConfig()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[metrics.leads\n", "invalid TOML"),
+        ('[metrics.leads]\ntable = "leads; drop"\n', "metrics.leads.table: Value error"),
+        ("[metrics.leads]\ntabel = 'leads'\n", "metrics.leads.tabel: Extra inputs"),
+        ("[alerts.x]\nthreshold = 'high'\n", "alerts.x.threshold: Input should be a valid number"),
+        ("[[maintenance]]\nreason = 'x'\n", "maintenance.0: give either start and end, or weekly"),
+        (
+            "[[maintenance]]\nweekly = { day = 'sunday', start = 02:00:00, end = 03:00:00, "
+            "timezone = 'Mars/Base' }\n",
+            "unknown time zone",
+        ),
+    ],
+)
+def test_bad_config_names_the_place(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_monitor_config(text)
+    assert str(caught.value).startswith("MONITOR_CONFIG (monitoring.toml): ")
+    assert message.replace("Value error", "") in str(caught.value)
+
+
+def test_monitor_config_setting(tmp_path: Path) -> None:
+    path = tmp_path / "mon.toml"
+    path.write_text('[metrics.leads]\ntable = "crm_leads"\ncolumn = "inserted_at"\n')
+    settings = load_settings(monitor_config=str(path))
+    assert load_monitor_config(settings).metrics.leads.table == "crm_leads"
+    with pytest.raises(ConfigError):
+        load_monitor_config(load_settings(monitor_config=str(tmp_path / "missing.toml")))
+
+
+def test_one_off_and_weekly_windows() -> None:
+    config = parse_monitor_config(
+        """
+[[maintenance]]
+reason = "upgrade"
+start = 2026-12-06T22:00:00+01:00
+end = 2026-12-06T23:30:00+01:00
+
+[[maintenance]]
+reason = "weekly"
+weekly = { day = "sunday", start = 23:30:00, end = 00:30:00, timezone = "Europe/Berlin" }
+"""
+    )
+    at = datetime(2026, 12, 6, 21, 15, tzinfo=UTC)  # 22:15 Berlin
+    assert config.active_maintenance(at).reason == "upgrade"  # type: ignore[union-attr]
+    assert config.active_maintenance(datetime(2026, 12, 6, 22, 31, tzinfo=UTC)).reason == "weekly"  # type: ignore[union-attr]
+    # Past midnight, still inside Sunday's window (Monday 00:15 Berlin).
+    assert config.active_maintenance(datetime(2026, 12, 6, 23, 15, tzinfo=UTC)) is not None
+    assert config.active_maintenance(datetime(2026, 12, 6, 23, 31, tzinfo=UTC)) is None
+    # Summer time: Sunday 2026-07-05 23:45 Berlin is 21:45 UTC.
+    assert config.active_maintenance(datetime(2026, 7, 5, 21, 45, tzinfo=UTC)) is not None
+    assert config.active_maintenance(datetime(2026, 7, 5, 22, 45, tzinfo=UTC)) is None
