@@ -40,7 +40,7 @@ vercel-check: setup postgres
 	$(BIN)/python -m scripts.vercel_check
 
 bench: setup postgres
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .vercel-check
