@@ -17,9 +17,12 @@ from typing import Protocol
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from lib import tls
 from lib.config import Settings
 
 log = logging.getLogger("carbot_monitor.probes")
+# Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
+tls.preload()
 
 # A service that answers but takes longer than this is reported slow/degraded.
 SLOW_MS = 1000
@@ -171,7 +174,9 @@ async def run_probes(
         return results
     deadline = time.monotonic() + budget_s
     timeout = httpx.Timeout(budget_s)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, verify=tls.ssl_context()
+    ) as client:
         ctx = ProbeContext(settings=settings, http=client, deadline=deadline)
         tasks = {p.name: asyncio.create_task(_timed(p, ctx)) for p in active}
         await asyncio.wait(tasks.values(), timeout=budget_s)
