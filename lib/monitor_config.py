@@ -75,6 +75,7 @@ class RuleOverride(Strict):
     threshold: float | None = None
     severity: Literal["critical", "warning", "info"] | None = None
     source: TableSource | None = None  # rules that read a table (failed logins)
+    jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
 
 
 class WeeklyWindow(Strict):

@@ -78,12 +78,30 @@ class FakeStripe(FakeUpstream):
 
 
 class FakeResend(FakeUpstream):
-    """Resend: domains."""
+    """Resend: domains; `POST /emails` (sent e-mails are kept in `emails`)."""
 
     def __init__(self, domains: dict[str, str] | None = None) -> None:
         super().__init__(name="resend")
         self.domains = dict(domains or {"carbot.de": "verified"})
+        self.emails: list[dict[str, Any]] = []
         self.route("GET", r"/domains")(self._domains)
+        self.route("POST", r"/emails")(self._send_email)
+
+    def reset(self) -> None:
+        super().reset()
+        self.emails.clear()
+
+    def _send_email(self, request: FakeRequest) -> Reply:
+        body = request.body if isinstance(request.body, dict) else {}
+        missing = [k for k in ("from", "to", "subject") if not body.get(k)]
+        if missing:
+            return 422, {
+                "statusCode": 422,
+                "message": f"Missing `{missing[0]}` field.",
+                "name": "missing_required_field",
+            }
+        self.emails.append(body)
+        return 200, {"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"}
 
     def _domains(self, request: FakeRequest) -> Reply:
         data = [
