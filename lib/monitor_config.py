@@ -105,8 +105,12 @@ class MaintenanceWindow(Strict):
         return self
 
     def active_at(self, moment: datetime) -> bool:
+        return self.ends_at(moment) is not None
+
+    def ends_at(self, moment: datetime) -> datetime | None:
+        """End of the occurrence that contains `moment`; None when the window is not active."""
         if self.weekly is None:
-            return self.start <= moment < self.end  # type: ignore[operator]
+            return self.end if self.start <= moment < self.end else None  # type: ignore[operator]
         local = moment.astimezone(ZoneInfo(self.weekly.timezone))
         for offset in (0, -1):  # a window may run past midnight into the next day
             day = local.date() + timedelta(days=offset)
@@ -117,8 +121,8 @@ class MaintenanceWindow(Strict):
             if finish <= begin:
                 finish += timedelta(days=1)
             if begin <= local < finish:
-                return True
-        return False
+                return finish
+        return None
 
 
 class MonitorConfig(Strict):

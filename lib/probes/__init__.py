@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -43,11 +44,12 @@ class ProbeResult(BaseModel):
 
 
 class ProbeDown(Exception):
-    """Raised by a probe: the service is down, with a short human reason."""
+    """Raised by a probe: the service is down, with a short human reason and what it observed."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, details: dict[str, object] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.details = details or {}
 
 
 class ProbeDegraded(ProbeDown):
@@ -131,9 +133,13 @@ async def _timed(probe: Probe, ctx: ProbeContext) -> ProbeResult:
     try:
         details = await probe.check(ctx)
     except ProbeDegraded as signal:
-        return ProbeResult(level=Level.DEGRADED, latency_ms=elapsed(), reason=signal.reason)
+        return ProbeResult(
+            level=Level.DEGRADED, latency_ms=elapsed(), reason=signal.reason, details=signal.details
+        )
     except ProbeDown as signal:
-        return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason=signal.reason)
+        return ProbeResult(
+            level=Level.DOWN, latency_ms=elapsed(), reason=signal.reason, details=signal.details
+        )
     except httpx.HTTPError as error:
         return ProbeResult(
             level=Level.DOWN, latency_ms=elapsed(), reason=describe_http_error(error)
@@ -201,9 +207,12 @@ async def run_blocking[T](call: Callable[[], T]) -> T:
         try:
             value = call()
         except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
-            loop.call_soon_threadsafe(_settle, future, None, error)
+            outcome: tuple[T | None, BaseException | None] = (None, error)
         else:
-            loop.call_soon_threadsafe(_settle, future, value, None)
+            outcome = (value, None)
+        # An abandoned call may finish after `asyncio.run` closed the loop: nobody waits any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, future, *outcome)
 
     threading.Thread(target=worker, daemon=True).start()
     return await future

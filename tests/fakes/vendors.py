@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 from tests.fakes import FakeRequest, FakeUpstream, Reply, load_json
@@ -21,11 +22,23 @@ RESEND_ERROR_NAMES = {
 }
 
 
+def stripe_page(items: list[dict[str, Any]], request: FakeRequest, url: str) -> dict[str, Any]:
+    """Stripe's cursor pagination: `limit` (default 10, at most 100) after `starting_after`."""
+    limit = min(int(request.arg("limit", "10") or 10), 100)
+    after = request.arg("starting_after")
+    start = 0
+    if after is not None:
+        start = next((i + 1 for i, item in enumerate(items) if item["id"] == after), len(items))
+    page = items[start : start + limit]
+    return {"object": "list", "data": page, "has_more": start + limit < len(items), "url": url}
+
+
 class FakeOpenAI(FakeUpstream):
     """OpenAI under `/v1`: models."""
 
     def __init__(self, models: tuple[str, ...] = ("gpt-4o-mini", "gpt-4o")) -> None:
         super().__init__(name="openai")
+        self._initial = tuple(models)
         self.models = list(models)
         self.route("GET", r"/v1/models")(self._list_models)
         self.route("GET", r"/v1/models/(?P<model>[^/]+)")(self._get_model)
@@ -33,6 +46,10 @@ class FakeOpenAI(FakeUpstream):
     @property
     def base_url(self) -> str:
         return self.url + "/v1"
+
+    def reset(self) -> None:
+        super().reset()
+        self.models = list(self._initial)
 
     @staticmethod
     def model_body(model: str) -> dict[str, Any]:
@@ -58,14 +75,61 @@ class FakeOpenAI(FakeUpstream):
 
 
 class FakeStripe(FakeUpstream):
-    """Stripe under `/v1`: balance."""
+    """Stripe under `/v1`: balance, webhook endpoints, events (filters and cursor pagination)."""
+
+    DEFAULT_ENDPOINTS = (("https://carbot.de/api/stripe/webhook", "enabled"),)
 
     def __init__(self) -> None:
         super().__init__(name="stripe")
+        self.webhook_endpoints: list[tuple[str, str]] = list(self.DEFAULT_ENDPOINTS)
+        self.events: list[dict[str, Any]] = []
+        self.events_delay_s = 0.0  # extra time per page of `/v1/events` only
         self.route("GET", r"/v1/balance")(self._balance)
+        self.route("GET", r"/v1/webhook_endpoints")(self._webhook_endpoints)
+        self.route("GET", r"/v1/events")(self._events)
+
+    def reset(self) -> None:
+        super().reset()
+        self.webhook_endpoints = list(self.DEFAULT_ENDPOINTS)
+        self.events = []
+        self.events_delay_s = 0.0
+
+    def add_events(
+        self, count: int, *, failed: bool, pending_webhooks: int = 0, age_s: int = 60
+    ) -> None:
+        """`count` events, newest first as Stripe lists them, `age_s` seconds old or older."""
+        now = int(time.time())
+        for _ in range(count):
+            event = copy.deepcopy(STRIPE_FIXTURES["event"])
+            event["id"] = f"evt_fake{len(self.events):08d}"
+            event["created"] = now - age_s - len(self.events)
+            event["pending_webhooks"] = pending_webhooks
+            event["_delivered"] = not failed
+            self.events.append(event)
 
     def _balance(self, request: FakeRequest) -> Reply:
         return 200, copy.deepcopy(STRIPE_FIXTURES["balance"])
+
+    def _webhook_endpoints(self, request: FakeRequest) -> Reply:
+        endpoints = []
+        for index, (url, status) in enumerate(self.webhook_endpoints):
+            endpoint = copy.deepcopy(STRIPE_FIXTURES["webhook_endpoint"])
+            endpoint.update(id=f"we_fake{index:08d}", url=url, status=status)
+            endpoints.append(endpoint)
+        return 200, stripe_page(endpoints, request, "/v1/webhook_endpoints")
+
+    def _events(self, request: FakeRequest) -> Reply:
+        time.sleep(self.events_delay_s)
+        events = self.events
+        success = request.arg("delivery_success")
+        if success is not None:
+            events = [e for e in events if e["_delivered"] == (success == "true")]
+        for op, keep in (("gte", int.__ge__), ("gt", int.__gt__), ("lt", int.__lt__)):
+            bound = request.arg(f"created[{op}]")
+            if bound is not None:
+                events = [e for e in events if keep(e["created"], int(bound))]
+        public = [{k: v for k, v in e.items() if not k.startswith("_")} for e in events]
+        return 200, stripe_page(public, request, "/v1/events")
 
     def error_body(self, status: int, message: str) -> Any:
         error = {
@@ -78,18 +142,15 @@ class FakeStripe(FakeUpstream):
 
 
 class FakeResend(FakeUpstream):
-    """Resend: domains; `POST /emails` (sent e-mails are kept in `emails`)."""
+    """Resend: domains (`limit` default 20, at most 100; `after`), `POST /emails` (kept)."""
 
     def __init__(self, domains: dict[str, str] | None = None) -> None:
         super().__init__(name="resend")
-        self.domains = dict(domains or {"carbot.de": "verified"})
+        self._initial = dict(domains or {"carbot.de": "verified"})
+        self.domains = dict(self._initial)
         self.emails: list[dict[str, Any]] = []
         self.route("GET", r"/domains")(self._domains)
         self.route("POST", r"/emails")(self._send_email)
-
-    def reset(self) -> None:
-        super().reset()
-        self.emails.clear()
 
     def _send_email(self, request: FakeRequest) -> Reply:
         body = request.body if isinstance(request.body, dict) else {}
@@ -103,6 +164,11 @@ class FakeResend(FakeUpstream):
         self.emails.append(body)
         return 200, {"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"}
 
+    def reset(self) -> None:
+        super().reset()
+        self.domains = dict(self._initial)
+        self.emails.clear()
+
     def _domains(self, request: FakeRequest) -> Reply:
         data = [
             {
@@ -114,7 +180,13 @@ class FakeResend(FakeUpstream):
             }
             for index, (name, status) in enumerate(self.domains.items())
         ]
-        return 200, {"object": "list", "has_more": False, "data": data}
+        limit = min(int(request.arg("limit", "20") or 20), 100)
+        after = request.arg("after")
+        start = 0
+        if after is not None:
+            start = next((i + 1 for i, d in enumerate(data) if d["id"] == after), len(data))
+        page = data[start : start + limit]
+        return 200, {"object": "list", "has_more": start + limit < len(data), "data": page}
 
     def error_body(self, status: int, message: str) -> Any:
         return {

@@ -1,0 +1,94 @@
+"""/api/health/integrations: OpenAI, Stripe webhooks, e-mail domain and Supabase Realtime."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from lib.config import Settings
+from lib.health import RESPONSE_MARGIN_S, OverallStatus, aggregate, service_word, utc_timestamp
+from lib.http import Request, Response, json_response, require_token
+from lib.probes import Probe, ProbeResult, run_probes_sync
+from lib.probes.email_domain import EmailDomainProbe
+from lib.probes.realtime import RealtimeProbe
+from lib.probes.stripe_webhooks import EndpointView, StripeWebhooksProbe
+from lib.probes.vendors import OpenAIProbe
+
+# OpenAI reuses /api/health's probe (plain httpx, `GET /models/{OPENAI_MODEL}`): the SDK would
+# add ~1.2 s of import to every cold start for one GET whose only outcome we need is its status.
+INTEGRATION_PROBES: tuple[Probe, ...] = (
+    OpenAIProbe(),
+    StripeWebhooksProbe(),
+    EmailDomainProbe(),
+    RealtimeProbe(),
+)
+
+
+class IntegrationCheck(BaseModel):
+    """What every integration reports."""
+
+    status: str
+    latency_ms: int | None
+    reason: str | None
+
+
+class OpenAICheck(IntegrationCheck):
+    model: str | None = None
+
+
+class StripeCheck(IntegrationCheck):
+    webhook_endpoints: list[EndpointView] | None = None
+    failed_webhook_deliveries: int | None = None
+    pending_webhooks: int | None = None
+    partial: bool = False
+
+
+class EmailCheck(IntegrationCheck):
+    domain: str | None = None
+    domain_status: str | None = None
+
+
+class Integrations(BaseModel):
+    openai: OpenAICheck
+    stripe: StripeCheck
+    email: EmailCheck
+    realtime: IntegrationCheck
+
+
+class IntegrationsBody(BaseModel):
+    """The /api/health/integrations JSON."""
+
+    status: OverallStatus
+    timestamp: str
+    integrations: Integrations
+
+
+def evaluate(settings: Settings) -> tuple[OverallStatus, dict[str, ProbeResult]]:
+    """Run the four integration probes concurrently under HEALTH_TIMEOUT_MS and aggregate them."""
+    budget = max(0.05, settings.health_timeout_ms / 1000 - RESPONSE_MARGIN_S)
+    results = run_probes_sync(INTEGRATION_PROBES, settings, budget)
+    return aggregate(results, settings.critical_services), results
+
+
+def _check[C: IntegrationCheck](model: type[C], name: str, result: ProbeResult) -> C:
+    return model(
+        status=service_word(name, result.level),
+        latency_ms=result.latency_ms,
+        reason=result.reason,
+        **result.details,
+    )
+
+
+def integrations_response(request: Request) -> Response:
+    require_token(request)
+    status, results = evaluate(request.settings)
+    body = IntegrationsBody(
+        status=status,
+        timestamp=utc_timestamp(),
+        integrations=Integrations(
+            openai=_check(OpenAICheck, "openai", results["openai"]),
+            stripe=_check(StripeCheck, "stripe", results["stripe"]),
+            email=_check(EmailCheck, "email", results["email"]),
+            realtime=_check(IntegrationCheck, "realtime", results["realtime"]),
+        ),
+    )
+    return json_response(body, 503 if status == "unhealthy" else 200)
