@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import ssl
 import sys
 import threading
 import time
@@ -160,6 +161,14 @@ async def _timed(probe: Probe, ctx: ProbeContext) -> ProbeResult:
     return ProbeResult(level=Level.OK, latency_ms=latency, details=details or {})
 
 
+def tls_context() -> ssl.SSLContext:
+    """Built once per process: loading the CA bundle costs ~20 ms on every request otherwise.
+
+    The load starts in the background when this module is imported (`lib.tls`).
+    """
+    return tls.ssl_context()
+
+
 async def run_probes(
     probes: Sequence[Probe], settings: Settings, budget_s: float
 ) -> dict[str, ProbeResult]:
@@ -175,7 +184,7 @@ async def run_probes(
     deadline = time.monotonic() + budget_s
     timeout = httpx.Timeout(budget_s)
     async with httpx.AsyncClient(
-        timeout=timeout, follow_redirects=False, verify=tls.ssl_context()
+        timeout=timeout, follow_redirects=False, verify=tls_context()
     ) as client:
         ctx = ProbeContext(settings=settings, http=client, deadline=deadline)
         tasks = {p.name: asyncio.create_task(_timed(p, ctx)) for p in active}
