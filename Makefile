@@ -34,6 +34,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The real `vercel build` (npm vercel@58.10.0 under .tools/) of a throwaway copy in .vercel-check/,
+# its output checked, and the built /api/health run under Vercel's own Python runtime.
+vercel-check: setup postgres
+	$(BIN)/python -m scripts.vercel_check
+
 bench: setup postgres
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 

@@ -10,15 +10,12 @@ from lib.probes import run_blocking
 from lib.store import JsonValue, StoreError
 
 
-def client(settings: Settings, timeout: float) -> Any:
-    """A supabase-py client whose HTTP calls end within `timeout` and never retry."""
-    import httpx
-
+def client(settings: Settings, http: Any) -> Any:
+    """A supabase-py client on our own httpx client (its timeouts), with retries off."""
     from supabase import ClientOptions, create_client
 
     assert settings.supabase_url is not None and settings.supabase_service_role_key is not None
     # ClientOptions(postgrest_client_timeout=0.5) truncates to 0 s: pass our own client instead.
-    http = httpx.Client(timeout=httpx.Timeout(timeout, connect=timeout))
     options = ClientOptions(httpx_client=http, postgrest_client_retry=False)
     return create_client(
         str(settings.supabase_url).rstrip("/"),
@@ -34,6 +31,7 @@ class SupabaseTransport:
         self._settings = settings
         self._timeout = timeout
         self._client: Any = None
+        self._http: Any = None
 
     def call(self, function: str, params: Mapping[str, JsonValue]) -> JsonValue:
         import httpx
@@ -43,7 +41,9 @@ class SupabaseTransport:
 
         try:
             if self._client is None:
-                self._client = client(self._settings, self._timeout)
+                timeout = httpx.Timeout(self._timeout, connect=self._timeout)
+                self._http = httpx.Client(timeout=timeout)
+                self._client = client(self._settings, self._http)
             return self._client.rpc(function, dict(params)).execute().data
         except APIError as error:
             detail = error.message or "PostgREST error"
@@ -52,9 +52,15 @@ class SupabaseTransport:
             raise StoreError(describe_http_error(error), function) from None
 
     def close(self) -> None:
-        self._client = None
+        if self._http is not None:
+            self._http.close()
+        self._client = self._http = None
 
 
 async def ping(settings: Settings, timeout: float) -> None:
     """One PostgREST RPC round trip (`monitoring_ping`)."""
-    await run_blocking(lambda: SupabaseTransport(settings, timeout).call("monitoring_ping", {}))
+    transport = SupabaseTransport(settings, timeout)
+    try:
+        await run_blocking(lambda: transport.call("monitoring_ping", {}))
+    finally:
+        transport.close()

@@ -1,0 +1,332 @@
+"""/api/status: the public status summary, computed from stored history in one store round trip."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lib import store
+from lib.config import SERVICES, Settings
+from lib.http import Request, Response, json_response
+from lib.monitor_config import MaintenanceWindow, load_monitor_config
+from lib.store import Store, StoreError
+
+OverallWord = Literal["operational", "degraded", "down", "maintenance", "unknown"]
+ServiceWord = Literal["operational", "degraded", "down", "unknown"]
+Window = Literal["24h", "7d", "30d"]
+WINDOWS: dict[Window, str] = {"24h": "1", "7d": "7", "30d": "30"}  # key in the SQL result
+HISTORY_DAYS = 90
+# A service whose last stored check is older than this is `unknown` (the scheduled checks stopped).
+# 26 h, as for a late daily cron: on Vercel's Hobby plan the health check runs only once a day.
+STALE_AFTER = timedelta(hours=26)
+STORE_TIMEOUT_S = 5.0
+
+PUBLIC_CACHE = "public, s-maxage=60, stale-while-revalidate=300"
+# A failing store is answered briefly from the CDN too, so an outage does not multiply the load.
+ERROR_CACHE = "public, s-maxage=10"
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+DESCRIPTIONS: dict[OverallWord, str] = {
+    "operational": "All systems operational",
+    "degraded": "Some systems are degraded",
+    "down": "Major outage",
+    "maintenance": "Scheduled maintenance in progress",
+    "unknown": "No checks recorded yet",
+}
+TITLES = {
+    "database": "Database",
+    "openai": "AI chat (OpenAI)",
+    "stripe": "Payments (Stripe)",
+    "email": "E-mail (Resend)",
+}
+_CHECK_WORDS: dict[str, ServiceWord] = {"ok": "operational", "degraded": "degraded", "down": "down"}
+
+
+class PerWindow(BaseModel):
+    """One figure per rolling window ending now; null when the window holds no check."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    h24: float | None = Field(None, alias="24h")
+    d7: float | None = Field(None, alias="7d")
+    d30: float | None = Field(None, alias="30d")
+
+
+class ServiceStatus(BaseModel):
+    """One service: word and time of its last stored check, uptime and response time."""
+
+    title: str
+    status: ServiceWord
+    checked_at: datetime | None
+    latency_ms: int | None
+    uptime: PerWindow
+    avg_response_ms: PerWindow
+
+
+class Incident(BaseModel):
+    """A firing alert, public part only (the alert's message may hold business figures)."""
+
+    rule: str
+    title: str
+    severity: Literal["critical", "warning"]
+    since: datetime
+
+
+class Maintenance(BaseModel):
+    reason: str
+    ends_at: datetime | None
+
+
+class DaySeries(BaseModel):
+    """Daily figures aligned with `History.days`; null where the day holds no check."""
+
+    uptime_pct: list[float | None]
+    avg_response_ms: list[float | None]
+    checks: list[int]
+
+
+class History(BaseModel):
+    """Local calendar days (METRICS_TIMEZONE), oldest first, today last."""
+
+    timezone: str
+    days: list[date]
+    services: dict[str, DaySeries]
+    overall: DaySeries
+
+
+class StatusBody(BaseModel):
+    """The /api/status JSON."""
+
+    status: OverallWord
+    description: str
+    updated_at: datetime
+    last_check_at: datetime | None
+    maintenance: Maintenance | None
+    uptime: PerWindow
+    avg_response_ms: PerWindow
+    services: dict[str, ServiceStatus]
+    incidents: list[Incident]
+    history: History | None = Field(None, exclude_if=lambda v: v is None)
+    reason: str | None = Field(None, exclude_if=lambda v: v is None)
+
+
+class Counts(BaseModel):
+    """Counts of one bucket (window or day) as the SQL function returns them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    checks: int = 0
+    up: int = 0
+    latency_sum: float = 0
+    latency_n: int = 0
+
+    @property
+    def uptime_pct(self) -> float | None:
+        return percent_down(self.up, self.checks, 3)
+
+    @property
+    def avg_ms(self) -> float | None:
+        return round(self.latency_sum / self.latency_n, 1) if self.latency_n else None
+
+
+def percent_down(part: int, whole: int, decimals: int) -> float | None:
+    """100·part/whole rounded down (exact integer arithmetic): 99.999… never shows as 100."""
+    if whole <= 0:
+        return None
+    scale = 10**decimals
+    return (part * 100 * scale // whole) / scale
+
+
+def fetch_summary(db: Store, now: datetime, timezone: str, history_days: int) -> dict:
+    """The one store round trip: `monitoring_status_summary` (see its migration)."""
+    return db.call(
+        "monitoring_status_summary", p_now=now, p_timezone=timezone, p_history_days=history_days
+    )
+
+
+def _per_window(windows: dict[str, dict], attribute: str) -> PerWindow:
+    values = {
+        alias: getattr(Counts.model_validate(windows.get(key, {})), attribute)
+        for alias, key in WINDOWS.items()
+    }
+    return PerWindow.model_validate(values)
+
+
+def _series(days: list[date], rows: list[dict]) -> DaySeries:
+    by_day = {date.fromisoformat(r["day"]): Counts.model_validate(r) for r in rows}
+    empty = Counts()
+    counts = [by_day.get(day, empty) for day in days]
+    return DaySeries(
+        uptime_pct=[c.uptime_pct for c in counts],
+        avg_response_ms=[c.avg_ms for c in counts],
+        checks=[c.checks for c in counts],
+    )
+
+
+def service_order(names: set[str]) -> list[str]:
+    known = [name for name in SERVICES if name in names]
+    return known + sorted(names - set(SERVICES))
+
+
+def overall_word(
+    services: dict[str, ServiceStatus],
+    critical: frozenset[str],
+    incidents: list[Incident],
+    maintenance: Maintenance | None,
+) -> OverallWord:
+    """Maintenance first; down if a critical service is down; degraded if anything is wrong."""
+    if maintenance is not None:
+        return "maintenance"
+    words = {name: s.status for name, s in services.items()}
+    if all(word == "unknown" for word in words.values()):
+        return "unknown"
+    if any(words.get(name) == "down" for name in critical):
+        return "down"
+    if any(w in ("down", "degraded") for w in words.values()):
+        return "degraded"
+    if any(i.severity == "critical" for i in incidents):
+        return "degraded"
+    return "operational"
+
+
+def maintenance_now(settings: Settings, now: datetime) -> Maintenance | None:
+    window = load_monitor_config(settings).active_maintenance(now)
+    return None if window is None else Maintenance(reason=window.reason, ends_at=_end(window, now))
+
+
+def _end(window: MaintenanceWindow, now: datetime) -> datetime | None:
+    if window.weekly is None:
+        return window.end
+    from zoneinfo import ZoneInfo
+
+    weekly = window.weekly
+    local = now.astimezone(ZoneInfo(weekly.timezone))
+    for offset in (0, -1):  # the window may have started yesterday and run past midnight
+        day = local.date() + timedelta(days=offset)
+        begin = datetime.combine(day, weekly.start, local.tzinfo)
+        finish = datetime.combine(day, weekly.end, local.tzinfo)
+        if finish <= begin:
+            finish += timedelta(days=1)
+        if begin <= local < finish:
+            return finish.astimezone(UTC)
+    return None
+
+
+def _title(rule: str) -> str:
+    return rule.replace("_", " ").capitalize()
+
+
+def build_status(
+    raw: dict, settings: Settings, now: datetime, with_history: bool = True
+) -> StatusBody:
+    """Turn the SQL function's counts into the public summary."""
+    windows: dict[str, dict] = raw.get("windows", {})
+    latest: dict[str, dict] = raw.get("latest", {})
+    daily: dict[str, list[dict]] = raw.get("daily", {})
+    names = service_order(set(latest) | (set(windows) - {"overall"}))
+    services = {}
+    for name in names:
+        check = latest.get(name) or {}
+        checked_at = datetime.fromisoformat(check["checked_at"]) if check else None
+        fresh = checked_at is not None and now - checked_at <= STALE_AFTER
+        services[name] = ServiceStatus(
+            title=TITLES.get(name, name.replace("_", " ").capitalize()),
+            status=_CHECK_WORDS.get(check.get("status", ""), "unknown") if fresh else "unknown",
+            checked_at=checked_at,
+            latency_ms=check.get("latency_ms"),
+            uptime=_per_window(windows.get(name, {}), "uptime_pct"),
+            avg_response_ms=_per_window(windows.get(name, {}), "avg_ms"),
+        )
+    incidents = [
+        Incident(rule=i["rule"], title=_title(i["rule"]), severity=i["severity"], since=i["since"])
+        for i in raw.get("incidents", [])
+        if i["severity"] in ("critical", "warning")  # info rules (weekly summary) are no incident
+    ]
+    maintenance = maintenance_now(settings, now)
+    word = overall_word(services, settings.critical_services, incidents, maintenance)
+    history = None
+    if with_history:
+        first = date.fromisoformat(raw["first_day"])
+        today = now.astimezone(settings.metrics_timezone).date()
+        days = [first + timedelta(days=i) for i in range((today - first).days + 1)]
+        history = History(
+            timezone=settings.metrics_timezone.key,
+            days=days,
+            services={name: _series(days, daily.get(name, [])) for name in names},
+            overall=_series(days, daily.get("overall", [])),
+        )
+    checked = [s.checked_at for s in services.values() if s.checked_at is not None]
+    return StatusBody(
+        status=word,
+        description=DESCRIPTIONS[word],
+        updated_at=now,
+        last_check_at=max(checked) if checked else None,
+        maintenance=maintenance,
+        uptime=_per_window(windows.get("overall", {}), "uptime_pct"),
+        avg_response_ms=_per_window(windows.get("overall", {}), "avg_ms"),
+        services=services,
+        incidents=incidents,
+        history=history,
+        reason=_reason(word, services),
+    )
+
+
+def _reason(word: OverallWord, services: dict[str, ServiceStatus]) -> str | None:
+    if word != "unknown":
+        return None
+    if not services:
+        return "no checks recorded yet"
+    return f"no check in the last {STALE_AFTER.total_seconds() / 3600:.0f} hours"
+
+
+def unknown_status(settings: Settings, now: datetime, reason: str) -> StatusBody:
+    maintenance = maintenance_now(settings, now)
+    word: OverallWord = "maintenance" if maintenance else "unknown"
+    return StatusBody(
+        status=word,
+        description=DESCRIPTIONS[word],
+        updated_at=now,
+        last_check_at=None,
+        maintenance=maintenance,
+        uptime=PerWindow(),
+        avg_response_ms=PerWindow(),
+        services={},
+        incidents=[],
+        reason=reason,
+    )
+
+
+def load_status(
+    settings: Settings, now: datetime | None = None, history_days: int = HISTORY_DAYS
+) -> tuple[StatusBody, bool]:
+    """The summary and whether the store answered (False: `unknown` with the store's reason)."""
+    now = now or datetime.now(UTC)
+    if not store.configured(settings):
+        return unknown_status(settings, now, "no store configured"), True
+    try:
+        with Store.from_settings(settings, timeout=STORE_TIMEOUT_S) as db:
+            raw = fetch_summary(db, now, settings.metrics_timezone.key, history_days)
+    except StoreError as error:
+        return unknown_status(settings, now, f"status history unavailable: {error.reason}"), False
+    return build_status(raw, settings, now, with_history=history_days > 0), True
+
+
+def preflight(methods: str = "GET, HEAD, OPTIONS") -> Response:
+    """CORS preflight answer for browsers that send one."""
+    headers = {
+        **CORS,
+        "Access-Control-Allow-Methods": methods,
+        "Access-Control-Max-Age": "86400",
+        "Cache-Control": PUBLIC_CACHE,
+    }
+    return Response(204, b"", headers)
+
+
+def status_response(request: Request) -> Response:
+    if request.method == "OPTIONS":
+        return preflight()
+    body, answered = load_status(request.settings)
+    headers = {**CORS, "Cache-Control": PUBLIC_CACHE if answered else ERROR_CACHE}
+    return json_response(body, 200 if answered else 503, headers=headers)
