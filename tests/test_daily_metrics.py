@@ -448,6 +448,24 @@ def test_backfill_after_three_missed_days(
     assert rows[("2026-11-19", "db_storage_pct")] > 0
 
 
+def test_scheduled_run_evaluates_the_daily_alert_rules(
+    migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
+) -> None:
+    create_carbot_tables(migrated_db)
+    seed_day(migrated_db, stripe, resend, openai, DAY)
+    stripe.add_charge(at(DAY, 21), "failed", 4900, "eur")  # 2 of 6 payments failed: 33 %
+    settings = settings_for(migrated_db, stripe, resend, openai)
+    with time_machine.travel(at(DAY + timedelta(days=1), 0, 15), tick=True):
+        body = json.loads(cron(settings).body)
+        recompute = json.loads(cron(settings, day=str(DAY - timedelta(days=3))).body)
+    assert body["days"][0]["day"] == str(DAY)
+    assert body["days"][0]["metrics"]["payment_success_pct"] == 66.67
+    alerts = body["alerts"]["alerts"]
+    assert alerts["payment_failure_rate"]["state"] == "firing"
+    assert alerts["email_bounce_rate"]["state"] == "ok"
+    assert "alerts" not in recompute, "recomputing an older day judges nothing"
+
+
 class KillConnections:
     """A source that cuts the store's database connections, as if the database went away."""
 
