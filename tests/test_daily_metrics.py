@@ -391,6 +391,14 @@ def test_wrong_or_missing_secret_is_401(migrated_db: str, token: str | None) -> 
     assert stored(migrated_db) == {}
 
 
+def test_production_without_a_cron_secret_refuses(migrated_db: str) -> None:
+    settings = load_settings(database_url=migrated_db, vercel_env="production")
+    response = cron(settings, {}, day=str(DAY))
+    assert response.status == 503
+    assert "CRON_SECRET is not configured" in json.loads(response.body)["error"]
+    assert stored(migrated_db) == {}
+
+
 def test_twice_and_twice_concurrently_leave_one_row_per_metric_and_day(
     migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
 ) -> None:
