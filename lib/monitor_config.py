@@ -75,6 +75,7 @@ class RuleOverride(Strict):
     threshold: float | None = None
     severity: Literal["critical", "warning", "info"] | None = None
     source: TableSource | None = None  # rules that read a table (failed logins)
+    jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
 
 
 class WeeklyWindow(Strict):
@@ -104,8 +105,12 @@ class MaintenanceWindow(Strict):
         return self
 
     def active_at(self, moment: datetime) -> bool:
+        return self.ends_at(moment) is not None
+
+    def ends_at(self, moment: datetime) -> datetime | None:
+        """End of the occurrence that contains `moment`; None when the window is not active."""
         if self.weekly is None:
-            return self.start <= moment < self.end  # type: ignore[operator]
+            return self.end if self.start <= moment < self.end else None  # type: ignore[operator]
         local = moment.astimezone(ZoneInfo(self.weekly.timezone))
         for offset in (0, -1):  # a window may run past midnight into the next day
             day = local.date() + timedelta(days=offset)
@@ -116,8 +121,8 @@ class MaintenanceWindow(Strict):
             if finish <= begin:
                 finish += timedelta(days=1)
             if begin <= local < finish:
-                return True
-        return False
+                return finish
+        return None
 
 
 class MonitorConfig(Strict):

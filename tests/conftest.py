@@ -16,6 +16,7 @@ import pytest
 
 from lib.localpg import LocalPostgres, free_port
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
+from tests.fakes.webhook import FakeWebhook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,9 +85,16 @@ def fake_resend() -> Iterator[FakeResend]:
     fake.close()
 
 
+@pytest.fixture(scope="session")
+def fake_webhook() -> Iterator[FakeWebhook]:
+    fake = FakeWebhook()
+    yield fake
+    fake.close()
+
+
 @pytest.fixture(autouse=True)
 def _reset_fakes(request: pytest.FixtureRequest) -> None:
-    for name in ("fake_openai", "fake_stripe", "fake_resend"):
+    for name in ("fake_openai", "fake_stripe", "fake_resend", "fake_webhook"):
         if name in request.fixturenames:
             request.getfixturevalue(name).reset()
 

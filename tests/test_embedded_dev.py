@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -45,9 +48,18 @@ def stop(process: subprocess.Popen[str]) -> str:
     return output
 
 
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A folder the server's own user can reach (pytest's tmp root is private to root)."""
+    path = Path(tempfile.mkdtemp(prefix="carbot-dev-"))
+    path.chmod(0o755)
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.mark.parametrize("server", ["system", "pgserver"])
-def test_dev_with_nothing_configured_uses_a_local_database(tmp_path: Path, server: str) -> None:
-    env = {"LOCAL_DATA_DIR": str(tmp_path / "data"), "LOCAL_PG_PORT": str(free_port())}
+def test_dev_with_nothing_configured_uses_a_local_database(data_dir: Path, server: str) -> None:
+    env = {"LOCAL_DATA_DIR": str(data_dir), "LOCAL_PG_PORT": str(free_port())}
     if server == "pgserver":
         env["LOCAL_PG_SERVER"] = "pgserver"
     process, url = run_dev(env)

@@ -142,17 +142,32 @@ class FakeStripe(FakeUpstream):
 
 
 class FakeResend(FakeUpstream):
-    """Resend: domains, with `limit` (default 20, at most 100) / `after` pagination."""
+    """Resend: domains (`limit` default 20, at most 100; `after`), `POST /emails` (kept)."""
 
     def __init__(self, domains: dict[str, str] | None = None) -> None:
         super().__init__(name="resend")
         self._initial = dict(domains or {"carbot.de": "verified"})
         self.domains = dict(self._initial)
+        self.emails: list[dict[str, Any]] = []
         self.route("GET", r"/domains")(self._domains)
+        self.route("POST", r"/emails")(self._send_email)
+
+    def _send_email(self, request: FakeRequest) -> Reply:
+        body = request.body if isinstance(request.body, dict) else {}
+        missing = [k for k in ("from", "to", "subject") if not body.get(k)]
+        if missing:
+            return 422, {
+                "statusCode": 422,
+                "message": f"Missing `{missing[0]}` field.",
+                "name": "missing_required_field",
+            }
+        self.emails.append(body)
+        return 200, {"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"}
 
     def reset(self) -> None:
         super().reset()
         self.domains = dict(self._initial)
+        self.emails.clear()
 
     def _domains(self, request: FakeRequest) -> Reply:
         data = [

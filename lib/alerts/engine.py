@@ -1,0 +1,278 @@
+"""The alert state machine: ok → firing → ok per alert key, compare-and-set, notify exactly once.
+
+Phase 1 applies each observation to its `monitoring_alerts` row with compare-and-set: of two
+overlapping runs exactly one wins a transition, and the notification it implies is queued in the
+row's `pending`. Phase 2 delivers queued notifications: a run first claims the row's `pending`
+(compare-and-set again, with a lease), sends, then removes what was delivered. A failed channel
+stays queued and is retried by the next run; nothing a notifier does can break the run.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from lib.alerts.maintenance import MaintenanceState
+from lib.alerts.rules import Observation, ObservedState
+from lib.notify import Event, Notification, Notifier, NotifyError
+from lib.store import AlertRow, Store
+
+REMIND_EVERY = timedelta(hours=6)
+# A claimed delivery older than this is presumed abandoned (the function was killed mid-send).
+CLAIM_LEASE = timedelta(minutes=2)
+MAX_QUEUED = 10
+FINALIZE_ATTEMPTS = 5
+
+
+class QueuedNotification(BaseModel):
+    """A notification and the channels that still have to deliver it."""
+
+    notification: Notification
+    channels: list[str]
+
+
+class Pending(BaseModel):
+    """The `pending` column: queued notifications, who is sending them, the last failure."""
+
+    claimed_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    items: list[QueuedNotification] = []
+
+    @classmethod
+    def of(cls, row: AlertRow | None) -> Pending | None:
+        return cls.model_validate(row.pending) if row is not None and row.pending else None
+
+    def claimed(self, now: datetime) -> bool:
+        return self.claimed_at is not None and now - self.claimed_at < CLAIM_LEASE
+
+    def dump(self) -> dict[str, Any] | None:
+        return self.model_dump(mode="json") if self.items else None
+
+
+class AlertReport(BaseModel):
+    """One alert key after this run."""
+
+    state: str | None  # the stored state: ok | firing (None: never stored)
+    observed: ObservedState
+    value: float | None
+    message: str
+    event: Event | None = None
+    muted: bool = False
+    lost_race: bool = False
+
+
+class DeliveryReport(BaseModel):
+    """What phase 2 did."""
+
+    sent: int = 0
+    failed: int = 0
+    queued: int = 0
+    errors: list[str] = []
+
+
+class RunReport(BaseModel):
+    """The alerting part of a cron summary."""
+
+    alerts: dict[str, AlertReport]
+    notifications: DeliveryReport
+    maintenance: MaintenanceState
+    notifiers: list[str]
+
+
+def announced(row: AlertRow) -> bool:
+    """Whether the current episode of this row has been notified (not muted, not skipped)."""
+    return row.last_notified_at is not None and row.last_notified_at >= row.since
+
+
+class Engine:
+    """One evaluation run at a fixed `now` (tests pass any clock they like)."""
+
+    def __init__(
+        self,
+        store: Store,
+        notifiers: Sequence[Notifier],
+        now: datetime,
+        maintenance: MaintenanceState,
+        environment: str = "development",
+        delivery_budget_s: float = 15.0,
+    ) -> None:
+        self.store = store
+        self.notifiers = {n.name: n for n in notifiers}
+        self.now = now
+        self.maintenance = maintenance
+        self.environment = environment
+        self.deadline = time.monotonic() + delivery_budget_s
+
+    def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
+        rows = self.store.alerts()
+        reports = {o.key: self._apply(o, rows.get(o.key)) for o in observations}
+        for key, row in rows.items():
+            if key.split(":")[0] in disabled and row.state == "firing":
+                self._silence(row)
+        delivery = DeliveryReport()
+        if not self.maintenance.active:
+            for row in self.store.alerts().values():
+                if row.pending:
+                    self._deliver(row, delivery)
+        delivery.queued = sum(
+            len(p.items) for r in self.store.alerts().values() if (p := Pending.of(r))
+        )
+        return RunReport(
+            alerts=reports,
+            notifications=delivery,
+            maintenance=self.maintenance,
+            notifiers=list(self.notifiers),
+        )
+
+    # -- phase 1: transitions -------------------------------------------------------------
+
+    def _apply(self, obs: Observation, row: AlertRow | None) -> AlertReport:
+        report = AlertReport(
+            state=row.state if row else None,
+            observed=obs.state,
+            value=obs.value,
+            message=obs.message,
+        )
+        if obs.state not in ("firing", "ok"):
+            return report  # unknown / not configured / settling: neither fires nor resolves
+        firing = obs.state == "firing"
+        state = "firing" if firing else "ok"
+        patch: dict[str, Any] = {}
+        event: Event | None = None
+        since = row.since if row else self.now
+        if row is None or row.state != state:
+            patch = {"state": state, "since": self.now}
+            if row is None:
+                since = self.now
+                event = "firing" if firing else None
+            elif firing:
+                since = self.now
+                event = "firing"
+            elif announced(row):
+                event = "resolved"
+        elif firing:
+            assert row is not None
+            if not announced(row):
+                event = "firing"  # entered firing muted (maintenance) or never delivered
+            elif row.last_notified_at and self.now - row.last_notified_at >= REMIND_EVERY:
+                event = "reminder"
+        if row is None or row.last_value != obs.value or row.message != obs.message:
+            patch.update(last_value=obs.value, message=obs.message)
+        if row is None or row.severity != obs.severity:
+            patch["severity"] = obs.severity
+        if event is not None and self.maintenance.active:
+            report.muted, event = True, None
+        if event is not None:
+            patch["last_notified_at"] = self.now
+            queued = self._queue(row, self._notification(obs, event, row, since))
+            if queued is not None:
+                patch["pending"] = queued
+        if not patch:
+            return report
+        new = self.store.alert_cas(obs.key, row.version if row else 0, patch)
+        if new is None:
+            report.lost_race = True  # another run applied this observation first
+            return report
+        report.state, report.event = new.state, event
+        return report
+
+    def _notification(
+        self, obs: Observation, event: Event, row: AlertRow | None, since: datetime
+    ) -> Notification:
+        duration = (self.now - row.since).total_seconds() if event == "resolved" and row else None
+        return Notification(
+            id=uuid.uuid4().hex,
+            rule=obs.key,
+            title=obs.title,
+            event=event,
+            severity=obs.severity,
+            message=obs.message,
+            value=obs.value,
+            threshold=obs.threshold,
+            unit=obs.unit,
+            since=row.since if event == "resolved" and row else since,
+            at=self.now,
+            duration_s=duration,
+            environment=self.environment,
+        )
+
+    def _queue(self, row: AlertRow | None, notification: Notification) -> dict[str, Any] | None:
+        if not self.notifiers:
+            return None
+        pending = Pending.of(row) or Pending()
+        item = QueuedNotification(notification=notification, channels=list(self.notifiers))
+        pending.items = [*pending.items, item][-MAX_QUEUED:]
+        return pending.dump()
+
+    def _silence(self, row: AlertRow) -> None:
+        """A rule switched off in monitoring.toml while firing: back to ok, queue dropped."""
+        self.store.alert_cas(
+            row.rule,
+            row.version,
+            {"state": "ok", "since": self.now, "message": "rule disabled", "pending": None},
+        )
+
+    # -- phase 2: delivery ----------------------------------------------------------------
+
+    def _deliver(self, row: AlertRow, report: DeliveryReport) -> None:
+        pending = Pending.of(row)
+        if pending is None or pending.claimed(self.now):
+            return
+        pending.claimed_at = self.now
+        claimed = self.store.alert_cas(row.rule, row.version, {"pending": pending.dump()})
+        if claimed is None:
+            return  # another run claimed it first
+        delivered: set[tuple[str, str]] = set()
+        failed_channels: dict[str, str] = {}
+        for item in pending.items:
+            for channel in item.channels:
+                if channel in failed_channels:
+                    continue  # keep each channel's order: no "resolved" before its "firing"
+                notifier = self.notifiers.get(channel)
+                if notifier is None:
+                    delivered.add((item.notification.id, channel))  # channel no longer set up
+                    continue
+                if time.monotonic() > self.deadline:
+                    failed_channels[channel] = "out of time; retried next run"
+                    continue
+                try:
+                    notifier.send(item.notification)
+                except NotifyError as error:
+                    failed_channels[channel] = error.reason
+                    report.failed += 1
+                    report.errors.append(f"{item.notification.rule} {channel}: {error.reason}")
+                else:
+                    delivered.add((item.notification.id, channel))
+                    report.sent += 1
+        self._finalize(claimed, delivered, "; ".join(failed_channels.values()) or None)
+
+    def _finalize(
+        self, claimed: AlertRow, delivered: set[tuple[str, str]], error: str | None
+    ) -> None:
+        """Remove what was delivered and release the claim; merge with concurrent additions."""
+        row: AlertRow | None = claimed
+        for _ in range(FINALIZE_ATTEMPTS):
+            assert row is not None
+            pending = Pending.of(row) or Pending()
+            items = []
+            for item in pending.items:
+                left = [c for c in item.channels if (item.notification.id, c) not in delivered]
+                if left:
+                    items.append(item.model_copy(update={"channels": left}))
+            remaining = Pending(
+                claimed_at=None,
+                attempts=pending.attempts + (1 if error else 0),
+                last_error=error,
+                items=items,
+            )
+            if self.store.alert_cas(row.rule, row.version, {"pending": remaining.dump()}):
+                return
+            row = self.store.alerts().get(claimed.rule)
+            if row is None:
+                return

@@ -1,0 +1,109 @@
+"""The scheduled checks: probe, record one row per service, evaluate the rules, notify, prune."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from lib.alerts.engine import Engine, RunReport
+from lib.alerts.maintenance import maintenance_state
+from lib.alerts.rules import RuleContext, build_rules, disabled_rules, observe_all
+from lib.config import Settings
+from lib.http import Request
+from lib.monitor_config import load_monitor_config
+from lib.notify import Notifier, configured_notifiers
+from lib.probes import Level, ProbeResult
+from lib.store import Store
+
+JOB = "health_check"
+KEEP_CHECKS = timedelta(days=90)
+
+
+def check_rows(results: Mapping[str, ProbeResult], now: datetime) -> list[dict[str, Any]]:
+    """One row per configured service; `not_configured` services are not recorded."""
+    return [
+        {
+            "service": name,
+            "status": result.level.value,
+            "latency_ms": result.latency_ms,
+            "reason": (result.reason or None) and result.reason[:200],  # type: ignore[index]
+            "checked_at": now,
+        }
+        for name, result in results.items()
+        if result.level != Level.NOT_CONFIGURED
+    ]
+
+
+def evaluate_alerts(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    daily_only: bool = False,
+    current_job: str | None = None,
+    notifiers: Sequence[Notifier] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> RunReport:
+    """Observe the enabled rules, apply them to the alert rows, deliver notifications."""
+    config = load_monitor_config(settings)
+    rules = [r for r in build_rules(config) if r.daily or not daily_only]
+    ctx = RuleContext(store, settings, now, current_job=current_job, ssl_context=ssl_context)
+    observations = observe_all(rules, ctx)
+    engine = Engine(
+        store,
+        configured_notifiers(settings) if notifiers is None else notifiers,
+        now,
+        maintenance_state(config, now),
+        environment=settings.vercel_env,
+    )
+    return engine.run(observations, disabled_rules(config))
+
+
+def evaluate_daily_rules(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    current_job: str = "daily_metrics",
+    notifiers: Sequence[Notifier] | None = None,
+) -> dict[str, Any]:
+    """For the daily metrics cron, right after it stored yesterday's metrics."""
+    report = evaluate_alerts(
+        store, settings, now, daily_only=True, current_job=current_job, notifiers=notifiers
+    )
+    return report.model_dump(mode="json")
+
+
+def check_and_alert(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    results: Mapping[str, ProbeResult] | None = None,
+    notifiers: Sequence[Notifier] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> dict[str, Any]:
+    """The whole health check run; `results` lets tests replay probe outcomes at any clock."""
+    build_rules(load_monitor_config(settings))  # a bad monitoring.toml fails before probing
+    if results is None:
+        from lib.health import evaluate
+
+        _, results = evaluate(settings)
+    recorded = store.record_checks(check_rows(results, now))
+    report = evaluate_alerts(
+        store, settings, now, current_job=JOB, notifiers=notifiers, ssl_context=ssl_context
+    )
+    pruned = store.prune_checks(now - KEEP_CHECKS)
+    return {
+        "checked": {name: r.level.value for name, r in results.items()},
+        "recorded": recorded,
+        "pruned": pruned,
+        **report.model_dump(mode="json"),
+    }
+
+
+def run_health_check(request: Request, store: Store) -> dict[str, Any]:
+    """The cron job behind /api/cron/health_check."""
+    return check_and_alert(store, request.settings, datetime.now(UTC))

@@ -1,0 +1,33 @@
+"""Maintenance state from monitoring.toml windows: muted notifications, shown by the status."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from lib.config import Settings
+from lib.monitor_config import MonitorConfig, load_monitor_config
+
+
+class MaintenanceState(BaseModel):
+    """Whether a window is active now; checks keep running, notifications are muted."""
+
+    active: bool
+    reason: str | None = None
+    ends_at: datetime | None = None
+
+
+def maintenance_state(config: MonitorConfig, now: datetime) -> MaintenanceState:
+    window = config.active_maintenance(now)
+    if window is None:
+        return MaintenanceState(active=False)
+    ends = window.ends_at(now)
+    return MaintenanceState(
+        active=True, reason=window.reason, ends_at=ends and ends.astimezone(UTC)
+    )
+
+
+def current_maintenance(settings: Settings, now: datetime | None = None) -> MaintenanceState:
+    """Is CarBot in a maintenance window right now? (the alert engine mutes notifications)."""
+    return maintenance_state(load_monitor_config(settings), now or datetime.now(UTC))

@@ -1,0 +1,90 @@
+"""Render a notification as a subject line, plain text, HTML, and a Slack-compatible line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+
+from lib.notify import Notification
+
+_EVENT_WORDS = {"firing": "Firing", "reminder": "Still firing", "resolved": "Resolved"}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return f"{number} {unit}".strip()
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_duration(seconds: float) -> str:
+    minutes = max(0, round(seconds / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min"]
+    return " ".join(p for p in parts if p and not (p == "0 min" and (days or hours)))
+
+
+def headline(n: Notification) -> str:
+    """`Firing: Payment failure rate` / `Resolved after 42 min: Payment failure rate`."""
+    word = _EVENT_WORDS[n.event]
+    if n.event == "resolved" and n.duration_s is not None:
+        word = f"Resolved after {format_duration(n.duration_s)}"
+    elif n.event == "reminder":
+        word = f"Still firing for {format_duration((n.at - n.since).total_seconds())}"
+    return f"{word}: {n.title}"
+
+
+def subject(n: Notification) -> str:
+    """Starts with the severity, so mail filters can route on it."""
+    return f"[{n.severity.upper()}] CarBot {headline(n)}"
+
+
+def facts(n: Notification) -> list[tuple[str, str]]:
+    rows = [
+        ("Rule", n.rule),
+        ("Severity", n.severity),
+        ("Observed", format_value(n.value, n.unit)),
+        ("Threshold", format_value(n.threshold, n.unit)),
+        ("Firing since" if n.event != "resolved" else "Fired from", format_time(n.since)),
+        ("At", format_time(n.at)),
+        ("Environment", n.environment),
+    ]
+    if n.duration_s is not None:
+        rows.insert(5, ("Lasted", format_duration(n.duration_s)))
+    return rows
+
+
+def text_body(n: Notification) -> str:
+    lines = [subject(n), "", n.message, ""]
+    lines += [f"{label}: {value}" for label, value in facts(n)]
+    lines += ["", "-- CarBot Monitor (reminders at most every 6 h while firing)"]
+    return "\n".join(lines) + "\n"
+
+
+def html_body(n: Notification) -> str:
+    color = {"critical": "#b00020", "warning": "#b26a00", "info": "#1565c0"}[n.severity]
+    if n.event == "resolved":
+        color = "#2e7d32"
+    rows = "".join(
+        f"<tr><th align='left' style='padding:2px 12px 2px 0'>{escape(label)}</th>"
+        f"<td>{escape(value)}</td></tr>"
+        for label, value in facts(n)
+    )
+    return (
+        "<!doctype html><html><body style='font-family:sans-serif'>"
+        f"<h2 style='color:{color}'>{escape(subject(n))}</h2>"
+        f"<p>{escape(n.message)}</p><table>{rows}</table>"
+        "<p style='color:#666'>CarBot Monitor (reminders at most every 6 h while firing)</p>"
+        "</body></html>"
+    )
+
+
+def chat_line(n: Notification) -> str:
+    """Slack/Mattermost `text`: one line, severity first."""
+    icon = {"firing": ":rotating_light:", "reminder": ":bell:", "resolved": ":white_check_mark:"}
+    return f"{icon[n.event]} {subject(n)} - {n.message}"

@@ -1,0 +1,61 @@
+"""E-mail notifier: Resend `POST /emails` with HTML and text, subject starting with the severity."""
+
+from __future__ import annotations
+
+import httpx
+
+from lib.config import Settings
+from lib.notify import SEND_TIMEOUT_S, Notification, NotifyError
+from lib.notify.message import html_body, subject, text_body
+from lib.probes import describe_http_error
+
+
+class ResendNotifier:
+    """Plain httpx rather than the resend SDK: explicit timeout, no module-global key."""
+
+    name = "email"
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.resend_api_key is not None
+        self._key = settings.resend_api_key
+        self._url = str(settings.resend_api_url).rstrip("/") + "/emails"
+        self._sender = settings.alert_email_from or ""
+        self._to = [a.strip() for a in (settings.alert_email_to or "").split(",") if a.strip()]
+
+    def payload(self, n: Notification) -> dict[str, object]:
+        return {
+            "from": self._sender,
+            "to": self._to,
+            "subject": subject(n),
+            "html": html_body(n),
+            "text": text_body(n),
+            "tags": [{"name": "category", "value": "alert"}],
+        }
+
+    def send(self, notification: Notification) -> None:
+        headers = {
+            "Authorization": f"Bearer {self._key.get_secret_value()}",
+            # A retry of the same event is deduplicated by Resend for 24 h.
+            "Idempotency-Key": f"carbot-alert-{notification.id}",
+        }
+        try:
+            response = httpx.post(
+                self._url,
+                json=self.payload(notification),
+                headers=headers,
+                timeout=SEND_TIMEOUT_S,
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as error:
+            raise NotifyError(f"resend: {describe_http_error(error)}") from None
+        if response.status_code >= 300:
+            name = _error_name(response)
+            raise NotifyError(f"resend answered {response.status_code}{name}")
+
+
+def _error_name(response: httpx.Response) -> str:
+    try:
+        name = response.json().get("name")
+    except (ValueError, AttributeError):
+        return ""
+    return f" ({name})" if isinstance(name, str) and name.isidentifier() else ""

@@ -1,0 +1,180 @@
+"""Every SPEC §6 rule fires at threshold + ε and stays quiet at threshold − ε; config errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from lib.alerts.rules import RULES_BY_NAME, RuleContext, build_rules
+from lib.config import ConfigError
+from lib.monitor_config import MonitorConfig, parse_monitor_config
+from lib.store import Store
+from tests.alerting import (
+    T0,
+    YESTERDAY,
+    open_store,
+    seed_checks,
+    seed_cron_success,
+    seed_metrics,
+    settings_for,
+)
+
+LOGINS = """
+[alerts.failed_logins.source]
+table = "login_attempts"
+column = "attempted_at"
+filter_column = "success"
+filter_value = "false"
+"""
+
+Seed = Callable[[Store, str, bool], None]
+
+
+def _payments(store: Store, url: str, fire: bool) -> None:
+    failed = 501 if fire else 499  # 5.01 % / 4.99 % of 10,000
+    seed_metrics(store, YESTERDAY, payments_failed=failed, payments_succeeded=10_000 - failed)
+
+
+def _db_errors(store: Store, url: str, fire: bool) -> None:
+    count = 11 if fire else 10
+    start = T0 - timedelta(minutes=59)
+    seed_checks(store, "database", [(start + timedelta(minutes=i * 5), "down") for i in range(12)])
+    # Only `count` failures inside the last hour: the rest are older.
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "update monitoring_health_checks set checked_at = checked_at - interval '2 hours' "
+            "where id in (select id from monitoring_health_checks order by checked_at limit %s)",
+            (12 - count,),
+        )
+
+
+def _unresponsive(store: Store, url: str, fire: bool) -> None:
+    first = T0 - timedelta(seconds=121 if fire else 119)
+    seed_checks(store, "database", [(T0 - timedelta(minutes=10), "ok"), (first, "down")])
+    seed_checks(store, "database", [(T0, "down")])
+
+
+def _logins(store: Store, url: str, fire: bool) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute("create table login_attempts (attempted_at timestamptz, success boolean)")
+        rows = [(T0 - timedelta(seconds=30 + i * 60), False) for i in range(51 if fire else 50)]
+        rows += [(T0 - timedelta(minutes=5), True)] * 20  # successful: not counted
+        rows += [(T0 - timedelta(minutes=61), False)] * 20  # older than an hour: not counted
+        with conn.cursor() as cur:
+            cur.executemany("insert into login_attempts values (%s, %s)", rows)
+
+
+def _openai(store: Store, url: str, fire: bool) -> None:
+    seed_metrics(store, YESTERDAY - timedelta(days=1), openai_cost_usd=10.0)
+    seed_metrics(store, YESTERDAY, openai_cost_usd=15.01 if fire else 14.99)
+
+
+def _bounces(store: Store, url: str, fire: bool) -> None:
+    seed_metrics(store, YESTERDAY, email_bounce_pct=10.01 if fire else 9.99)
+
+
+def _query_time(store: Store, url: str, fire: bool) -> None:
+    seed_checks(store, "database", [(T0, "degraded")], latency_ms=2001 if fire else 1999)
+
+
+def _storage(store: Store, url: str, fire: bool) -> None:
+    seed_metrics(store, YESTERDAY, db_storage_pct=80.01 if fire else 79.99)
+
+
+def _cron(store: Store, url: str, fire: bool) -> None:
+    age = timedelta(hours=26, minutes=1 if fire else -1)
+    seed_cron_success(url, "daily_metrics", T0 - age)
+    seed_cron_success(url, "weekly_report", T0 - timedelta(days=2))
+
+
+CASES: dict[str, tuple[Seed, str]] = {
+    "payment_failure_rate": (_payments, "payment_failure_rate"),
+    "database_connection_errors": (_db_errors, "database_connection_errors"),
+    "service_unresponsive": (_unresponsive, "service_unresponsive:database"),
+    "failed_logins": (_logins, "failed_logins"),
+    "openai_cost_increase": (_openai, "openai_cost_increase"),
+    "email_bounce_rate": (_bounces, "email_bounce_rate"),
+    "database_query_time": (_query_time, "database_query_time"),
+    "database_storage": (_storage, "database_storage"),
+    "cron_late": (_cron, "cron_late:daily_metrics"),
+}
+
+
+def test_every_rule_has_a_threshold_case() -> None:
+    # tls_expiry's ±ε cases need a TLS server: tests/test_tls_expiry.py.
+    assert set(CASES) | {"tls_expiry"} == set(RULES_BY_NAME)
+
+
+@pytest.mark.parametrize("fire", [True, False], ids=["threshold+ε", "threshold-ε"])
+@pytest.mark.parametrize("rule_name", sorted(CASES))
+def test_default_threshold(migrated_db: str, tmp_path: Path, rule_name: str, fire: bool) -> None:
+    seed, key = CASES[rule_name]
+    config = tmp_path / "monitoring.toml"
+    config.write_text(LOGINS)
+    settings = settings_for(migrated_db, config)
+    (rule,) = [r for r in build_rules(parse_monitor_config(LOGINS)) if r.name == rule_name]
+    with open_store(migrated_db) as store:
+        seed(store, migrated_db, fire)
+        observations = {o.key: o for o in rule.observe(RuleContext(store, settings, T0))}
+    # Quiet means not firing: "settling" is a down streak still under the threshold.
+    quiet = ("settling",) if rule_name == "service_unresponsive" else ("ok",)
+    assert observations[key].state in (("firing",) if fire else quiet), observations[key]
+    assert observations[key].severity == RULES_BY_NAME[rule_name].default_severity
+
+
+def test_missing_sources_are_unknown_not_ok(migrated_db: str) -> None:
+    """No metrics, no table, never-run crons: unknown (neither fires nor resolves)."""
+    settings = settings_for(migrated_db)
+    config = parse_monitor_config(LOGINS)
+    with open_store(migrated_db) as store:
+        ctx = RuleContext(store, settings, T0)
+        states = {o.key: o.state for r in build_rules(config) for o in r.observe(ctx)}
+    assert states["payment_failure_rate"] == "unknown"
+    assert states["email_bounce_rate"] == "unknown"
+    assert states["openai_cost_increase"] == "unknown"
+    assert states["failed_logins"] == "unknown"  # login_attempts does not exist here
+    assert states["cron_late:daily_metrics"] == "unknown"
+    assert states["tls_expiry"] == "not_configured"
+    assert states["database_storage"] == "ok"  # measured live when the daily metric is missing
+
+
+def test_overrides_change_threshold_severity_and_enabled() -> None:
+    config = parse_monitor_config(
+        "[alerts.payment_failure_rate]\nthreshold = 2.5\nseverity = 'warning'\n"
+        "[alerts.tls_expiry]\nenabled = false\n"
+        "[alerts.cron_late]\njobs = { health_check = 0.5 }\n"
+    )
+    rules = {r.name: r for r in build_rules(config)}
+    assert rules["payment_failure_rate"].threshold == 2.5
+    assert rules["payment_failure_rate"].severity == "warning"
+    assert "tls_expiry" not in rules
+    assert rules["cron_late"].limits() == {  # type: ignore[attr-defined]
+        "daily_metrics": 26.0,
+        "weekly_report": 170.0,
+        "health_check": 0.5,
+    }
+    assert len(build_rules(MonitorConfig())) == len(RULES_BY_NAME)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[alerts.payment_failure]\nthreshold = 5\n", "unknown alert rule payment_failure"),
+        ("[alerts.payment_failure_rate]\nthreshold = 150\n", "between 0 and 100 %"),
+        ("[alerts.email_bounce_rate]\nthreshold = -1\n", "email_bounce_rate] threshold"),
+        ("[alerts.cron_late]\nthreshold = 12\n", "cron_late] threshold must be above 24 h"),
+        ("[alerts.tls_expiry]\nthreshold = 0\n", "tls_expiry] threshold must be above 0 days"),
+        ("[alerts.cron_late]\njobs = { daily_metrics = 0 }\n", "job limits must be > 0 h"),
+        ("[alerts.email_bounce_rate]\nsource = { table = 't' }\n", "takes no source"),
+        ("[alerts.tls_expiry]\nseverity = 'fatal'\n", "alerts.tls_expiry.severity"),
+    ],
+)
+def test_bad_rule_config_is_a_clear_error(toml: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_rules(parse_monitor_config(toml))
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("MONITOR_CONFIG")
