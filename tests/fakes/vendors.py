@@ -124,6 +124,9 @@ class FakeStripe(FakeUpstream):
         success = request.arg("delivery_success")
         if success is not None:
             events = [e for e in events if e["_delivered"] == (success == "true")]
+        kind = request.arg("type")
+        if kind is not None:
+            events = [e for e in events if e["type"] == kind]
         for op, keep in (("gte", int.__ge__), ("gt", int.__gt__), ("lt", int.__lt__)):
             bound = request.arg(f"created[{op}]")
             if bound is not None:

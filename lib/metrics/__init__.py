@@ -1,0 +1,180 @@
+"""Daily metrics: the catalog (name → unit), day windows, and the contract every source keeps."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from lib.config import Settings
+from lib.monitor_config import MonitorConfig
+from lib.store import Store
+
+# Every metric of SPEC §5 and its unit. Revenue in other currencies than EUR is stored too, as
+# `revenue_cents_<currency>` (unit cents); `revenue_cents` is the EUR headline.
+METRICS: dict[str, str] = {
+    "registrations": "count",
+    "leads": "count",
+    "chat_conversations": "count",
+    "lead_conversion_pct": "%",
+    "payments_succeeded": "count",
+    "payments_failed": "count",
+    "payment_success_pct": "%",
+    "revenue_cents": "cents",
+    "subscriptions_new": "count",
+    "subscriptions_canceled": "count",
+    "emails_sent": "count",
+    "emails_delivered": "count",
+    "emails_bounced": "count",
+    "email_delivery_pct": "%",
+    "email_bounce_pct": "%",
+    "openai_cost_usd": "USD",
+    "cost_per_conversation_usd": "USD",
+    "uptime_pct": "%",
+    "avg_response_ms": "ms",
+    "p95_response_ms": "ms",
+    "checks_failed": "count",
+    "db_size_bytes": "bytes",
+    "db_storage_pct": "%",
+    "db_connections": "count",
+    "stripe_webhook_failures": "count",
+}
+_CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A metric derived from others: numerator / sum(denominator) × scale; absent when undefined."""
+
+    numerator: str
+    denominator: tuple[str, ...]
+    scale: float
+    digits: int
+
+
+# Computed after every source has answered, so a ratio may combine two sources (cost per
+# conversation). A ratio whose inputs are absent, or whose denominator is 0, is absent.
+RATIOS: dict[str, Ratio] = {
+    "lead_conversion_pct": Ratio("leads", ("chat_conversations",), 100, 2),
+    "payment_success_pct": Ratio(
+        "payments_succeeded", ("payments_succeeded", "payments_failed"), 100, 2
+    ),
+    "email_delivery_pct": Ratio("emails_delivered", ("emails_sent",), 100, 2),
+    "email_bounce_pct": Ratio("emails_bounced", ("emails_sent",), 100, 2),
+    "cost_per_conversation_usd": Ratio("openai_cost_usd", ("chat_conversations",), 1, 6),
+}
+
+
+def unit_of(metric: str) -> str | None:
+    """The unit of a known metric, None for an unknown name."""
+    if metric in METRICS:
+        return METRICS[metric]
+    return "cents" if _CURRENCY_REVENUE.match(metric) else None
+
+
+def derive(values: dict[str, float]) -> dict[str, float]:
+    """The ratios whose inputs are all present and whose denominator is not 0."""
+    derived = {}
+    for name, ratio in RATIOS.items():
+        parts = [values.get(n) for n in (ratio.numerator, *ratio.denominator)]
+        if any(p is None for p in parts):
+            continue
+        denominator = sum(values[n] for n in ratio.denominator)
+        if denominator:
+            derived[name] = round(values[ratio.numerator] / denominator * ratio.scale, ratio.digits)
+    return derived
+
+
+@dataclass(frozen=True)
+class DayWindow:
+    """One calendar day in the metrics time zone: [start, end) from local midnight to midnight."""
+
+    day: date
+    start: datetime  # aware, in the zone
+    end: datetime
+
+    @classmethod
+    def of(cls, day: date, zone: ZoneInfo) -> DayWindow:
+        # Local midnights resolved by zoneinfo: across a DST change the day is 23 or 25 hours long.
+        start = datetime(day.year, day.month, day.day, tzinfo=zone)
+        after = day + timedelta(days=1)
+        end = datetime(after.year, after.month, after.day, tzinfo=zone)
+        return cls(day, start, end)
+
+    @property
+    def hours(self) -> float:
+        # Aware datetimes sharing a tzinfo subtract as wall clock times: compare in UTC.
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 3600
+
+    @property
+    def start_ts(self) -> int:
+        return int(self.start.timestamp())
+
+    @property
+    def end_ts(self) -> int:
+        return int(self.end.timestamp())
+
+
+def status_reason(status: int) -> str:
+    """The words every vendor probe uses for an HTTP error status."""
+    import httpx
+
+    from lib.probes import ProbeDown, check_vendor_status
+
+    try:
+        check_vendor_status(httpx.Response(status))
+    except ProbeDown as signal:
+        return signal.reason
+    return "malformed response"  # a 2xx the SDK could not use
+
+
+def today(zone: ZoneInfo, now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(zone).date()
+
+
+class SourceError(Exception):
+    """A source could not measure the day; `reason` is short, human and secret-free."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What a source may use for one day: settings, the store, monitoring.toml, a deadline."""
+
+    settings: Settings
+    store: Store
+    config: MonitorConfig
+    window: DayWindow
+    deadline: float  # time.monotonic() by which the whole run must be done
+    latest: bool  # the window is the day that just ended (snapshot sources measure only then)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check_deadline(self, what: str) -> None:
+        if self.remaining() <= 0:
+            raise SourceError(f"run time budget exhausted during {what}")
+
+    def timeout(self, cap: float) -> float:
+        """A per-request timeout: `cap`, or less when the run budget is nearly spent."""
+        return max(0.5, min(cap, self.remaining()))
+
+
+class MetricSource(Protocol):
+    """One place metrics come from. `collect` returns {metric: value} or raises SourceError."""
+
+    name: str
+    # Uses the store's connection: run on the calling thread (one connection, one caller).
+    uses_store: bool
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        """Why the source is skipped for this day (no credentials, ...); None when it runs."""
+        ...
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]: ...

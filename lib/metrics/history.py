@@ -1,0 +1,59 @@
+"""The monitor's own check history (uptime, response times, failures) and the database itself."""
+
+from __future__ import annotations
+
+from lib.metrics import SourceContext, SourceError
+from lib.store import StoreError
+
+
+class CheckHistory:
+    """`monitoring_uptime` over the day, across every service ("overall")."""
+
+    name = "health_checks"
+    uses_store = True
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        return None
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]:
+        try:
+            uptime = ctx.store.uptime(ctx.window.start, ctx.window.end)
+        except StoreError as error:
+            raise SourceError(error.reason) from None
+        overall = uptime.get("overall")
+        if overall is None or overall.uptime_pct is None:
+            raise SourceError("no health checks were recorded that day")
+        values: dict[str, float] = {
+            "uptime_pct": overall.uptime_pct,
+            "checks_failed": overall.failed,
+        }
+        # Latencies are of the checks that answered; a day where every check failed has none.
+        if overall.avg_latency_ms is not None:
+            values["avg_response_ms"] = overall.avg_latency_ms
+        if overall.p95_latency_ms is not None:
+            values["p95_response_ms"] = overall.p95_latency_ms
+        return values
+
+
+class DatabaseSize:
+    """Size, share of DB_STORAGE_QUOTA_MB, connections: a snapshot, so only for the latest day."""
+
+    name = "database"
+    uses_store = True
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        if not ctx.latest:
+            return "a snapshot: measured only for the day that just ended"
+        return None
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]:
+        try:
+            stats = ctx.store.database_stats()
+        except StoreError as error:
+            raise SourceError(error.reason) from None
+        quota = ctx.settings.db_storage_quota_mb * 1024 * 1024
+        return {
+            "db_size_bytes": stats.storage_bytes,
+            "db_storage_pct": round(100 * stats.storage_bytes / quota, 2),
+            "db_connections": stats.connection_count,
+        }

@@ -1,0 +1,130 @@
+"""Stripe: charges (payments, revenue per currency), subscriptions, failed webhook deliveries.
+
+Three sources, so a key restricted to some resources (or one failing list) still leaves the
+others measured. The SDK (imported here, in the cron only) pages with `auto_paging_iter` and
+raises typed errors; every request has a timeout and at most one retry (`make_client`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from lib.metrics import SourceContext, SourceError
+
+PAGE_SIZE = 100  # Stripe's maximum `limit`
+REQUEST_TIMEOUT_S = 10.0
+HEADLINE_CURRENCY = "eur"
+
+
+class Charge(BaseModel):
+    """Stripe `charge`, the fields we rely on."""
+
+    id: str
+    object: Literal["charge"]
+    status: str  # succeeded | pending | failed
+    amount_captured: int
+    currency: str
+
+
+class Subscription(BaseModel):
+    id: str
+    object: Literal["subscription"]
+
+
+class Event(BaseModel):
+    id: str
+    object: Literal["event"]
+    type: str
+
+
+def _listed[M: BaseModel](
+    ctx: SourceContext, model: type[M], lister: Callable[[dict[str, Any]], Any], **params: Any
+) -> Iterator[M]:
+    """Every item of a Stripe list created in the day, all pages, validated."""
+    created = {"gte": ctx.window.start_ts, "lt": ctx.window.end_ts}
+    first = lister({"created": created, "limit": PAGE_SIZE, **params})
+    for item in first.auto_paging_iter():
+        ctx.check_deadline("Stripe pagination")
+        yield model.model_validate(item.to_dict())
+
+
+class _StripeSource:
+    uses_store = False
+    name = "stripe"
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        return (
+            None if ctx.settings.stripe_secret_key is not None else "STRIPE_SECRET_KEY is not set"
+        )
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]:
+        import stripe
+
+        from lib.probes.stripe_webhooks import make_client, stripe_signal
+
+        client = make_client(ctx.settings, ctx.timeout(REQUEST_TIMEOUT_S))
+        try:
+            return self.measure(ctx, client)
+        except stripe.StripeError as error:
+            raise SourceError(stripe_signal(error).reason) from None
+        except ValidationError:
+            raise SourceError("malformed response") from None
+
+    def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
+        raise NotImplementedError
+
+
+class StripeCharges(_StripeSource):
+    """Charges created in the day: succeeded, failed, and captured amounts per currency."""
+
+    name = "stripe.charges"
+
+    def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
+        statuses: Counter[str] = Counter()
+        revenue: Counter[str] = Counter()
+        for charge in _listed(ctx, Charge, client.v1.charges.list):
+            statuses[charge.status] += 1
+            if charge.status == "succeeded":
+                revenue[charge.currency.lower()] += charge.amount_captured
+        values: dict[str, float] = {
+            "payments_succeeded": statuses["succeeded"],
+            "payments_failed": statuses["failed"],
+            "revenue_cents": revenue.pop(HEADLINE_CURRENCY, 0),
+        }
+        values.update({f"revenue_cents_{currency}": cents for currency, cents in revenue.items()})
+        return values
+
+
+class StripeSubscriptions(_StripeSource):
+    """New subscriptions (created in the day, any status) and ended ones (deleted events)."""
+
+    name = "stripe.subscriptions"
+
+    def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
+        new = sum(1 for _ in _listed(ctx, Subscription, client.v1.subscriptions.list, status="all"))
+        # Stripe's subscription list cannot filter on cancellation time; the event of a
+        # subscription ending can (events are kept 30 days, enough for the 7-day backfill).
+        ended = sum(
+            1
+            for _ in _listed(
+                ctx, Event, client.v1.events.list, type="customer.subscription.deleted"
+            )
+        )
+        return {"subscriptions_new": new, "subscriptions_canceled": ended}
+
+
+class StripeWebhookFailures(_StripeSource):
+    """Events created in the day whose webhook delivery has not succeeded."""
+
+    name = "stripe.webhooks"
+
+    def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
+        failed = sum(1 for _ in _listed(ctx, Event, client.v1.events.list, delivery_success=False))
+        return {"stripe_webhook_failures": failed}
+
+
+STRIPE_SOURCES = (StripeCharges(), StripeSubscriptions(), StripeWebhookFailures())
