@@ -13,8 +13,9 @@ import httpx
 import requests
 
 # The SDK (~0.4 s to import) is loaded only by the integrations function: /api/health never
-# imports this module. It earns its place with `auto_paging_iter` (cursor pagination) and typed
-# errors; its calls block, so each one runs through `run_blocking` under the probe deadline.
+# imports this module. It earns its place with typed errors, budget-bound retries, auth and API
+# version for both lists, and `auto_paging_iter` for the endpoint list (events: see
+# `count_failed`); its calls block, so each runs through `run_blocking` under the probe deadline.
 import stripe
 from pydantic import BaseModel, ValidationError
 
