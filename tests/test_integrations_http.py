@@ -126,8 +126,16 @@ CASES: list[tuple[str, Callable[[str, Any], None], str | None, str | None]] = [
 ]
 
 
-@pytest.mark.parametrize("name", INTEGRATIONS)
-@pytest.mark.parametrize(("case", "arrange", "word", "reason"), CASES, ids=[c[0] for c in CASES])
+# Every integration × every case, except paging for Realtime: its ping has no list to page.
+MATRIX = [
+    pytest.param(name, *case, id=f"{case[0]}-{name}")
+    for case in CASES
+    for name in INTEGRATIONS
+    if not (case[0] == "many_pages" and name == "realtime")
+]
+
+
+@pytest.mark.parametrize(("name", "case", "arrange", "word", "reason"), MATRIX)
 def test_fault_matrix(
     server: DevServer,
     request: pytest.FixtureRequest,
@@ -137,8 +145,6 @@ def test_fault_matrix(
     word: str | None,
     reason: str | None,
 ) -> None:
-    if case == "many_pages" and name == "realtime":
-        pytest.skip("the Realtime ping has no list to page through")
     fake: FakeUpstream = request.getfixturevalue(FAKE_OF[name])
     fake.slow_s = BUDGET_S + 0.5  # answers, but only after the budget has run out
     arrange(name, fake)
