@@ -2,9 +2,11 @@
 
 2,000,000 leads and 200,000 chat conversations over a year (plus 20,000 workshops and a month of
 health checks) in a real PostgreSQL; Stripe, Resend and OpenAI fakes answering after 20 ms each,
-with 3 pages of charges for the day. Prints, measured side by side in one run: the first (cold:
-SDK imports) and the median warm wall time, the time of every source, vendor sources run
-concurrently vs one after the other, and counting with vs without an index on created_at.
+with 3 pages of charges for the day. A run is `run_daily_metrics` for the day (every source, then
+the upsert); the same day is also fetched through the cron endpoint over HTTP. Prints, measured
+side by side in one run: the first (cold: SDK imports) and the median warm wall time, the time of
+every source, vendor sources run concurrently vs one after the other, and counting with vs
+without an index on created_at.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +29,12 @@ sys.path.insert(0, str(ROOT))
 from lib.config import load_settings  # noqa: E402
 from lib.localpg import LocalPostgres  # noqa: E402
 from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402
-from lib.metrics.daily import SOURCES, DayReport, compute_day  # noqa: E402
+from lib.metrics.daily import SOURCES, DayReport, run_daily_metrics  # noqa: E402
 from lib.monitor_config import MonitorConfig  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.migrate import migrate  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
+from tests.conftest import DevServer  # noqa: E402
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -107,16 +111,45 @@ def run(
 ) -> tuple[float, DayReport]:
     with Store(PostgresTransport(url, 30)) as store:
         started = time.perf_counter()
-        report = compute_day(
+        run_ = run_daily_metrics(
             settings,  # type: ignore[arg-type]
             store,
             MonitorConfig(),
-            window,
-            time.monotonic() + 60,
-            True,
+            [window.day],
+            window.day,
             sources,
         )
-        return (time.perf_counter() - started) * 1000, report
+        return (time.perf_counter() - started) * 1000, run_.days[0]
+
+
+def over_http(url: str, settings: object, window: DayWindow) -> list[float]:
+    """The cron endpoint with `?day=`: secret check, run bookkeeping, the run, the JSON answer."""
+    env = {
+        "DATABASE_URL": url,
+        "CRON_SECRET": "bench-cron-secret",
+        "STRIPE_SECRET_KEY": "sk_test_bench",
+        "STRIPE_API_BASE": str(settings.stripe_api_base),  # type: ignore[attr-defined]
+        "RESEND_API_KEY": "re_bench",
+        "RESEND_API_URL": str(settings.resend_api_url),  # type: ignore[attr-defined]
+        "OPENAI_ADMIN_KEY": "sk-admin-bench",
+        "OPENAI_BASE_URL": str(settings.openai_base_url),  # type: ignore[attr-defined]
+    }
+    server = DevServer(env)
+    samples = []
+    try:
+        for _ in range(4):
+            started = time.perf_counter()
+            response = httpx.get(
+                f"{server.url}/api/cron/daily_metrics?day={window.day}",
+                headers={"Authorization": "Bearer bench-cron-secret"},
+                timeout=60,
+            )
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+            assert response.json()["days"][0]["unavailable"] == {}, response.text
+    finally:
+        server.close()
+    return samples
 
 
 def main() -> None:
@@ -166,6 +199,7 @@ def main() -> None:
             for _ in range(REPEATS):  # interleaved, so both see the same machine load
                 results["concurrent"].append(run(settings, url, window, concurrent))
                 results["sequential"].append(run(settings, url, window, sequential))
+            http_ms = over_http(url, settings, window)
             index(url, create=False)
             unindexed = [run(settings, url, window, concurrent) for _ in range(3)]
         finally:
@@ -190,6 +224,8 @@ def main() -> None:
         f"warm run, vendors one by one:    {median(results['sequential']):8.0f} ms "
         f"(ratio {median(results['sequential']) / warm:.2f})"
     )
+    print(f"cron endpoint over HTTP, first:  {http_ms[0]:8.0f} ms (a fresh function: cold)")
+    print(f"cron endpoint over HTTP, warm:   {statistics.median(http_ms[1:]):8.0f} ms")
     print(
         f"warm run, no created_at index:   {median(unindexed):8.0f} ms "
         f"(ratio {median(unindexed) / warm:.2f})"

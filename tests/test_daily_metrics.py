@@ -16,7 +16,7 @@ import time_machine
 from lib.config import Settings, load_settings
 from lib.cron import cron_endpoint
 from lib.http import HttpError, Request, Response
-from lib.metrics import DayWindow
+from lib.metrics import DayWindow, unit_of
 from lib.metrics import daily as daily_module
 from lib.metrics.daily import daily_metrics_job, daily_metrics_response
 from lib.store import Store
@@ -542,7 +542,10 @@ def test_over_real_http(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert body["days"][0]["metrics"]["revenue_cents"] == 14700
+    metrics = body["days"][0]["metrics"]
+    assert metrics["revenue_cents"] == 14700
+    whole = [k for k in metrics if unit_of(k) in ("count", "cents", "bytes")]
+    assert len(whole) == 14 and all(type(metrics[k]) is int for k in whole), metrics
     assert body["days"][0]["unavailable"] == {}
     post = server.request("POST", path)
     assert post.status_code == 405

@@ -16,7 +16,7 @@ class EmailMetrics(BaseModel):
     """`GetEmailsMetricsResponse`, the fields we rely on."""
 
     object: str
-    totals: dict[str, float]
+    totals: dict[str, int | float]
 
 
 def _iso(moment: datetime) -> str:
