@@ -13,15 +13,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from typing import Protocol
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from lib import tls
 from lib.config import Settings
 
 log = logging.getLogger("carbot_monitor.probes")
+# Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
+tls.preload()
 
 # A service that answers but takes longer than this is reported slow/degraded.
 SLOW_MS = 1000
@@ -159,10 +161,12 @@ async def _timed(probe: Probe, ctx: ProbeContext) -> ProbeResult:
     return ProbeResult(level=Level.OK, latency_ms=latency, details=details or {})
 
 
-@cache
 def tls_context() -> ssl.SSLContext:
-    """Built once per process: loading the CA bundle costs ~20 ms on every request otherwise."""
-    return httpx.create_ssl_context()
+    """Built once per process: loading the CA bundle costs ~20 ms on every request otherwise.
+
+    The load starts in the background when this module is imported (`lib.tls`).
+    """
+    return tls.ssl_context()
 
 
 async def run_probes(
