@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -549,3 +550,70 @@ def test_over_real_http(
     assert body["days"][0]["unavailable"] == {}
     post = server.request("POST", path)
     assert post.status_code == 405
+
+
+def test_a_hanging_vendor_is_bounded_and_later_days_are_deferred(
+    migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
+) -> None:
+    from lib.metrics.daily import run_daily_metrics
+
+    create_carbot_tables(migrated_db)
+    stripe.mode = "hang"
+    settings = settings_for(migrated_db, stripe, resend, openai)
+    days = [DAY, DAY - timedelta(days=1), DAY - timedelta(days=2)]
+    started = time.monotonic()
+    with Store.from_settings(settings) as store:
+        run = run_daily_metrics(
+            settings, store, daily_module.load_monitor_config(settings), days, DAY,
+            budget_s=1.5,
+        )  # fmt: skip
+    assert time.monotonic() - started < 4, "bounded by the run budget, not the 60 s hang"
+    [report] = run.days
+    for name in ("stripe.charges", "stripe.subscriptions", "stripe.webhooks"):
+        assert report.unavailable[name].startswith("timeout"), report.unavailable
+    assert report.metrics["leads"] == 0 and report.metrics["emails_sent"] == 0
+    assert run.deferred == days[1:], "left for the next run"
+    assert set(day for day, _ in stored(migrated_db)) == {str(DAY)}
+
+
+def test_the_whole_run_through_supabase_matches_direct_postgres(
+    migrated_db: str,
+    supabase_db: str,
+    postgrest: object,
+    stripe: BillingStripe,
+    resend: MetricsResend,
+    openai: CostsOpenAI,
+) -> None:
+    from tests.conftest import SERVICE_KEY
+
+    reports = {}
+    for transport, url in (("postgres", migrated_db), ("supabase", supabase_db)):
+        stripe.reset(), resend.reset(), openai.reset()
+        create_carbot_tables(url)
+        with psycopg.connect(url, autocommit=True) as conn:  # Supabase's default privileges
+            if conn.execute("select 1 from pg_roles where rolname = 'service_role'").fetchone():
+                conn.execute("grant select on all tables in schema public to service_role")
+        seed_day(url, stripe, resend, openai, DAY)
+        extra: dict[str, Any] = {}
+        if transport == "supabase":
+            extra = {
+                "database_url": None,
+                "supabase_url": postgrest.url,  # type: ignore[attr-defined]
+                "supabase_service_role_key": SERVICE_KEY,
+            }
+        settings = settings_for(url, stripe, resend, openai, **extra)
+        response = cron(settings, day=str(DAY))
+        assert response.status == 200, response.body
+        reports[transport] = json.loads(response.body)["days"][0]
+        assert stored(url) == {
+            (str(DAY), k): float(v) for k, v in reports[transport]["metrics"].items()
+        }
+    calls = set(postgrest.calls)  # type: ignore[attr-defined]
+    assert {
+        "monitoring_count_rows",
+        "monitoring_uptime",
+        "monitoring_upsert_daily_metrics",
+    } <= calls
+    assert reports["supabase"]["unavailable"] == {}
+    assert reports["supabase"]["metrics"] == reports["postgres"]["metrics"]
+    assert reports["supabase"]["metrics"]["uptime_pct"] == 75.0

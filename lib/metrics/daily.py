@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +48,7 @@ BACKFILL_DAYS = 7  # missed days (no row yet) filled, before yesterday
 # Yesterday and the day before are always recomputed: OpenAI costs and bounces arrive hours late.
 SETTLE_DAYS = 2
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+Measured = tuple[dict[str, float], int]  # a source's values and its time in ms
 
 
 class DayReport(BaseModel):
@@ -95,12 +96,8 @@ def plan_days(store: Store, latest: date) -> list[date]:
     first = latest - timedelta(days=BACKFILL_DAYS)
     last = latest - timedelta(days=SETTLE_DAYS)
     present = set(store.metric_days(first, last))
-    missed = [
-        first + timedelta(days=i)
-        for i in range((last - first).days + 1)
-        if first + timedelta(days=i) not in present
-    ]
-    return settle + missed
+    week = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return settle + [day for day in week if day not in present]
 
 
 def compute_day(
@@ -129,7 +126,7 @@ def compute_day(
     # Not a `with` block: its exit would wait for a vendor call that is still hanging.
     pool = ThreadPoolExecutor(max_workers=max(1, len(vendors)), thread_name_prefix="metrics")
     try:
-        futures: dict[str, Future[tuple[dict[str, float], int]]] = {
+        futures: dict[str, Future[Measured]] = {
             s.name: pool.submit(_timed, s, ctx) for s in vendors
         }
         for source in running:
@@ -156,7 +153,7 @@ def compute_day(
     )
 
 
-def _timed(source: MetricSource, ctx: SourceContext) -> tuple[dict[str, float], int]:
+def _timed(source: MetricSource, ctx: SourceContext) -> Measured:
     started = time.perf_counter()
     values = source.collect(ctx)
     return values, round((time.perf_counter() - started) * 1000)
@@ -164,7 +161,7 @@ def _timed(source: MetricSource, ctx: SourceContext) -> tuple[dict[str, float], 
 
 def _settle(
     name: str,
-    outcome: Any,
+    outcome: Callable[[], Measured],
     values: dict[str, float],
     unavailable: dict[str, str],
     timings: dict[str, int],

@@ -53,13 +53,15 @@ def _listed[M: BaseModel](
 
 
 class _StripeSource:
+    """What the three Stripe sources share: the key check, the client and the error words."""
+
     uses_store = False
     name = "stripe"
 
     def missing(self, ctx: SourceContext) -> str | None:
-        return (
-            None if ctx.settings.stripe_secret_key is not None else "STRIPE_SECRET_KEY is not set"
-        )
+        if ctx.settings.stripe_secret_key is None:
+            return "STRIPE_SECRET_KEY is not set"
+        return None
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         import stripe
