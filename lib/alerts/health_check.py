@@ -28,7 +28,7 @@ def check_rows(results: Mapping[str, ProbeResult], now: datetime) -> list[dict[s
             "service": name,
             "status": result.level.value,
             "latency_ms": result.latency_ms,
-            "reason": (result.reason or None) and result.reason[:200],  # type: ignore[index]
+            "reason": result.reason[:200] if result.reason else None,
             "checked_at": now,
         }
         for name, result in results.items()

@@ -21,6 +21,8 @@ ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
 Severity = Literal["critical", "warning", "info"]
 
 HOUR = timedelta(hours=1)
+# A database check older than this says nothing about query time now (cron runs every 5 min).
+RECENT_CHECK = timedelta(minutes=10)
 
 
 class Observation(BaseModel):
@@ -312,7 +314,10 @@ class DatabaseQueryTime(BaseRule):
             return [self.observation("not_configured", None, "no database configured")]
         stats = ctx.store.database_stats(self.threshold * 1000)
         slowest = max((float(q.get("mean_ms", 0)) for q in stats.slow_queries), default=None)
-        latest = ctx.store.latest_checks().get("database")
+        # The latest check of the last minutes through the (service, time) index: the store's
+        # latest_checks() scans the whole history.
+        recent = ctx.store.checks_since("database", ctx.now - RECENT_CHECK)
+        latest = next((c for c in reversed(recent) if c.checked_at <= ctx.now), None)
         probe = None
         if latest is not None and latest.status != "down" and latest.latency_ms is not None:
             probe = latest.latency_ms
