@@ -1,4 +1,5 @@
-"""The daily metrics cron on real PostgreSQL with local fakes of Stripe, Resend and OpenAI."""
+"""The daily metrics cron on real PostgreSQL with local fakes of Stripe, Resend and OpenAI, and
+those fakes checked against the official shapes and pagination."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import psycopg
 import pytest
 import time_machine
@@ -23,6 +25,7 @@ from lib.metrics.daily import daily_metrics_job, daily_metrics_response
 from lib.store import Store
 from tests.conftest import SECRETS, assert_no_secret
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend
+from tests.fakes.shapes import validate_resend_error, validate_response
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 10)  # an ordinary 24-hour day, well in the past
@@ -388,6 +391,14 @@ def test_wrong_or_missing_secret_is_401(migrated_db: str, token: str | None) -> 
     assert stored(migrated_db) == {}
 
 
+def test_production_without_a_cron_secret_refuses(migrated_db: str) -> None:
+    settings = load_settings(database_url=migrated_db, vercel_env="production")
+    response = cron(settings, {}, day=str(DAY))
+    assert response.status == 503
+    assert "CRON_SECRET is not configured" in json.loads(response.body)["error"]
+    assert stored(migrated_db) == {}
+
+
 def test_twice_and_twice_concurrently_leave_one_row_per_metric_and_day(
     migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
 ) -> None:
@@ -617,3 +628,85 @@ def test_the_whole_run_through_supabase_matches_direct_postgres(
     assert reports["supabase"]["unavailable"] == {}
     assert reports["supabase"]["metrics"] == reports["postgres"]["metrics"]
     assert reports["supabase"]["metrics"]["uptime_pct"] == 75.0
+
+
+# The fakes themselves: official shapes (validated against the specs), official pagination.
+
+T0 = datetime(2026, 11, 10, 12, tzinfo=UTC)
+
+
+def all_pages(url: str, params: dict[str, str]) -> list[dict]:
+    items: list[dict] = []
+    while True:
+        body = httpx.get(url, params=params).json()
+        path = "/" + url.split("/", 3)[3]
+        validate_response("stripe", "GET", path, 200, body)
+        items += body["data"]
+        if not body["has_more"]:
+            return items
+        params = {**params, "starting_after": body["data"][-1]["id"]}
+
+
+def test_stripe_charges_subscriptions_events(stripe: BillingStripe) -> None:
+    stripe.reset()
+    for i in range(25):
+        stripe.add_charge(T0 + timedelta(minutes=i), "failed" if i % 5 == 0 else "succeeded")
+    stripe.add_charge(T0 - timedelta(days=1))
+    stripe.add_subscription(T0, "active")
+    stripe.add_subscription(T0, "canceled")
+    stripe.add_event(T0, "customer.subscription.deleted")
+    stripe.add_event(T0, "invoice.paid", delivered=False)
+    window = {"created[gte]": str(int(T0.timestamp())), "limit": "10"}
+    charges = all_pages(stripe.url + "/v1/charges", window)
+    assert len(charges) == 25 and len({c["id"] for c in charges}) == 25
+    assert [c["created"] for c in charges] == sorted((c["created"] for c in charges), reverse=True)
+    assert len(all_pages(stripe.url + "/v1/subscriptions", window)) == 1, "canceled hidden"
+    assert len(all_pages(stripe.url + "/v1/subscriptions", {**window, "status": "all"})) == 2
+    deleted = all_pages(stripe.url + "/v1/events", {"type": "customer.subscription.deleted"})
+    assert [e["type"] for e in deleted] == ["customer.subscription.deleted"]
+    assert deleted[0]["data"]["object"]["object"] == "subscription"
+    failed = all_pages(stripe.url + "/v1/events", {"delivery_success": "false"})
+    assert [e["type"] for e in failed] == ["invoice.paid"]
+
+
+def test_resend_metrics(resend: MetricsResend) -> None:
+    resend.reset()
+    resend.add_emails(T0, "sent", 3)
+    resend.add_emails(T0 + timedelta(days=1), "sent", 5)
+    params = {
+        "start_date": "2026-11-10T00:00:00.000Z",
+        "end_date": "2026-11-11T00:00:00.000Z",
+        "metrics": "sent,delivered",
+    }
+    body = httpx.get(resend.url + "/emails/metrics", params=params).json()
+    validate_response("resend", "GET", "/emails/metrics", 200, body)
+    assert body["totals"] == {"sent": 3, "delivered": 0}
+    resend.mode = "429"
+    response = httpx.get(resend.url + "/emails/metrics", params=params)
+    assert response.status_code == 429
+    validate_resend_error(response.json())
+    resend.reset()
+
+
+def test_openai_costs_pages_with_next_page(openai: CostsOpenAI) -> None:
+    openai.reset()
+    for day in range(10):
+        openai.add_cost(T0 + timedelta(days=day), 0.5 + day)
+    start = int(datetime(2026, 11, 10, tzinfo=UTC).timestamp())
+    params = {"start_time": str(start), "end_time": str(start + 10 * 86400), "bucket_width": "1d"}
+    headers = {"Authorization": "Bearer admin"}
+    buckets: list[dict] = []
+    pages = 0
+    while True:
+        body = httpx.get(openai.base_url + "/organization/costs", params=params, headers=headers)
+        body = body.json()
+        validate_response("openai", "GET", "/organization/costs", 200, body)
+        buckets += body["data"]
+        pages += 1
+        if not body["has_more"]:
+            assert body["next_page"] is None
+            break
+        params = {**params, "page": body["next_page"]}
+    assert pages == 2, "10 daily buckets at the default limit of 7"
+    assert [b["start_time"] for b in buckets] == [start + i * 86400 for i in range(10)]
+    assert [b["results"][0]["amount"]["value"] for b in buckets] == [0.5 + i for i in range(10)]
