@@ -313,7 +313,12 @@ def test_daily_rules_entry_point_for_the_metrics_cron(
         seed_cron_success(migrated_db, "daily_metrics", T0 - timedelta(days=3))
         summary = evaluate_daily_rules(store, settings, T0)
     # Only daily rules; the metrics cron does not judge its own lateness.
-    assert set(summary["alerts"]) == {"payment_failure_rate", "cron_late:weekly_report"}
+    assert set(summary["alerts"]) == {
+        "payment_failure_rate",
+        "cron_late:daily_metrics",
+        "cron_late:weekly_report",
+    }
+    assert summary["alerts"]["cron_late:daily_metrics"]["observed"] == "settling"
     assert summary["alerts"]["payment_failure_rate"]["event"] == "firing"
     assert subjects(fake_resend) == ["[CRITICAL] CarBot Firing: Payment failure rate"]
     assert "8.0 % of payments failed on 2026-11-19" in fake_resend.emails[0]["text"]
@@ -355,3 +360,20 @@ def test_state_machine_over_the_supabase_transport(
     assert events == [None, "firing", None, "resolved"]
     assert [p["event"] for p in fake_webhook.payloads] == ["firing", "resolved"]
     assert len(fake_resend.emails) == 2
+
+
+def test_a_key_no_longer_watched_is_cleared_silently(
+    migrated_db: str, env: Any, fake_resend: FakeResend
+) -> None:
+    with open_store(migrated_db) as store:
+        seed_checks(store, "database", [(T0 - 10 * MIN, "down")])
+        evaluate_alerts(store, env("service_unresponsive"), T0)
+        assert store.alerts()["service_unresponsive:database"].state == "firing"
+        # database is no longer a critical service; the daily-only run does not touch the row.
+        settings = env("service_unresponsive", critical_services="openai")
+        evaluate_daily_rules(store, settings, T0 + MIN)
+        assert store.alerts()["service_unresponsive:database"].state == "firing"
+        evaluate_alerts(store, settings, T0 + MIN)
+        row = store.alerts()["service_unresponsive:database"]
+        assert (row.state, row.message) == ("ok", "no longer watched")
+    assert len(fake_resend.emails) == 1, "only the firing e-mail"

@@ -112,9 +112,16 @@ class Engine:
     def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
         rows = self.store.alerts()
         reports = {o.key: self._apply(o, rows.get(o.key)) for o in observations}
+        observed_rules = {o.rule for o in observations}
         for key, row in rows.items():
-            if key.split(":")[0] in disabled and row.state == "firing":
-                self._silence(row)
+            rule = key.split(":")[0]
+            if row.state != "firing":
+                continue
+            if rule in disabled:
+                self._silence(row, "rule disabled")
+            elif rule in observed_rules and key not in reports:
+                # e.g. a service no longer in CRITICAL_SERVICES, a job no longer watched
+                self._silence(row, "no longer watched")
         delivery = DeliveryReport()
         if not self.maintenance.active:
             for row in self.store.alerts().values():
@@ -210,12 +217,12 @@ class Engine:
         pending.items = [*pending.items, item][-MAX_QUEUED:]
         return pending.dump()
 
-    def _silence(self, row: AlertRow) -> None:
-        """A rule switched off in monitoring.toml while firing: back to ok, queue dropped."""
+    def _silence(self, row: AlertRow, why: str) -> None:
+        """A firing key nobody watches any more: back to ok without a notification."""
         self.store.alert_cas(
             row.rule,
             row.version,
-            {"state": "ok", "since": self.now, "message": "rule disabled", "pending": None},
+            {"state": "ok", "since": self.now, "message": why, "pending": None},
         )
 
     # -- phase 2: delivery ----------------------------------------------------------------

@@ -348,9 +348,10 @@ class CronLate(BaseRule):
         status = ctx.store.cron_status()
         found = []
         for job, hours in sorted(self.limits().items()):
-            if job == ctx.current_job:
-                continue
             key = f"{self.name}:{job}"
+            if job == ctx.current_job:  # it is running: neither late nor on time
+                found.append(self.observation("settling", None, f"{job} is running", key))
+                continue
             seen = status.get(job)
             if seen is None or seen.last_started_at is None:
                 found.append(self.observation("unknown", None, f"{job} has never run", key))
