@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTHON312 := $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || \
 	(p=$$(pyenv prefix 3.12 2>/dev/null) && echo $$p/bin/python3.12))
 
-.PHONY: dev test lint format vercel-check bench clean setup postgres
+.PHONY: dev test lint format vercel-check bench clean setup postgres chromium
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (install it, e.g. pyenv install 3.12)"; exit 1; }
@@ -20,10 +20,14 @@ setup: $(BIN)/.installed
 postgres:
 	@bash scripts/ensure-postgres
 
+# Debian's chromium for the status-page browser test (never a browser download).
+chromium:
+	@bash scripts/ensure-chromium
+
 dev: setup
 	PORT=$(PORT) $(BIN)/python -m lib dev
 
-test: setup postgres lint
+test: setup postgres chromium lint
 	$(BIN)/pytest
 
 lint: setup

@@ -8,9 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from lib import store
+from lib.alerts.maintenance import current_maintenance
 from lib.config import SERVICES, Settings
 from lib.http import Request, Response, json_response
-from lib.monitor_config import MaintenanceWindow, load_monitor_config
 from lib.store import Store, StoreError
 
 OverallWord = Literal["operational", "degraded", "down", "maintenance", "unknown"]
@@ -192,26 +192,11 @@ def overall_word(
 
 
 def maintenance_now(settings: Settings, now: datetime) -> Maintenance | None:
-    window = load_monitor_config(settings).active_maintenance(now)
-    return None if window is None else Maintenance(reason=window.reason, ends_at=_end(window, now))
-
-
-def _end(window: MaintenanceWindow, now: datetime) -> datetime | None:
-    if window.weekly is None:
-        return window.end
-    from zoneinfo import ZoneInfo
-
-    weekly = window.weekly
-    local = now.astimezone(ZoneInfo(weekly.timezone))
-    for offset in (0, -1):  # the window may have started yesterday and run past midnight
-        day = local.date() + timedelta(days=offset)
-        begin = datetime.combine(day, weekly.start, local.tzinfo)
-        finish = datetime.combine(day, weekly.end, local.tzinfo)
-        if finish <= begin:
-            finish += timedelta(days=1)
-        if begin <= local < finish:
-            return finish.astimezone(UTC)
-    return None
+    """The active monitoring.toml window, as the alert engine sees it (it mutes notifications)."""
+    state = current_maintenance(settings, now)
+    if not state.active:
+        return None
+    return Maintenance(reason=state.reason or "maintenance", ends_at=state.ends_at)
 
 
 def _title(rule: str) -> str:

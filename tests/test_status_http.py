@@ -205,3 +205,20 @@ def test_empty_history_over_http(dev_server, migrated_db: str) -> None:
         db.record_checks([{"service": "database", "status": "ok", "latency_ms": 5,
                            "checked_at": recent}])  # fmt: skip
     assert server.get("/api/badge").json()["message"] == "operational"
+
+
+def test_page_is_served_at_status(server: DevServer) -> None:
+    """`make dev` serves public/status at /status; vercel.json rewrites /status there on Vercel."""
+    import json
+
+    from tests.conftest import ROOT
+
+    page = server.get("/status")
+    assert page.status_code == 200 and "<title>CarBot Status</title>" in page.text
+    for asset, kind in (("/status/status.js", "javascript"), ("/status/status.css", "text/css")):
+        response = server.get(asset)
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+        assert asset in page.text  # absolute paths: the page works at /status and /status/
+    rewrites = json.loads((ROOT / "vercel.json").read_text())["rewrites"]
+    rule = next(r for r in rewrites if r["source"] == "/status")
+    assert (ROOT / "public" / rule["destination"].lstrip("/")).is_file()

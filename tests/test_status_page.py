@@ -1,0 +1,190 @@
+"""The public status page in a real headless Chromium against the dev server, seeded history."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lib.store import Store
+from lib.store.postgres import PostgresTransport
+from tests.conftest import ROOT, DevServer, _clone, assert_no_secret
+from tests.status_history import seed_history
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+SERVICES = 4
+DAYS = 90
+
+
+@pytest.fixture(scope="module")
+def page_server(pg, monitor_template: str) -> Iterator[DevServer]:
+    """90 days of hourly checks for four services, a bad day for OpenAI, one open incident."""
+    now = datetime.now(UTC)
+    for name in _clone(pg, monitor_template):
+        url = pg.url_for(name)
+        outage = (now - timedelta(days=12, hours=6), now - timedelta(days=12))
+        seed_history(url, now, days=DAYS, every_minutes=60, outage=outage)
+        with Store(PostgresTransport(url, 5)) as db:
+            db.alert_cas(
+                "stripe_webhook_failures",
+                0,
+                {"state": "firing", "severity": "warning", "since": now - timedelta(hours=5)},
+            )
+        server = DevServer({"DATABASE_URL": url})
+        yield server
+        assert_no_secret(server.close())
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; a missing browser fails loudly (never a skip)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium (make test does)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser: Any, url: str, **context_options: Any) -> tuple[Any, Any, list[str]]:
+    """A page that records console errors, page errors, failed requests and HTTP errors."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type in ("error", "warning"):
+            problems.append(f"console {message.type}: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    page.clock.install()  # the 60 s refresh is driven by a fake clock below
+    page.goto(url + "/status")
+    page.wait_for_selector("body[data-loaded=true]", timeout=10_000)
+    return context, page, problems
+
+
+def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
+    status = page_server.get("/api/status").json()
+    context, page, problems = open_page(
+        browser, page_server.url, viewport={"width": 1100, "height": 1400}
+    )
+    try:
+        assert page.title() == "CarBot Status"
+        assert page.inner_text("#banner-text") == status["description"]
+        assert page.get_attribute("#banner", "class") == f"banner banner-{status['status']}"
+
+        rows = page.locator(".service")
+        assert rows.count() == SERVICES
+        names = [rows.nth(i).get_attribute("data-service") for i in range(SERVICES)]
+        assert names == ["database", "openai", "stripe", "email"]
+        for i in range(SERVICES):
+            assert rows.nth(i).locator(".bar").count() == DAYS
+        # Every day has checks; the outage day is red; hover titles give each day's figure.
+        assert page.locator(".bar.day-none").count() == 0
+        history = status["history"]
+        openai = history["services"]["openai"]
+        bad = [i for i, v in enumerate(openai["uptime_pct"]) if v < 95]
+        assert bad, "the seeded outage makes at least one bad day"
+        openai_bars = rows.nth(1).locator(".bar")
+        for i in bad:
+            assert "day-bad" in (openai_bars.nth(i).get_attribute("class") or "")
+            assert openai_bars.nth(i).get_attribute("title") == (
+                f"{history['days'][i]}: {openai['uptime_pct'][i]:.2f} % uptime"
+                f" ({openai['checks'][i]} checks)"
+            )
+        titles = rows.nth(0).locator(".bar").evaluate_all("bars => bars.map(b => b.title)")
+        assert all(
+            re.fullmatch(r"\d{4}-\d\d-\d\d: \d+\.\d\d % uptime \(\d+ checks\)", t) for t in titles
+        )
+
+        # The 30-day chart: one line per service with 30 points, axis labels, dot tooltips.
+        assert page.locator("#chart svg").count() == 1
+        lines = page.locator("#chart path.series")
+        assert lines.count() == SERVICES
+        for i in range(SERVICES):
+            d = lines.nth(i).get_attribute("d") or ""
+            assert d.count("L") == 29 and d.startswith("M"), d[:80]
+            box = lines.nth(i).bounding_box()
+            assert box is not None and box["width"] > 500
+        assert page.locator("#chart circle").count() == SERVICES * 30
+        assert page.locator("#chart-legend span").count() == SERVICES
+
+        incidents = page.locator("#incidents li.incident")
+        assert incidents.count() == 1
+        assert "Stripe webhook failures" in incidents.inner_text()
+        assert page.inner_text("#uptime-30d").endswith("%")
+        assert page.inner_text("#updated").startswith("Last updated")
+
+        # The SVG badge renders at the width the server computed for it.
+        badge = page.locator("img.badge")
+        natural = badge.evaluate("img => img.naturalWidth")
+        svg = page_server.get("/api/badge?format=svg").text
+        assert natural == int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+
+        # Refresh: one more /api/status request when the (fake) clock passes 60 s.
+        with page.expect_request(lambda r: r.url.endswith("/api/status")):
+            page.clock.run_for(60_000)
+        page.wait_for_timeout(200)
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "status-page.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_status_page_on_a_phone(browser: Any, page_server: DevServer) -> None:
+    context, page, problems = open_page(
+        browser,
+        page_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "no horizontal scrolling on a phone"
+        widths = (
+            page.locator(".service")
+            .first.locator(".bar")
+            .evaluate_all("bars => bars.map(b => b.getBoundingClientRect().width)")
+        )
+        assert len(widths) == DAYS and min(widths) > 0.5
+        chart = page.locator("#chart svg").bounding_box()
+        assert chart is not None and chart["width"] <= 390
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "status-page-phone.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
