@@ -377,3 +377,16 @@ def test_a_key_no_longer_watched_is_cleared_silently(
         row = store.alerts()["service_unresponsive:database"]
         assert (row.state, row.message) == ("ok", "no longer watched")
     assert len(fake_resend.emails) == 1, "only the firing e-mail"
+
+
+def test_history_older_than_90_days_is_pruned(migrated_db: str, env: Any) -> None:
+    settings = env()
+    with open_store(migrated_db) as store:
+        seed_checks(
+            store,
+            "database",
+            [(T0 - timedelta(days=90, minutes=1), "ok"), (T0 - timedelta(days=89), "ok")],
+        )
+        summary = run(store, settings, T0, Level.OK)
+        assert (summary["recorded"], summary["pruned"]) == (1, 1)
+        assert len(store.checks_since("database", T0 - timedelta(days=365))) == 2
