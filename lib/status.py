@@ -199,8 +199,14 @@ def maintenance_now(settings: Settings, now: datetime) -> Maintenance | None:
     return Maintenance(reason=state.reason or "maintenance", ends_at=state.ends_at)
 
 
-def _title(rule: str) -> str:
-    return rule.replace("_", " ").capitalize()
+def incident_title(key: str) -> str:
+    """The alert rule's own title; a per-instance key (`rule:instance`) names its instance."""
+    from lib.alerts.rules import RULES_BY_NAME
+
+    name, _, instance = key.partition(":")
+    rule = RULES_BY_NAME.get(name)
+    title = rule.title if rule is not None else name.replace("_", " ").capitalize()
+    return f"{title} ({instance})" if instance else title
 
 
 def build_status(
@@ -225,7 +231,12 @@ def build_status(
             avg_response_ms=_per_window(windows.get(name, {}), "avg_ms"),
         )
     incidents = [
-        Incident(rule=i["rule"], title=_title(i["rule"]), severity=i["severity"], since=i["since"])
+        Incident(
+            rule=i["rule"],
+            title=incident_title(i["rule"]),
+            severity=i["severity"],
+            since=i["since"],
+        )
         for i in raw.get("incidents", [])
         if i["severity"] in ("critical", "warning")  # info rules (weekly summary) are no incident
     ]

@@ -72,6 +72,11 @@ def seeded(migrated_db: str) -> str:
             },
         )
         db.alert_cas("weekly_summary", 0, {"state": "firing", "severity": "info"})
+        db.alert_cas(
+            "service_unresponsive:stripe",
+            0,
+            {"state": "firing", "severity": "critical", "since": (NOW - H).isoformat()},
+        )
         db.alert_cas("email_bounce_rate", 0, {"state": "ok", "severity": "warning"})
         db.alert_cas(
             "db_storage",
@@ -121,10 +126,15 @@ def test_words_staleness_and_incidents(seeded: str) -> None:
     assert body.last_check_at == NOW - timedelta(minutes=5)
     assert [(i.rule, i.severity) for i in body.incidents] == [
         ("payment_failure_rate", "critical"),
+        ("service_unresponsive:stripe", "critical"),
         ("db_storage", "warning"),
-    ]
+    ]  # worst first, then oldest first; the info rule is no incident
     assert body.incidents[0].since == NOW - 3 * H
-    assert body.incidents[0].title == "Payment failure rate"
+    assert [i.title for i in body.incidents] == [
+        "Payment failure rate",
+        "Critical service unresponsive (stripe)",
+        "Db storage",  # not a known rule: its name, readable
+    ]
     assert "revenue" not in body.model_dump_json()  # alert messages stay private
     assert body.maintenance is None
 

@@ -222,3 +222,45 @@ def test_page_is_served_at_status(server: DevServer) -> None:
     rewrites = json.loads((ROOT / "vercel.json").read_text())["rewrites"]
     rule = next(r for r in rewrites if r["source"] == "/status")
     assert (ROOT / "public" / rule["destination"].lstrip("/")).is_file()
+
+
+def test_after_the_scheduled_check(
+    dev_server, migrated_db: str, fake_openai, fake_stripe, fake_resend
+) -> None:
+    """The cron's stored checks and alert rows are what /api/status and the badge report."""
+    server = dev_server(
+        {
+            **SECRETS,
+            "DATABASE_URL": migrated_db,
+            "OPENAI_BASE_URL": fake_openai.base_url,
+            "OPENAI_MODEL": "gpt-4o-mini",
+            "STRIPE_API_BASE": fake_stripe.url,
+            "RESEND_API_URL": fake_resend.url,
+            "RESEND_DOMAIN": "carbot.de",
+            "CRITICAL_SERVICES": "database,openai",
+        }
+    )
+    down_since = datetime.now(UTC) - timedelta(minutes=3)
+    with Store(PostgresTransport(migrated_db, 5)) as db:
+        db.record_checks([{"service": "openai", "status": "down", "checked_at": down_since}])
+    fake_openai.mode = "500"
+    auth = {"Authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
+    assert server.get("/api/cron/health_check", headers=auth).status_code == 200
+    for fake in (fake_openai, fake_stripe, fake_resend):
+        fake.reset()
+    body = server.get("/api/status").json()
+    assert {name: s["status"] for name, s in body["services"].items()} == {
+        "database": "operational",
+        "openai": "down",
+        "stripe": "operational",
+        "email": "operational",
+    }
+    assert body["status"] == "down" and body["description"] == "Major outage"
+    assert body["uptime"]["24h"] == 60.0  # 3 of 5 stored checks answered (openai down twice)
+    assert [(i["title"], i["severity"]) for i in body["incidents"]] == [
+        ("Critical service unresponsive (openai)", "critical")
+    ]
+    badge = server.get("/api/badge").json()
+    assert (badge["message"], badge["color"]) == ("down", "red")
+    for fake in (fake_openai, fake_stripe, fake_resend):
+        assert fake.requests == []

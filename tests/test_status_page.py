@@ -42,7 +42,7 @@ def page_server(pg, monitor_template: str) -> Iterator[DevServer]:
         seed_history(url, now, days=DAYS, every_minutes=60, outage=outage)
         with Store(PostgresTransport(url, 5)) as db:
             db.alert_cas(
-                "stripe_webhook_failures",
+                "cron_late:daily_metrics",
                 0,
                 {"state": "firing", "severity": "warning", "since": now - timedelta(hours=5)},
             )
@@ -139,7 +139,7 @@ def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
 
         incidents = page.locator("#incidents li.incident")
         assert incidents.count() == 1
-        assert "Stripe webhook failures" in incidents.inner_text()
+        assert "Cron job late (daily_metrics)" in incidents.inner_text()
         assert page.inner_text("#uptime-30d").endswith("%")
         assert page.inner_text("#updated").startswith("Last updated")
 
