@@ -169,23 +169,31 @@ def bench_hang(up: Upstreams) -> dict[str, float]:
         up.reset()
 
 
+# Appended to each cold-start program: report done, with the process's own peak RSS. VmHWM is per
+# address space, so unlike ru_maxrss it does not include the forked copy of this (big) process.
+DONE = """
+for _line in open("/proc/self/status"):
+    if _line.startswith("VmHWM:"):
+        print("done", _line.split()[1], flush=True)
+"""
+
+
 def run_fresh(code: str, env: dict[str, str]) -> tuple[float, int, float]:
-    """Seconds from spawning a fresh interpreter until `code` says it is done (its teardown after
-    that is not counted), the process's peak RSS in bytes, and its CPU seconds."""
+    """Seconds from spawning a fresh interpreter until `code` is done (its teardown after that is
+    not counted), the process's peak RSS in bytes then, and its CPU seconds."""
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-c", code + "\nprint('done', flush=True)"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-c", code + DONE], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None
-    line = process.stdout.readline()
+    words = process.stdout.readline().split()
     wall = time.monotonic() - started
     process.stdout.close()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    if line.strip() != "done" or process.returncode != 0:
+    if words[:1] != ["done"] or process.returncode != 0:
         raise RuntimeError(f"fresh interpreter failed (exit {process.returncode}): {code[:60]}")
-    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+    return wall, int(words[1]) * 1024, usage.ru_utime + usage.ru_stime
 
 
 @dataclass
