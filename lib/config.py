@@ -105,7 +105,7 @@ class Settings(BaseSettings):
         return self.supabase_url is not None and self.supabase_service_role_key is not None
 
     def secret_values(self) -> list[str]:
-        """Every configured secret, and the password inside DATABASE_URL, for redaction."""
+        """Every configured secret (DATABASE_URL's password, the webhook URL too), for redaction."""
         values = [
             field.get_secret_value()
             for field in (
@@ -124,6 +124,8 @@ class Settings(BaseSettings):
             password = urlsplit(self.database_url.get_secret_value()).password
             if password:
                 values.append(password)
+        if self.alert_webhook_url is not None:  # Slack-style URLs carry their token in the path
+            values += [str(self.alert_webhook_url), self.alert_webhook_url.path or ""]
         return [v for v in values if len(v) >= 4]
 
 

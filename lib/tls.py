@@ -20,12 +20,16 @@ def _load(future: Future[ssl.SSLContext]) -> None:
 
 
 def preload() -> None:
-    """Start loading the CA bundle in a daemon thread; OpenSSL parses it without holding the GIL."""
+    """Start loading the CA bundle in a thread; OpenSSL parses it without holding the GIL.
+
+    Not a daemon thread: a process that exits while OpenSSL is still parsing would otherwise
+    crash in interpreter shutdown (seen: exit 139). Exit waits for it instead (tens of ms).
+    """
     global _context
     with _lock:
         if _context is None:
             _context = Future()
-            threading.Thread(target=_load, args=(_context,), daemon=True, name="tls").start()
+            threading.Thread(target=_load, args=(_context,), name="tls-preload").start()
 
 
 def ssl_context() -> ssl.SSLContext:

@@ -281,7 +281,6 @@ def test_stopped_daily_cron_is_late_after_26_hours(
     settings = env("cron_late")
     with open_store(migrated_db) as store:
         seed_cron_success(migrated_db, "daily_metrics", T0)
-        seed_cron_success(migrated_db, "weekly_report", T0)
         for hours in (1, 12, 25, 26):
             report = evaluate_alerts(store, settings, T0 + timedelta(hours=hours))
             assert report.alerts["cron_late:daily_metrics"].state == "ok"
@@ -316,7 +315,7 @@ def test_daily_rules_entry_point_for_the_metrics_cron(
     assert set(summary["alerts"]) == {
         "payment_failure_rate",
         "cron_late:daily_metrics",
-        "cron_late:weekly_report",
+        "cron_late:health_check",
     }
     assert summary["alerts"]["cron_late:daily_metrics"]["observed"] == "settling"
     assert summary["alerts"]["payment_failure_rate"]["event"] == "firing"
@@ -390,3 +389,17 @@ def test_history_older_than_90_days_is_pruned(migrated_db: str, env: Any) -> Non
         summary = run(store, settings, T0, Level.OK)
         assert (summary["recorded"], summary["pruned"]) == (1, 1)
         assert len(store.checks_since("database", T0 - timedelta(days=365))) == 2
+
+
+def test_daily_cron_reports_a_stopped_health_check(
+    migrated_db: str, env: Any, fake_resend: FakeResend
+) -> None:
+    """The 5-minute health check cannot report its own silence; the daily cron does."""
+    settings = env("cron_late")
+    with open_store(migrated_db) as store:
+        seed_cron_success(migrated_db, "health_check", T0 - timedelta(hours=2))
+        summary = evaluate_daily_rules(store, settings, T0)
+    late = summary["alerts"]["cron_late:health_check"]
+    assert (late["state"], late["event"]) == ("firing", "firing")
+    assert late["message"] == "health_check: last success 2.0 h ago (limit 1 h)"
+    assert subjects(fake_resend) == ["[WARNING] CarBot Firing: Cron job late (health_check)"]

@@ -88,7 +88,7 @@ def _storage(store: Store, url: str, fire: bool) -> None:
 def _cron(store: Store, url: str, fire: bool) -> None:
     age = timedelta(hours=26, minutes=1 if fire else -1)
     seed_cron_success(url, "daily_metrics", T0 - age)
-    seed_cron_success(url, "weekly_report", T0 - timedelta(days=2))
+    seed_cron_success(url, "health_check", T0 - timedelta(minutes=5))
 
 
 CASES: dict[str, tuple[Seed, str]] = {
@@ -154,7 +154,6 @@ def test_overrides_change_threshold_severity_and_enabled() -> None:
     assert "tls_expiry" not in rules
     assert rules["cron_late"].limits() == {  # type: ignore[attr-defined]
         "daily_metrics": 26.0,
-        "weekly_report": 170.0,
         "health_check": 0.5,
     }
     assert len(build_rules(MonitorConfig())) == len(RULES_BY_NAME)
