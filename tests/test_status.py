@@ -247,3 +247,28 @@ def test_summary_is_one_statement(seeded: str) -> None:
                  and query ilike '%monitoring_%' and query not ilike '%pg_stat_statements%'"""
         ).fetchall()
     assert len(calls) == 1 and "monitoring_status_summary" in calls[0][0]
+
+
+def test_local_days_across_the_dst_change(migrated_db: str) -> None:
+    """Sunday 2026-10-25 has 25 hours in Berlin: 300 five-minute checks, its neighbours 288."""
+    start = datetime(2026, 10, 23, 22, 0, tzinfo=UTC)  # Saturday 00:00 in Berlin (UTC+2)
+    end = datetime(2026, 10, 26, 23, 0, tzinfo=UTC)  # Tuesday 00:00 in Berlin (UTC+1)
+    rows = []
+    at = start
+    while at < end:
+        rows.append(check("database", at))
+        at += timedelta(minutes=5)
+    with Store(PostgresTransport(migrated_db, 5)) as db:
+        db.record_checks(rows)
+    history = status_of(migrated_db).history
+    assert history is not None
+    counts = {d: history.services["database"].checks[history.days.index(d)] for d in (
+        date(2026, 10, 23), date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26),
+        date(2026, 10, 27))}  # fmt: skip
+    assert counts == {
+        date(2026, 10, 23): 0,
+        date(2026, 10, 24): 288,
+        date(2026, 10, 25): 300,
+        date(2026, 10, 26): 288,
+        date(2026, 10, 27): 0,
+    }

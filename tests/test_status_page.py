@@ -117,7 +117,7 @@ def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
         for i in bad:
             assert "day-bad" in (openai_bars.nth(i).get_attribute("class") or "")
             assert openai_bars.nth(i).get_attribute("title") == (
-                f"{history['days'][i]}: {openai['uptime_pct'][i]:.2f} % uptime"
+                f"{history['days'][i]}: {openai['uptime_pct'][i]:.3f}"[:-1] + " % uptime"
                 f" ({openai['checks'][i]} checks)"
             )
         titles = rows.nth(0).locator(".bar").evaluate_all("bars => bars.map(b => b.title)")
@@ -140,7 +140,9 @@ def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
         incidents = page.locator("#incidents li.incident")
         assert incidents.count() == 1
         assert "Cron job late (daily_metrics)" in incidents.inner_text()
-        assert page.inner_text("#uptime-30d").endswith("%")
+        for window in ("24h", "7d", "30d"):  # rounded down like the badge, never up to 100
+            shown = page.inner_text(f"#uptime-{window}")
+            assert shown == f"{status['uptime'][window]:.3f}"[:-1] + " %"
         assert page.inner_text("#updated").startswith("Last updated")
 
         # The SVG badge renders at the width the server computed for it.

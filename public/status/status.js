@@ -26,8 +26,13 @@
     return node;
   }
 
+  // Two decimals rounded down, as the badge: the API's 99.999 reads 99.99 %, never 100.00 %.
+  function twoDecimals(value) {
+    return value.toFixed(3).slice(0, -1);
+  }
+
   function pct(value) {
-    return value === null || value === undefined ? "–" : value.toFixed(2) + " %";
+    return value === null || value === undefined ? "–" : twoDecimals(value) + " %";
   }
 
   function ms(value) {
@@ -98,7 +103,7 @@
         const checks = series ? series.checks[i] : 0;
         cell.title = value === null
           ? day + ": no data"
-          : day + ": " + value.toFixed(2) + " % uptime (" + checks + " checks)";
+          : day + ": " + twoDecimals(value) + " % uptime (" + checks + " checks)";
         bars.append(cell);
       });
       row.append(bars);
