@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scripts.vercel_output import CheckFailed, built_functions, bundle_bytes, check_output
-from scripts.vercel_runtime_check import check_health_function
+from scripts.vercel_runtime_check import check_every_function_loads, check_health_function
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_VERSION = "58.10.0"
@@ -152,6 +152,10 @@ def main() -> int:
             functions = built_functions(project / ".vercel" / "output")
         with phase("built /api/health under vercel_runtime", timings):
             runtime = check_health_function(project, functions, WORK)
+        with phase("every other function loads under vercel_runtime", timings):
+            problems = check_every_function_loads(project, functions, WORK)
+            if problems:
+                raise CheckFailed("\n  - ".join(["functions that fail to load:", *problems]))
     except CheckFailed as failure:
         print(f"vercel-check FAILED: {failure}", file=sys.stderr)
         return 1

@@ -240,3 +240,20 @@ def check_health_function(project: Path, functions: dict[str, BuiltFunction], wo
         f"{ROUTE}: 200 healthy (4/4), checks with token only, health+json, HEAD, POST 405; "
         f"first request {first} ms, warm ≤ {rest} ms"
     )
+
+
+def check_every_function_loads(
+    project: Path, functions: dict[str, BuiltFunction], work: Path
+) -> list[str]:
+    """Each other built function imports under vercel_runtime from its own bundle alone."""
+    problems = []
+    for route, function in sorted(functions.items()):
+        if route == ROUTE:
+            continue  # run in full above
+        name = route.strip("/").replace("/", "-") + ".func"
+        folder = materialize(function, project, work / "functions" / name)
+        try:
+            invoke(folder, function_env(function, {}, work), [])
+        except CheckFailed as failure:
+            problems.append(f"{route} does not load under vercel_runtime: {failure}")
+    return problems
