@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -101,10 +101,12 @@ class DraftHealthBody(BaseModel):
     checks: dict[str, list[DraftCheck]] = Field(default_factory=dict)
 
 
-def evaluate(settings: Settings) -> tuple[OverallStatus, dict[str, ProbeResult]]:
-    """Run the four probes under HEALTH_TIMEOUT_MS and aggregate them."""
+def evaluate(
+    settings: Settings, probes: Sequence[Probe] = HEALTH_PROBES
+) -> tuple[OverallStatus, dict[str, ProbeResult]]:
+    """Run probes (default: the four of /api/health) under HEALTH_TIMEOUT_MS and aggregate them."""
     budget = max(0.05, settings.health_timeout_ms / 1000 - RESPONSE_MARGIN_S)
-    results = run_probes_sync(HEALTH_PROBES, settings, budget)
+    results = run_probes_sync(probes, settings, budget)
     return aggregate(results, settings.critical_services), results
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -15,8 +14,6 @@ from urllib.parse import parse_qs
 from pydantic import BaseModel, SecretStr
 
 from lib.config import ConfigError, Settings, get_settings
-
-log = logging.getLogger("carbot_monitor")
 
 JSON = "application/json"
 NO_STORE = "no-store"

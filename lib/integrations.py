@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from lib.config import Settings
-from lib.health import RESPONSE_MARGIN_S, OverallStatus, aggregate, service_word, utc_timestamp
+from lib.health import OverallStatus, evaluate, service_word, utc_timestamp
 from lib.http import Request, Response, json_response, require_token
-from lib.probes import Probe, ProbeResult, run_probes_sync
+from lib.probes import Probe, ProbeResult
 from lib.probes.email_domain import EmailDomainProbe
 from lib.probes.realtime import RealtimeProbe
 from lib.probes.stripe_webhooks import EndpointView, StripeWebhooksProbe
@@ -62,13 +61,6 @@ class IntegrationsBody(BaseModel):
     integrations: Integrations
 
 
-def evaluate(settings: Settings) -> tuple[OverallStatus, dict[str, ProbeResult]]:
-    """Run the four integration probes concurrently under HEALTH_TIMEOUT_MS and aggregate them."""
-    budget = max(0.05, settings.health_timeout_ms / 1000 - RESPONSE_MARGIN_S)
-    results = run_probes_sync(INTEGRATION_PROBES, settings, budget)
-    return aggregate(results, settings.critical_services), results
-
-
 def _check[C: IntegrationCheck](model: type[C], name: str, result: ProbeResult) -> C:
     return model(
         status=service_word(name, result.level),
@@ -80,7 +72,7 @@ def _check[C: IntegrationCheck](model: type[C], name: str, result: ProbeResult) 
 
 def integrations_response(request: Request) -> Response:
     require_token(request)
-    status, results = evaluate(request.settings)
+    status, results = evaluate(request.settings, INTEGRATION_PROBES)
     body = IntegrationsBody(
         status=status,
         timestamp=utc_timestamp(),

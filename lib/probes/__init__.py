@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import ssl
 import sys
 import threading
@@ -21,7 +20,6 @@ from pydantic import BaseModel, ValidationError
 from lib import tls
 from lib.config import Settings
 
-log = logging.getLogger("carbot_monitor.probes")
 # Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
 tls.preload()
 
