@@ -39,14 +39,20 @@ def assert_no_secret(text: str) -> None:
         assert value[-10:] not in text, f"a fragment of {name} leaked"
 
 
-@pytest.fixture(scope="session")
-def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
-    """A real PostgreSQL cluster for the whole run, started here; failing to start fails loudly."""
-    cluster = LocalPostgres(tmp_path_factory.mktemp("pg") / "cluster")
+def start_cluster(tmp_path_factory: pytest.TempPathFactory, name: str) -> LocalPostgres:
+    """Start a throwaway cluster; failing to start fails the run loudly, never skips."""
+    cluster = LocalPostgres(tmp_path_factory.mktemp(name) / "cluster")
     try:
         cluster.start()
     except RuntimeError as error:
-        pytest.fail(f"could not start the test PostgreSQL: {error}", pytrace=False)
+        pytest.fail(f"could not start the test PostgreSQL ({name}): {error}", pytrace=False)
+    return cluster
+
+
+@pytest.fixture(scope="session")
+def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    """A real PostgreSQL cluster for the whole run, started here; failing to start fails loudly."""
+    cluster = start_cluster(tmp_path_factory, "pg")
     with psycopg.connect(cluster.url, autocommit=True) as conn:
         conn.execute(f"alter role postgres password '{DB_PASSWORD}'")
     yield cluster
@@ -171,20 +177,19 @@ def dev_server() -> Iterator[Callable[[dict[str, str]], DevServer]]:
         assert_no_secret(server.close())
 
 
-@pytest.fixture
 def vendor_env(
-    fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend, fresh_db: str
+    openai: FakeOpenAI, stripe: FakeStripe, resend: FakeResend, database_url: str, **extra: str
 ) -> dict[str, str]:
-    """Everything configured, every base URL pointing at a local fake or the test database."""
+    """Every secret set, every vendor at its local fake, the given database; `extra` on top."""
     return {
         **SECRETS,
-        "DATABASE_URL": fresh_db,
-        "OPENAI_BASE_URL": fake_openai.base_url,
+        "DATABASE_URL": database_url,
+        "OPENAI_BASE_URL": openai.base_url,
         "OPENAI_MODEL": "gpt-4o-mini",
-        "STRIPE_API_BASE": fake_stripe.url,
-        "RESEND_API_URL": fake_resend.url,
+        "STRIPE_API_BASE": stripe.url,
+        "RESEND_API_URL": resend.url,
         "RESEND_DOMAIN": "carbot.de",
-        "HEALTH_TIMEOUT_MS": "2000",
+        **extra,
     }
 
 
@@ -231,11 +236,7 @@ def migrated_db(pg: LocalPostgres, monitor_template: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def supabase_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
     """A second cluster where Supabase's roles exist (roles are cluster-wide)."""
-    cluster = LocalPostgres(tmp_path_factory.mktemp("supabase-pg") / "cluster")
-    try:
-        cluster.start()
-    except RuntimeError as error:
-        pytest.fail(f"could not start the Supabase-like PostgreSQL: {error}", pytrace=False)
+    cluster = start_cluster(tmp_path_factory, "supabase-pg")
     with psycopg.connect(cluster.url, autocommit=True) as conn:
         for statement in SUPABASE_ROLES:
             conn.execute(statement)

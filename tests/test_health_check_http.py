@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from tests.alerting import EMAIL_FROM, EMAIL_TO, open_store, seed_checks
-from tests.conftest import SECRETS, DevServer, assert_no_secret
+from tests.conftest import SECRETS, DevServer, assert_no_secret, vendor_env
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -27,21 +27,18 @@ def test_cron_records_alerts_once_and_notifies(
     fake_webhook: FakeWebhook,
 ) -> None:
     server = dev_server(
-        {
-            **SECRETS,
-            "DATABASE_URL": migrated_db,
-            "OPENAI_BASE_URL": fake_openai.base_url,
-            "OPENAI_MODEL": "gpt-4o-mini",
-            "STRIPE_API_BASE": fake_stripe.url,
-            "RESEND_API_URL": fake_resend.url,
-            "RESEND_DOMAIN": "carbot.de",
-            "HEALTH_TIMEOUT_MS": "2000",
-            "CRITICAL_SERVICES": "database,openai",
-            "ALERT_EMAIL_TO": EMAIL_TO,
-            "ALERT_EMAIL_FROM": EMAIL_FROM,
-            "ALERT_WEBHOOK_URL": fake_webhook.hook_url,
-            "VERCEL_ENV": "production",
-        }
+        vendor_env(
+            fake_openai,
+            fake_stripe,
+            fake_resend,
+            migrated_db,
+            HEALTH_TIMEOUT_MS="2000",
+            CRITICAL_SERVICES="database,openai",
+            ALERT_EMAIL_TO=EMAIL_TO,
+            ALERT_EMAIL_FROM=EMAIL_FROM,
+            ALERT_WEBHOOK_URL=fake_webhook.hook_url,
+            VERCEL_ENV="production",
+        )
     )
     assert server.get("/api/cron/health_check").status_code == 401
     wrong = {"Authorization": "Bearer " + SECRETS["CRON_SECRET"] + "x"}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import DB_PASSWORD, SECRETS, DevServer, assert_no_secret, dead_url
+from tests.conftest import DB_PASSWORD, SECRETS, DevServer, assert_no_secret, dead_url, vendor_env
 from tests.fakes import FakeUpstream
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 
@@ -21,17 +21,14 @@ SLACK_S = 0.5
 def server(
     pg, fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend
 ) -> Iterator[DevServer]:
-    env = {
-        **SECRETS,
-        "DATABASE_URL": f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/postgres",
-        "OPENAI_BASE_URL": fake_openai.base_url,
-        "OPENAI_MODEL": "gpt-4o-mini",
-        "STRIPE_API_BASE": fake_stripe.url,
-        "RESEND_API_URL": fake_resend.url,
-        "RESEND_DOMAIN": "carbot.de",
-        "HEALTH_TIMEOUT_MS": str(int(BUDGET_S * 1000)),
-        "CRITICAL_SERVICES": "database",
-    }
+    env = vendor_env(
+        fake_openai,
+        fake_stripe,
+        fake_resend,
+        f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/postgres",
+        HEALTH_TIMEOUT_MS=str(int(BUDGET_S * 1000)),
+        CRITICAL_SERVICES="database",
+    )
     started = DevServer(env)
     yield started
     assert_no_secret(started.close())
@@ -171,15 +168,8 @@ def test_refused_connections_and_database_down(dev_server) -> None:
 def test_database_down_alone_is_unhealthy(
     dev_server, fake_openai, fake_stripe, fake_resend
 ) -> None:
-    server = dev_server(
-        {
-            **SECRETS,
-            "DATABASE_URL": f"postgresql://postgres:{DB_PASSWORD}@{dead_url().removeprefix('http://')}/x",
-            "OPENAI_BASE_URL": fake_openai.base_url,
-            "STRIPE_API_BASE": fake_stripe.url,
-            "RESEND_API_URL": fake_resend.url,
-        }
-    )
+    dead_db = f"postgresql://postgres:{DB_PASSWORD}@{dead_url().removeprefix('http://')}/x"
+    server = dev_server(vendor_env(fake_openai, fake_stripe, fake_resend, dead_db))
     _, response = get_health(server)
     assert response.status_code == 503
     assert response.json()["status"] == "unhealthy"

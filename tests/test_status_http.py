@@ -12,7 +12,7 @@ from lib.badge import ShieldsBadge, text_width
 from lib.status import StatusBody
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
-from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret, dead_url
+from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret, dead_url, vendor_env
 from tests.status_history import seed_history
 
 SHIELDS_KEYS = {"schemaVersion": int, "label": str, "message": str, "color": str}
@@ -31,15 +31,7 @@ def history_db(pg, monitor_template: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server(history_db: str, fake_openai, fake_stripe, fake_resend) -> Iterator[DevServer]:
     """Vendors configured and pointing at the fakes: the endpoints must never call them."""
-    env = {
-        **SECRETS,
-        "DATABASE_URL": history_db,
-        "OPENAI_BASE_URL": fake_openai.base_url,
-        "OPENAI_MODEL": "gpt-4o-mini",
-        "STRIPE_API_BASE": fake_stripe.url,
-        "RESEND_API_URL": fake_resend.url,
-    }
-    dev = DevServer(env)
+    dev = DevServer(vendor_env(fake_openai, fake_stripe, fake_resend, history_db))
     yield dev
     assert_no_secret(dev.close())
 
@@ -229,16 +221,9 @@ def test_after_the_scheduled_check(
 ) -> None:
     """The cron's stored checks and alert rows are what /api/status and the badge report."""
     server = dev_server(
-        {
-            **SECRETS,
-            "DATABASE_URL": migrated_db,
-            "OPENAI_BASE_URL": fake_openai.base_url,
-            "OPENAI_MODEL": "gpt-4o-mini",
-            "STRIPE_API_BASE": fake_stripe.url,
-            "RESEND_API_URL": fake_resend.url,
-            "RESEND_DOMAIN": "carbot.de",
-            "CRITICAL_SERVICES": "database,openai",
-        }
+        vendor_env(
+            fake_openai, fake_stripe, fake_resend, migrated_db, CRITICAL_SERVICES="database,openai"
+        )
     )
     down_since = datetime.now(UTC) - timedelta(minutes=3)
     with Store(PostgresTransport(migrated_db, 5)) as db:
