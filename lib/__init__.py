@@ -1,3 +1,17 @@
 """CarBot Monitor: health endpoints, checks, metrics, alerts and reports for CarBot on Vercel."""
 
+import gc
+
 __version__ = "0.1.0"
+
+# A cold function imports some 700 modules and builds its pydantic models: objects that live as
+# long as the process, which the cyclic GC would otherwise re-scan again and again while they load
+# (about 20 ms of a 300 ms cold start, bench/bench_health.py). So the GC pauses from the first
+# `lib` import until `loaded()`, which lib.http.endpoint() (the last line of every api/ file) calls.
+gc.disable()
+
+
+def loaded() -> None:
+    """Everything long-lived is imported: keep it out of later collections and resume the GC."""
+    gc.freeze()
+    gc.enable()

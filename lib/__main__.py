@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+import lib
 from lib.config import ConfigError
 
 
 def main(argv: list[str]) -> None:
+    lib.loaded()  # a command is not a function cold start: no reason to keep the GC paused
     parser = argparse.ArgumentParser(prog="python -m lib", description="CarBot Monitor tools")
     commands = parser.add_subparsers(dest="command", required=True)
     dev = commands.add_parser("dev", help="serve every function on http://127.0.0.1:PORT")

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from pydantic import BaseModel, SecretStr
 
+import lib
 from lib.config import ConfigError, Settings, get_settings
 
 JSON = "application/json"
@@ -136,6 +137,7 @@ def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
     """Wrap a handler into a WSGI app: method check (405 + Allow), HEAD, and safe error pages."""
     allowed = tuple(dict.fromkeys((*methods, "HEAD") if "GET" in methods else methods))
     allow_header = ", ".join(allowed)
+    lib.loaded()  # the api/ file is done importing
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         response = _respond(environ)

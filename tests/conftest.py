@@ -14,11 +14,13 @@ import httpx
 import psycopg
 import pytest
 
+import lib
 from lib.localpg import LocalPostgres, free_port
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
 ROOT = Path(__file__).resolve().parent.parent
+lib.loaded()  # a test session is long: keep the cyclic GC that `import lib` paused
 
 # Secrets configured in test servers; no response body may ever contain any of them.
 SECRETS = {
