@@ -1,6 +1,8 @@
 """GET|HEAD /api/health/integrations: OpenAI, Stripe webhooks, e-mail and Realtime (token)."""
 
 from lib.http import endpoint
-from lib.integrations import integrations_response
+from lib.integrations import INTEGRATION_PROBES, integrations_response
+from lib.probes import warm_up
 
+warm_up(INTEGRATION_PROBES)
 app = endpoint(integrations_response)

@@ -17,7 +17,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from lib import tls
-from lib.config import Settings
+from lib.config import ConfigError, Settings, get_settings
 
 # Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
 tls.preload()
@@ -77,6 +77,26 @@ class Probe(Protocol):
     def configured(self, settings: Settings) -> bool: ...
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None: ...
+
+
+def warm_up(probes: Sequence[Probe]) -> None:
+    """At function load, import what the first request's probes would import lazily.
+
+    That is httpx's transport (httpcore) and, for probes that define `warm_up(settings)`, their
+    client library. The CA bundle is parsed in its own thread meanwhile (lib.tls); left to the
+    request, these imports started only after it had sat idle waiting for that parse
+    (bench/bench_health.py, cold start: about 25 ms).
+    """
+    import httpcore  # noqa: F401 - httpx imports it when it builds the first client
+
+    try:
+        settings = get_settings()
+    except ConfigError:
+        return  # every request answers 500 naming the bad setting; nothing worth loading
+    for probe in probes:
+        load = getattr(probe, "warm_up", None)
+        if load is not None and probe.configured(settings):
+            load(settings)
 
 
 def caused_by(error: BaseException, kind: type[BaseException]) -> bool:

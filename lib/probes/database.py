@@ -15,6 +15,9 @@ class DatabaseProbe:
     def configured(self, settings: Settings) -> bool:
         return store.configured(settings)
 
+    def warm_up(self, settings: Settings) -> None:
+        store.load_driver(settings)
+
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         try:
             await store.ping(ctx.settings, ctx.remaining())

@@ -105,6 +105,15 @@ def transport_name(settings: Settings) -> str | None:
     return "supabase" if settings.supabase_configured else None
 
 
+def load_driver(settings: Settings) -> None:
+    """Import the configured transport's client library (psycopg or supabase-py) now."""
+    name = transport_name(settings)
+    if name == "postgres":
+        import psycopg  # noqa: F401
+    elif name == "supabase":
+        import supabase  # noqa: F401
+
+
 class Store:
     """Every store operation, each one SQL function call (so each one is atomic)."""
 
