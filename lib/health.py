@@ -79,7 +79,8 @@ class HealthBody(BaseModel):
     checks: dict[str, CheckDetail] | None = Field(None, exclude_if=lambda v: v is None)
 
 
-class DraftCheck(BaseModel):
+# Only for `Accept: application/health+json`: built on first use, not in every cold start.
+class DraftCheck(BaseModel, defer_build=True):
     """One entry of draft-inadarei-api-health-check `checks`."""
 
     componentType: str
@@ -90,7 +91,7 @@ class DraftCheck(BaseModel):
     output: str | None = Field(None, exclude_if=lambda v: v is None)
 
 
-class DraftHealthBody(BaseModel):
+class DraftHealthBody(BaseModel, defer_build=True):
     """application/health+json body (draft-inadarei-api-health-check)."""
 
     status: Literal["pass", "warn", "fail"]

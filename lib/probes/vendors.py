@@ -21,7 +21,8 @@ class OpenAIModel(BaseModel):
     object: Literal["model"]
 
 
-class OpenAIModelList(BaseModel):
+# Only without OPENAI_MODEL: built on first use, not in every cold start.
+class OpenAIModelList(BaseModel, defer_build=True):
     """`GET /models` body (`ListModelsResponse`)."""
 
     object: Literal["list"]

@@ -36,7 +36,9 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-class ServiceUptime(BaseModel):
+# Every function imports the store but uses a model or two of it: `defer_build` builds each
+# validator on first use instead of in every cold start.
+class ServiceUptime(BaseModel, defer_build=True):
     """Uptime and latency of one service (or "overall") over a window."""
 
     checks: int
@@ -46,7 +48,7 @@ class ServiceUptime(BaseModel):
     p95_latency_ms: float | None
 
 
-class StoredCheck(BaseModel):
+class StoredCheck(BaseModel, defer_build=True):
     """One stored health check."""
 
     status: str
@@ -55,7 +57,7 @@ class StoredCheck(BaseModel):
     checked_at: datetime
 
 
-class CronJobStatus(BaseModel):
+class CronJobStatus(BaseModel, defer_build=True):
     """The last run and last success of one cron job."""
 
     last_started_at: datetime | None
@@ -64,7 +66,7 @@ class CronJobStatus(BaseModel):
     last_error: str | None
 
 
-class AlertRow(BaseModel):
+class AlertRow(BaseModel, defer_build=True):
     """One row of monitoring_alerts; `version` is the compare-and-set token."""
 
     rule: str
@@ -79,7 +81,7 @@ class AlertRow(BaseModel):
     updated_at: datetime
 
 
-class DatabaseStats(BaseModel):
+class DatabaseStats(BaseModel, defer_build=True):
     """What monitoring_database_stats() observes."""
 
     connection_count: int
