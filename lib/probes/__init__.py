@@ -70,7 +70,11 @@ class ProbeContext:
 
 
 class Probe(Protocol):
-    """One service check: `check` returns observed values or raises ProbeDown/ProbeDegraded."""
+    """One service check: `check` returns observed values or raises ProbeDown/ProbeDegraded.
+
+    A probe whose check imports a client library lazily may also define `warm_up(settings)`
+    to import it at function load (see `warm_up` below).
+    """
 
     name: str
 
