@@ -9,12 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-SPECS = (
-    __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "upstream-specs"
-)
+# The official API descriptions live beside the checkout, in ../shared/upstream-specs.
+SPECS = Path(__file__).resolve().parents[3] / "shared" / "upstream-specs"
 
 # Fault modes every fake understands; they apply to every route.
 MODES = ("ok", "slow", "hang", "500", "401", "403", "429", "garbage")
