@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from lib import tls
 from lib.config import Settings
 from lib.notify import SEND_TIMEOUT_S, Notification, NotifyError
 from lib.notify.message import html_body, subject, text_body
@@ -45,6 +46,7 @@ class ResendNotifier:
                 headers=headers,
                 timeout=SEND_TIMEOUT_S,
                 follow_redirects=False,
+                verify=tls.ssl_context(),
             )
         except httpx.HTTPError as error:
             raise NotifyError(f"resend: {describe_http_error(error)}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from lib import tls
 from lib.notify import SEND_TIMEOUT_S, Notification, NotifyError
 from lib.notify.message import chat_line
 from lib.probes import describe_http_error
@@ -43,6 +44,7 @@ class WebhookNotifier:
                 json=self.payload(notification),
                 timeout=SEND_TIMEOUT_S,
                 follow_redirects=False,
+                verify=tls.ssl_context(),
             )
         except httpx.HTTPError as error:
             raise NotifyError(f"webhook: {describe_http_error(error)}") from None

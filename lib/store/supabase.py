@@ -37,12 +37,13 @@ class SupabaseTransport:
         import httpx
         from postgrest.exceptions import APIError
 
+        from lib import tls
         from lib.probes import describe_http_error
 
         try:
             if self._client is None:
                 timeout = httpx.Timeout(self._timeout, connect=self._timeout)
-                self._http = httpx.Client(timeout=timeout)
+                self._http = httpx.Client(timeout=timeout, verify=tls.ssl_context())
                 self._client = client(self._settings, self._http)
             return self._client.rpc(function, dict(params)).execute().data
         except APIError as error:
