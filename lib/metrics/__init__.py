@@ -120,15 +120,10 @@ class DayWindow:
 
 def status_reason(status: int) -> str:
     """The words every vendor probe uses for an HTTP error status."""
-    import httpx
+    from lib.probes import status_signal
 
-    from lib.probes import ProbeDown, check_vendor_status
-
-    try:
-        check_vendor_status(httpx.Response(status))
-    except ProbeDown as signal:
-        return signal.reason
-    return "malformed response"  # a 2xx the SDK could not use
+    signal = status_signal(status)
+    return "malformed response" if signal is None else signal.reason  # a 2xx the SDK could not use
 
 
 def today(zone: ZoneInfo, now: datetime | None = None) -> date:

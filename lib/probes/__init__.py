@@ -128,17 +128,24 @@ def describe_http_error(error: httpx.HTTPError) -> str:
     return "network error"
 
 
-def check_vendor_status(response: httpx.Response) -> None:
-    """Map a vendor's HTTP status to ProbeDown/ProbeDegraded; 2xx passes."""
-    status = response.status_code
+def status_signal(status: int) -> ProbeDown | None:
+    """The signal for a vendor's HTTP status, in the words every check uses; None below 400."""
     if status in (401, 403):
-        raise ProbeDown("credentials rejected")
+        return ProbeDown("credentials rejected")
     if status == 429:
-        raise ProbeDegraded("rate limited")
+        return ProbeDegraded("rate limited")
     if status >= 500:
-        raise ProbeDown(f"server error {status}")
+        return ProbeDown(f"server error {status}")
     if status >= 400:
-        raise ProbeDown(f"unexpected status {status}")
+        return ProbeDown(f"unexpected status {status}")
+    return None
+
+
+def check_vendor_status(response: httpx.Response) -> None:
+    """Raise the status's ProbeDown/ProbeDegraded; 2xx passes."""
+    signal = status_signal(response.status_code)
+    if signal is not None:
+        raise signal
 
 
 def parse_body[M: BaseModel](response: httpx.Response, model: type[M]) -> M:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import requests
 
 # The SDK (~0.4 s to import) is loaded only by the integrations function: /api/health never
@@ -25,8 +24,8 @@ from lib.probes import (
     ProbeDegraded,
     ProbeDown,
     caused_by,
-    check_vendor_status,
     run_blocking,
+    status_signal,
 )
 
 PAGE_SIZE = 100  # Stripe's maximum `limit`
@@ -151,13 +150,8 @@ def stripe_signal(error: stripe.StripeError) -> ProbeDown:
         if caused_by(error, ConnectionRefusedError):
             return ProbeDown("connection refused")
         return ProbeDown("connection failed")
-    status = error.http_status or 0
-    try:
-        check_vendor_status(httpx.Response(status))
-    except ProbeDown as signal:
-        return signal
-    # A 2xx the SDK could not decode ("Invalid response body from API").
-    return ProbeDown("malformed response")
+    # No error status: a 2xx the SDK could not decode ("Invalid response body from API").
+    return status_signal(error.http_status or 0) or ProbeDown("malformed response")
 
 
 async def _finished_by[T](call: asyncio.Future[T], deadline: float) -> bool:
