@@ -61,7 +61,7 @@ def utc_timestamp(moment: datetime | None = None) -> str:
 
 
 class CheckDetail(BaseModel):
-    """Per-service detail shown to HEALTH_TOKEN holders."""
+    """One service's word, latency and reason (HEALTH_TOKEN holders; /api/health/integrations)."""
 
     status: str
     latency_ms: int | None

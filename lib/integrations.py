@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from lib.health import OverallStatus, evaluate, service_word, utc_timestamp
+from lib.health import CheckDetail, OverallStatus, evaluate, service_word, utc_timestamp
 from lib.http import Request, Response, json_response, require_token
 from lib.probes import Probe, ProbeResult
 from lib.probes.email_domain import EmailDomainProbe
@@ -22,26 +22,18 @@ INTEGRATION_PROBES: tuple[Probe, ...] = (
 )
 
 
-class IntegrationCheck(BaseModel):
-    """What every integration reports."""
-
-    status: str
-    latency_ms: int | None
-    reason: str | None
-
-
-class OpenAICheck(IntegrationCheck):
+class OpenAICheck(CheckDetail):
     model: str | None = None
 
 
-class StripeCheck(IntegrationCheck):
+class StripeCheck(CheckDetail):
     webhook_endpoints: list[EndpointView] | None = None
     failed_webhook_deliveries: int | None = None
     pending_webhooks: int | None = None
     partial: bool = False
 
 
-class EmailCheck(IntegrationCheck):
+class EmailCheck(CheckDetail):
     domain: str | None = None
     domain_status: str | None = None
 
@@ -50,7 +42,7 @@ class Integrations(BaseModel):
     openai: OpenAICheck
     stripe: StripeCheck
     email: EmailCheck
-    realtime: IntegrationCheck
+    realtime: CheckDetail
 
 
 class IntegrationsBody(BaseModel):
@@ -61,7 +53,7 @@ class IntegrationsBody(BaseModel):
     integrations: Integrations
 
 
-def _check[C: IntegrationCheck](model: type[C], name: str, result: ProbeResult) -> C:
+def _check[C: CheckDetail](model: type[C], name: str, result: ProbeResult) -> C:
     return model(
         status=service_word(name, result.level),
         latency_ms=result.latency_ms,
@@ -80,7 +72,7 @@ def integrations_response(request: Request) -> Response:
             openai=_check(OpenAICheck, "openai", results["openai"]),
             stripe=_check(StripeCheck, "stripe", results["stripe"]),
             email=_check(EmailCheck, "email", results["email"]),
-            realtime=_check(IntegrationCheck, "realtime", results["realtime"]),
+            realtime=_check(CheckDetail, "realtime", results["realtime"]),
         ),
     )
     return json_response(body, 503 if status == "unhealthy" else 200)
