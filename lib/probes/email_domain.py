@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from lib.config import Settings
 from lib.probes import ProbeContext, ProbeDegraded, check_vendor_status, parse_body
-from lib.probes.vendors import ResendDomain, api_url
+from lib.probes.vendors import ResendDomainList, api_url
 
 PAGE_SIZE = 100  # Resend's maximum `limit`
-
-
-class ResendDomainPage(BaseModel):
-    """One page of Resend's `GET /domains` (`ListDomainsResponse`)."""
-
-    has_more: bool = False
-    data: list[ResendDomain]
 
 
 class EmailDomainProbe:
@@ -44,7 +35,7 @@ class EmailDomainProbe:
                 timeout=ctx.remaining(),
             )
             check_vendor_status(response)
-            page = parse_body(response, ResendDomainPage)
+            page = parse_body(response, ResendDomainList)
             if wanted is None:
                 return {"domain": None, "domain_status": None}
             found = next((d for d in page.data if d.name.lower() == wanted.lower()), None)

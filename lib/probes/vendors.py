@@ -45,9 +45,10 @@ class ResendDomain(BaseModel):
 
 
 class ResendDomainList(BaseModel):
-    """Resend's `GET /domains` body."""
+    """Resend's `GET /domains` body (`ListDomainsResponse`), one page of it."""
 
     object: Literal["list"] = "list"
+    has_more: bool = False
     data: list[ResendDomain]
 
 
