@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from lib.config import Settings
-from lib.http import Request, Response, json_response
+from lib.http import Request, Response, json_response, utc_timestamp
 from lib.probes import Level, Probe, ProbeResult, run_probes_sync
 from lib.probes.database import DatabaseProbe
 from lib.probes.vendors import EmailProbe, OpenAIProbe, StripeProbe
@@ -53,11 +52,6 @@ def aggregate(results: Mapping[str, ProbeResult], critical: frozenset[str]) -> O
     if any(level in (Level.DOWN, Level.DEGRADED) for level in levels.values()):
         return "degraded"
     return "healthy"
-
-
-def utc_timestamp(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class CheckDetail(BaseModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from lib.health import CheckDetail, OverallStatus, evaluate, service_word, utc_timestamp
-from lib.http import Request, Response, json_response, require_token
+from lib.health import CheckDetail, OverallStatus, evaluate, service_word
+from lib.http import Request, Response, json_response, require_token, utc_timestamp
 from lib.probes import Probe, ProbeResult
 from lib.probes.email_domain import EmailDomainProbe
 from lib.probes.realtime import RealtimeProbe

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lib.config import ConfigError, load_settings
-from lib.health import aggregate, service_word, utc_timestamp
-from lib.http import redact
+from lib.health import aggregate, service_word
+from lib.http import redact, utc_timestamp
 from lib.probes import Level, ProbeResult
 
 

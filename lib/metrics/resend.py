@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel, ValidationError
 
+from lib.http import utc_timestamp
 from lib.metrics import SourceContext, SourceError, status_reason
 
 REQUEST_TIMEOUT_S = 10.0
@@ -17,10 +16,6 @@ class EmailMetrics(BaseModel):
 
     object: str
     totals: dict[str, int | float]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def describe(error: Exception) -> str:
@@ -60,8 +55,8 @@ class ResendEmails:
         # The SDK's requests client never retries; its default timeout is 30 s.
         resend.default_http_client = resend.RequestsClient(timeout=ctx.timeout(REQUEST_TIMEOUT_S))  # type: ignore[arg-type]
         params: resend.Emails.MetricsParams = {
-            "start_date": _iso(ctx.window.start),
-            "end_date": _iso(ctx.window.end),
+            "start_date": utc_timestamp(ctx.window.start),
+            "end_date": utc_timestamp(ctx.window.end),
             "metrics": list(WANTED),  # type: ignore[typeddict-item]
         }
         try:
