@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
+
+from lib import tls
 from lib.config import Settings
-from lib.probes import run_blocking
+from lib.probes import describe_http_error, run_blocking
 from lib.store import JsonValue, StoreError
 
 
@@ -34,11 +37,7 @@ class SupabaseTransport:
         self._http: Any = None
 
     def call(self, function: str, params: Mapping[str, JsonValue]) -> JsonValue:
-        import httpx
         from postgrest.exceptions import APIError
-
-        from lib import tls
-        from lib.probes import describe_http_error
 
         try:
             if self._client is None:
