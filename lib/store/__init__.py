@@ -98,7 +98,7 @@ def _json_arg(value: object) -> JsonValue:
 
 
 def configured(settings: Settings) -> bool:
-    return settings.database_url is not None or settings.supabase_configured
+    return transport_name(settings) is not None
 
 
 def transport_name(settings: Settings) -> str | None:
