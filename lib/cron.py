@@ -15,14 +15,19 @@ CRON_STORE_TIMEOUT_S = 10.0
 CronJob = Callable[[Request, Store], dict[str, Any]]
 
 
-def cron_endpoint(job: str, run: CronJob) -> Callable[[Request], Response]:
+def cron_endpoint(
+    job: str, run: CronJob, validate: Callable[[Request], object] | None = None
+) -> Callable[[Request], Response]:
     """Wrap a job: authenticate, record start and finish, answer 5xx with a clear message.
 
+    `validate` rejects a bad request (HttpError) after the secret check, before a run is recorded.
     The job returns its JSON summary. Jobs must be idempotent: Vercel can deliver a cron twice.
     """
 
     def handler(request: Request) -> Response:
         require_cron_secret(request)
+        if validate is not None:
+            validate(request)
         try:
             store = Store.from_settings(request.settings, timeout=CRON_STORE_TIMEOUT_S)
         except StoreError as error:

@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from lib.config import Settings
-from lib.http import HttpError, Request, Response, require_cron_secret
+from lib.cron import cron_endpoint
+from lib.http import HttpError, Request
 from lib.metrics import (
     DayWindow,
     MetricSource,
@@ -239,10 +240,9 @@ def daily_metrics_job(request: Request, store: Store) -> dict[str, Any]:
     return summary
 
 
-def daily_metrics_response(request: Request) -> Response:
-    """GET /api/cron/daily_metrics: the secret first, then a bad `?day=` is a 400 before any run."""
-    from lib.cron import cron_endpoint
-
-    require_cron_secret(request)
+def _check_day(request: Request) -> None:
     parse_day(request.query.get("day"), request.settings.metrics_timezone, datetime.now(UTC))
-    return cron_endpoint("daily_metrics", daily_metrics_job)(request)
+
+
+# GET /api/cron/daily_metrics: the secret first, then a bad `?day=` is a 400 before any run.
+daily_metrics_response = cron_endpoint("daily_metrics", daily_metrics_job, validate=_check_day)
