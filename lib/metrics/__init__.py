@@ -162,7 +162,10 @@ class SourceContext:
 
 
 class MetricSource(Protocol):
-    """One place metrics come from. `collect` returns {metric: value} or raises SourceError."""
+    """One place metrics come from. `collect` returns {metric: value} or raises SourceError.
+
+    A StoreError from a store-backed source counts the same: the runner reports its reason.
+    """
 
     name: str
     # Uses the store's connection: run on the calling thread (one connection, one caller).

@@ -170,7 +170,7 @@ def _settle(
     """Merge one source's values, or name it with its reason; a bug never leaks its message."""
     try:
         measured, elapsed = outcome()
-    except SourceError as error:
+    except (SourceError, StoreError) as error:  # a store-backed source's query failed
         unavailable[name] = error.reason
         return
     except Exception as error:  # noqa: BLE001 - one broken source must not stop the others

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lib.metrics import SourceContext, SourceError
-from lib.store import StoreError
 
 
 class CheckHistory:
@@ -16,10 +15,7 @@ class CheckHistory:
         return None
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
-        try:
-            uptime = ctx.store.uptime(ctx.window.start, ctx.window.end)
-        except StoreError as error:
-            raise SourceError(error.reason) from None
+        uptime = ctx.store.uptime(ctx.window.start, ctx.window.end)
         overall = uptime.get("overall")
         if overall is None or overall.uptime_pct is None:
             raise SourceError("no health checks were recorded that day")
@@ -47,10 +43,7 @@ class DatabaseSize:
         return None
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
-        try:
-            stats = ctx.store.database_stats()
-        except StoreError as error:
-            raise SourceError(error.reason) from None
+        stats = ctx.store.database_stats()
         quota = ctx.settings.db_storage_quota_mb * 1024 * 1024
         return {
             "db_size_bytes": stats.storage_bytes,

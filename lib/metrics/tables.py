@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from lib.metrics import SourceContext, SourceError
 from lib.monitor_config import MetricSources, TableSource
-from lib.store import StoreError
 
 
 @dataclass(frozen=True)
@@ -26,17 +25,14 @@ class TableCount:
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         source: TableSource = getattr(ctx.config.metrics, self.metric)
         window = ctx.window
-        try:
-            count = ctx.store.count_rows(
-                source.table,
-                source.column,
-                window.start,
-                window.end,
-                source.filter_column,
-                source.filter_value,
-            )
-        except StoreError as error:
-            raise SourceError(error.reason) from None
+        count = ctx.store.count_rows(
+            source.table,
+            source.column,
+            window.start,
+            window.end,
+            source.filter_column,
+            source.filter_value,
+        )
         if count is None:
             columns = ", ".join(c for c in (source.column, source.filter_column) if c)
             raise SourceError(f"table public.{source.table} or column {columns} does not exist")
