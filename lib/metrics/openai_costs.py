@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from lib.metrics import SourceContext, SourceError, status_reason
+from lib.metrics import DayWindow, SourceContext, SourceError, status_reason
 
 REQUEST_TIMEOUT_S = 10.0
 MAX_PAGES = 10
@@ -16,9 +16,8 @@ def utc_day_bounds(ctx: SourceContext) -> tuple[int, int]:
     Asking for the local window instead would return the two UTC buckets it overlaps, whole,
     and consecutive days would count the same costs twice.
     """
-    day = ctx.window.day
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return int(start.timestamp()), int((start + timedelta(days=1)).timestamp())
+    utc = DayWindow.of(ctx.window.day, ZoneInfo("UTC"))
+    return utc.start_ts, utc.end_ts
 
 
 class OpenAICosts:
@@ -69,7 +68,9 @@ class OpenAICosts:
         except openai.APITimeoutError:
             raise SourceError("timeout") from None
         except openai.APIConnectionError as error:
-            refused = "refused" in repr(error.__cause__).lower()
+            from lib.probes import caused_by  # not at import: lib.probes starts loading TLS
+
+            refused = caused_by(error, ConnectionRefusedError)
             raise SourceError("connection refused" if refused else "connection failed") from None
         except openai.APIResponseValidationError:
             raise SourceError("malformed response") from None
