@@ -8,9 +8,8 @@ from xml.sax.saxutils import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from lib.http import HttpError, Request, Response, json_response
-from lib.status import CORS, WINDOWS, OverallWord, load_status, preflight
+from lib.status import CORS, PUBLIC_CACHE, WINDOWS, OverallWord, load_status, preflight
 
-BADGE_CACHE = "public, s-maxage=60, stale-while-revalidate=300"
 CACHE_SECONDS = 300  # shields.io never caches endpoint badges for less than 300 s
 LABEL = "CarBot"
 SVG = "image/svg+xml; charset=utf-8"
@@ -87,7 +86,7 @@ def badge_for(request: Request, metric: str, window: str) -> ShieldsBadge:
     body, _ = load_status(request.settings, history_days=0)
     if metric == "status":
         return ShieldsBadge(label=LABEL, message=body.status, color=STATUS_COLORS[body.status])
-    pct = getattr(body.uptime, {"24h": "h24", "7d": "d7", "30d": "d30"}[window])
+    pct = body.uptime.model_dump()[window]  # keyed by the window names (aliases)
     label = f"uptime {window}"
     if pct is None:
         return ShieldsBadge(label=label, message="unknown", color="lightgrey")
@@ -146,7 +145,7 @@ def badge_response(request: Request) -> Response:
         return preflight()
     metric, window, fmt = parse_query(request.query)
     badge = badge_for(request, metric, window)
-    headers = {**CORS, "Cache-Control": BADGE_CACHE}
+    headers = {**CORS, "Cache-Control": PUBLIC_CACHE}
     if fmt == "svg":
         return Response(200, render_svg(badge).encode(), {**headers, "Content-Type": SVG})
     return json_response(badge, headers=headers)
