@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     def supabase_configured(self) -> bool:
         return self.supabase_url is not None and self.supabase_service_role_key is not None
 
+    @property
+    def db_storage_quota_bytes(self) -> int:
+        return self.db_storage_quota_mb * 1024 * 1024
+
     def secret_values(self) -> list[str]:
         """Every configured secret (DATABASE_URL's password, the webhook URL too), for redaction."""
         values = [

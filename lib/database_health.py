@@ -93,10 +93,9 @@ def database_health_response(request: Request) -> Response:
     settings = request.settings
     if not store.configured(settings):
         return json_response(DatabaseHealth(status="not_configured"))
-    quota = settings.db_storage_quota_mb * 1024 * 1024
     try:
         with Store.from_settings(settings, timeout=settings.health_timeout_ms / 1000) as db:
-            body = inspect(db, quota)
+            body = inspect(db, settings.db_storage_quota_bytes)
     except StoreError as error:
         body = DatabaseHealth(status="unhealthy", reason=error.reason)
     body.transport = store.transport_name(settings)  # type: ignore[assignment]

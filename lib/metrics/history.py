@@ -44,7 +44,7 @@ class DatabaseSize:
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         stats = ctx.store.database_stats()
-        quota = ctx.settings.db_storage_quota_mb * 1024 * 1024
+        quota = ctx.settings.db_storage_quota_bytes
         return {
             "db_size_bytes": stats.storage_bytes,
             "db_storage_pct": round(100 * stats.storage_bytes / quota, 2),
