@@ -70,6 +70,7 @@ def test_metrics_endpoint(dev_server, migrated_db: str) -> None:
         ("metric=leads&days=abc", "days must be a whole number"),
         ("metric=leads&days=367", "days must be a whole number"),
         ("metric=leads&days=-3", "days must be a whole number"),
+        ("metric=leads&days=%C2%B2", "days must be a whole number"),  # '²' passes isdigit()
     ):
         bad = server.get(f"/api/metrics?{query}", headers=TOKEN)
         assert bad.status_code == 400, query

@@ -31,7 +31,8 @@ class Series(BaseModel):
 def parse_days(value: str | None) -> int:
     if value is None:
         return DEFAULT_DAYS
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
+    # isdigit() alone admits '²', which int() then rejects: a 500 instead of this 400.
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_DAYS:
         raise HttpError(400, f"days must be a whole number from 1 to {MAX_DAYS}")
     return int(value)
 
