@@ -88,6 +88,8 @@ def test_fire_once_remind_after_6h_resolve_once(
     assert "database down for 5.0 min" in first["text"] and "<table>" in first["html"]
     assert fake_webhook.payloads[0]["text"].startswith(":rotating_light: [CRITICAL]")
     assert fake_webhook.payloads[2]["duration_s"] == (6 * 60 + 5) * 60
+    # firing, reminder and resolved all name the start of the episode
+    assert {datetime.fromisoformat(p["since"]) for p in fake_webhook.payloads} == {T0 + 5 * MIN}
 
 
 def test_two_minute_rule_with_checks_every_30_seconds(

@@ -149,14 +149,12 @@ class Engine:
         if obs.state not in ("firing", "ok"):
             return report  # unknown / not configured / settling: neither fires nor resolves
         firing = obs.state == "firing"
-        state = "firing" if firing else "ok"
         patch: dict[str, Any] = {}
         event: Event | None = None
-        since = row.since if row else self.now
-        if row is None or row.state != state:
-            patch = {"state": state, "since": self.now}
+        since = row.since if row else self.now  # when this episode began
+        if row is None or row.state != obs.state:
+            patch = {"state": obs.state, "since": self.now}
             if row is None:
-                since = self.now
                 event = "firing" if firing else None
             elif firing:
                 since = self.now
@@ -177,7 +175,7 @@ class Engine:
             report.muted, event = True, None
         if event is not None:
             patch["last_notified_at"] = self.now
-            queued = self._queue(row, self._notification(obs, event, row, since))
+            queued = self._queue(row, self._notification(obs, event, since))
             if queued is not None:
                 patch["pending"] = queued
         if not patch:
@@ -189,10 +187,8 @@ class Engine:
         report.state, report.event = new.state, event
         return report
 
-    def _notification(
-        self, obs: Observation, event: Event, row: AlertRow | None, since: datetime
-    ) -> Notification:
-        duration = (self.now - row.since).total_seconds() if event == "resolved" and row else None
+    def _notification(self, obs: Observation, event: Event, since: datetime) -> Notification:
+        duration = (self.now - since).total_seconds() if event == "resolved" else None
         return Notification(
             id=uuid.uuid4().hex,
             rule=obs.key,
@@ -203,7 +199,7 @@ class Engine:
             value=obs.value,
             threshold=obs.threshold,
             unit=obs.unit,
-            since=row.since if event == "resolved" and row else since,
+            since=since,
             at=self.now,
             duration_s=duration,
             environment=self.environment,
