@@ -9,10 +9,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lib.alerts.rules import RULES_BY_NAME, RuleContext, build_rules
+from lib.alerts.rules import RULES_BY_NAME, RuleContext, build_rules, observe_all
 from lib.config import ConfigError
 from lib.monitor_config import MonitorConfig, parse_monitor_config
-from lib.store import Store
+from lib.store import DatabaseStats, Store
 from tests.alerting import (
     T0,
     YESTERDAY,
@@ -140,6 +140,30 @@ def test_missing_sources_are_unknown_not_ok(migrated_db: str) -> None:
     assert states["cron_late:daily_metrics"] == "unknown"
     assert states["tls_expiry"] == "not_configured"
     assert states["database_storage"] == "ok"  # measured live when the daily metric is missing
+
+
+def test_database_rules_fetch_database_stats_once(migrated_db: str) -> None:
+    """Without yesterday's db_storage_pct both database rules read monitoring_database_stats:
+    one call per run, with the query-time rule's slow_ms (its threshold in ms)."""
+    calls: list[float] = []
+
+    class CountingStore(Store):
+        def database_stats(self, slow_ms: float = 2000) -> DatabaseStats:
+            calls.append(slow_ms)
+            return super().database_stats(slow_ms)
+
+    names = ("database_query_time", "database_storage")
+    rules = [r for r in build_rules(MonitorConfig()) if r.name in names]
+    settings = settings_for(migrated_db)
+    with open_store(migrated_db) as store:
+        counting = CountingStore(store.transport)
+        found = {o.key: o for o in observe_all(rules, RuleContext(counting, settings, T0))}
+        assert calls == [2000.0]
+        assert found["database_storage"].state == "ok" and found["database_storage"].value
+        calls.clear()
+        storage = [r for r in rules if r.name == "database_storage"]
+        (alone,) = observe_all(storage, RuleContext(counting, settings, T0))
+        assert calls == [2000] and alone.state == "ok" and alone.value
 
 
 def test_overrides_change_threshold_severity_and_enabled() -> None:

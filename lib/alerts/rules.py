@@ -15,7 +15,7 @@ from lib import store as store_module
 from lib.config import ConfigError, Settings
 from lib.monitor_config import MonitorConfig, RuleOverride, TableSource
 from lib.notify.message import format_time
-from lib.store import Store, StoreError
+from lib.store import DatabaseStats, Store, StoreError
 
 ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
 Severity = Literal["critical", "warning", "info"]
@@ -49,6 +49,7 @@ class RuleContext:
     current_job: str | None = None  # a cron does not judge its own lateness
     ssl_context: ssl.SSLContext | None = None  # tests trust their own CA
     _metrics: dict[date, dict[str, float]] = field(default_factory=dict)
+    _database_stats: dict[float, DatabaseStats] = field(default_factory=dict)
 
     @property
     def yesterday(self) -> date:
@@ -59,6 +60,18 @@ class RuleContext:
         if day not in self._metrics:
             self._metrics[day] = self.store.metrics_of_day(day)
         return self._metrics[day]
+
+    def database_stats(self, slow_ms: float) -> DatabaseStats:
+        """monitoring_database_stats (a heavy call), fetched once per run and slow_ms."""
+        if slow_ms not in self._database_stats:
+            self._database_stats[slow_ms] = self.store.database_stats(slow_ms)
+        return self._database_stats[slow_ms]
+
+    def database_size(self) -> int:
+        """Bytes the database uses: from stats this run already fetched, whatever their slow_ms
+        (only the slow query list depends on it)."""
+        fetched = next(iter(self._database_stats.values()), None)
+        return (fetched or self.store.database_stats()).storage_bytes
 
 
 class Rule(Protocol):
@@ -210,8 +223,7 @@ class DatabaseStorage(BaseRule):
             return [self.observation("not_configured", None, "no database configured")]
         pct = ctx.metrics(ctx.yesterday).get("db_storage_pct")
         if pct is None:
-            stats = ctx.store.database_stats(self.threshold * 1000)
-            pct = _pct(stats.storage_bytes, ctx.settings.db_storage_quota_mb * 1024 * 1024)
+            pct = _pct(ctx.database_size(), ctx.settings.db_storage_quota_mb * 1024 * 1024)
         quota = ctx.settings.db_storage_quota_mb
         return [self.above(pct, f"database uses {pct:.1f} % of its {quota} MB quota")]
 
@@ -312,7 +324,7 @@ class DatabaseQueryTime(BaseRule):
     def observe(self, ctx: RuleContext) -> list[Observation]:
         if not store_module.configured(ctx.settings):
             return [self.observation("not_configured", None, "no database configured")]
-        stats = ctx.store.database_stats(self.threshold * 1000)
+        stats = ctx.database_stats(self.threshold * 1000)
         slowest = max((float(q.get("mean_ms", 0)) for q in stats.slow_queries), default=None)
         # The latest check of the last minutes through the (service, time) index: the store's
         # latest_checks() scans the whole history.
