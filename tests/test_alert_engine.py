@@ -380,6 +380,27 @@ def test_a_key_no_longer_watched_is_cleared_silently(
     assert len(fake_resend.emails) == 1, "only the firing e-mail"
 
 
+def test_health_check_loads_and_builds_the_rules_once(
+    migrated_db: str, env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check_and_alert builds the rules before probing and evaluates those same rules."""
+    import lib.alerts.health_check as health_check
+
+    calls: list[str] = []
+    for name in ("load_monitor_config", "build_rules"):
+        real = getattr(health_check, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            calls.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(health_check, name, counted)
+    with open_store(migrated_db) as store:
+        summary = run(store, env("service_unresponsive"), T0, Level.DOWN)
+    assert calls == ["load_monitor_config", "build_rules"]
+    assert set(summary["alerts"]) == {"service_unresponsive:database"}
+
+
 def test_history_older_than_90_days_is_pruned(migrated_db: str, env: Any) -> None:
     settings = env()
     with open_store(migrated_db) as store:

@@ -9,10 +9,10 @@ from typing import Any
 
 from lib.alerts.engine import Engine, RunReport
 from lib.alerts.maintenance import maintenance_state
-from lib.alerts.rules import RuleContext, build_rules, disabled_rules, observe_all
+from lib.alerts.rules import BaseRule, RuleContext, build_rules, disabled_rules, observe_all
 from lib.config import Settings
 from lib.http import Request
-from lib.monitor_config import load_monitor_config
+from lib.monitor_config import MonitorConfig, load_monitor_config
 from lib.notify import Notifier, configured_notifiers
 from lib.probes import Level, ProbeResult
 from lib.store import Store
@@ -45,10 +45,18 @@ def evaluate_alerts(
     current_job: str | None = None,
     notifiers: Sequence[Notifier] | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    config: MonitorConfig | None = None,
+    rules: Sequence[BaseRule] | None = None,
 ) -> RunReport:
-    """Observe the enabled rules, apply them to the alert rows, deliver notifications."""
-    config = load_monitor_config(settings)
-    rules = [r for r in build_rules(config) if r.daily or not daily_only]
+    """Observe the enabled rules, apply them to the alert rows, deliver notifications.
+
+    `config` and its `rules` (build_rules(config)) are loaded here unless the caller has them.
+    """
+    if config is None:
+        config = load_monitor_config(settings)
+    if rules is None:
+        rules = build_rules(config)
+    rules = [r for r in rules if r.daily or not daily_only]
     ctx = RuleContext(store, settings, now, current_job=current_job, ssl_context=ssl_context)
     observations = observe_all(rules, ctx)
     engine = Engine(
@@ -86,14 +94,22 @@ def check_and_alert(
     ssl_context: ssl.SSLContext | None = None,
 ) -> dict[str, Any]:
     """The whole health check run; `results` lets tests replay probe outcomes at any clock."""
-    build_rules(load_monitor_config(settings))  # a bad monitoring.toml fails before probing
+    config = load_monitor_config(settings)
+    rules = build_rules(config)  # a bad monitoring.toml fails before probing
     if results is None:
         from lib.health import evaluate
 
         _, results = evaluate(settings)
     recorded = store.record_checks(check_rows(results, now))
     report = evaluate_alerts(
-        store, settings, now, current_job=JOB, notifiers=notifiers, ssl_context=ssl_context
+        store,
+        settings,
+        now,
+        current_job=JOB,
+        notifiers=notifiers,
+        ssl_context=ssl_context,
+        config=config,
+        rules=rules,
     )
     pruned = store.prune_checks(now - KEEP_CHECKS)
     return {
