@@ -425,4 +425,5 @@ def test_daily_cron_reports_a_stopped_health_check(
     late = summary["alerts"]["cron_late:health_check"]
     assert (late["state"], late["event"]) == ("firing", "firing")
     assert late["message"] == "health_check: last success 2.0 h ago (limit 1 h)"
+    assert "Threshold: 1 h" in fake_resend.emails[0]["text"]
     assert subjects(fake_resend) == ["[WARNING] CarBot Firing: Cron job late (health_check)"]

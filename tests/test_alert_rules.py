@@ -166,6 +166,23 @@ def test_database_rules_fetch_database_stats_once(migrated_db: str) -> None:
         assert calls == [2000] and alone.state == "ok" and alone.value
 
 
+def test_cron_late_judges_each_job_by_its_own_limit(migrated_db: str) -> None:
+    """Each job fires past its own hours and reports them as the threshold."""
+    seed_cron_success(migrated_db, "daily_metrics", T0 - timedelta(hours=25))
+    seed_cron_success(migrated_db, "health_check", T0 - timedelta(minutes=61))
+    (rule,) = [r for r in build_rules(MonitorConfig()) if r.name == "cron_late"]
+    with open_store(migrated_db) as store:
+        ctx = RuleContext(store, settings_for(migrated_db), T0)
+        found = {o.key: (o.state, o.threshold) for o in rule.observe(ctx)}
+        running = RuleContext(store, settings_for(migrated_db), T0, current_job="health_check")
+        settling = {o.key: (o.state, o.threshold) for o in rule.observe(running)}
+    assert found == {
+        "cron_late:daily_metrics": ("ok", 26.0),
+        "cron_late:health_check": ("firing", 1.0),
+    }
+    assert settling["cron_late:health_check"] == ("settling", 26.0)  # not judged: the rule's
+
+
 def test_overrides_change_threshold_severity_and_enabled() -> None:
     config = parse_monitor_config(
         "[alerts.payment_failure_rate]\nthreshold = 2.5\nseverity = 'warning'\n"

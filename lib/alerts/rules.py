@@ -109,7 +109,9 @@ class BaseRule:
         value: float | None = None,
         message: str = "",
         key: str | None = None,
+        threshold: float | None = None,
     ) -> Observation:
+        """`threshold` when the key has its own (a cron job's hours), else the rule's."""
         instance = key.partition(":")[2] if key else ""
         return Observation(
             key=key or self.name,
@@ -117,15 +119,18 @@ class BaseRule:
             title=f"{self.title} ({instance})" if instance else self.title,
             state=state,
             severity=self.severity,
-            threshold=self.threshold,
+            threshold=self.threshold if threshold is None else threshold,
             unit=self.unit,
             value=None if value is None else round(value, 3),
             message=message,
         )
 
-    def above(self, value: float, message: str, key: str | None = None) -> Observation:
+    def above(
+        self, value: float, message: str, key: str | None = None, threshold: float | None = None
+    ) -> Observation:
         """Fires when value > threshold (every rule but the certificate)."""
-        return self.observation("firing" if value > self.threshold else "ok", value, message, key)
+        limit = self.threshold if threshold is None else threshold
+        return self.observation("firing" if value > limit else "ok", value, message, key, limit)
 
 
 def _pct(part: float, whole: float) -> float:
@@ -375,9 +380,7 @@ class CronLate(BaseRule):
             age = (ctx.now - last).total_seconds() / 3600
             what = "last success" if seen.last_success_at else "no success since first run"
             message = f"{job}: {what} {age:.1f} h ago (limit {hours:g} h)"
-            state: ObservedState = "firing" if age > hours else "ok"
-            observed = self.observation(state, age, message, key)
-            found.append(observed.model_copy(update={"threshold": hours}))
+            found.append(self.above(age, message, key, threshold=hours))
         return found
 
 
