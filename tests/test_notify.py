@@ -9,7 +9,7 @@ import pytest
 
 from lib.config import load_settings
 from lib.notify import Notification, NotifyError, configured_notifiers
-from lib.notify.message import format_duration, subject
+from lib.notify.message import format_duration, html_body, subject, text_body
 from lib.notify.resend import ResendNotifier
 from lib.notify.webhook import WebhookNotifier
 from tests.alerting import EMAIL_FROM, T0
@@ -124,3 +124,9 @@ def test_subject_starts_with_severity_and_durations_read_well() -> None:
         "1 h",
         "1 d 1 h",
     ]
+
+
+def test_messages_state_the_reminder_interval() -> None:
+    footer = "CarBot Monitor (reminders at most every 6 h while firing)"
+    assert text_body(EVENT).endswith(f"\n-- {footer}\n")
+    assert f"<p style='color:#666'>{footer}</p></body></html>" in html_body(EVENT)

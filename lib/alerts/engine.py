@@ -19,10 +19,9 @@ from pydantic import BaseModel
 
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
-from lib.notify import Event, Notification, Notifier, NotifyError
+from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.store import AlertRow, Store
 
-REMIND_EVERY = timedelta(hours=6)
 # A claimed delivery older than this is presumed abandoned (the function was killed mid-send).
 CLAIM_LEASE = timedelta(minutes=2)
 MAX_QUEUED = 10

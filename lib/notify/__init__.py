@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel
@@ -14,6 +14,8 @@ Severity = Literal["critical", "warning", "info"]
 
 # Every notifier call gets at most this long; a slow target must not eat the cron's budget.
 SEND_TIMEOUT_S = 5.0
+# The alert engine reminds of a still-firing alert at most this often; every message says so.
+REMIND_EVERY = timedelta(hours=6)
 
 
 class Notification(BaseModel):

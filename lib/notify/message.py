@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-from lib.notify import Notification
+from lib.notify import REMIND_EVERY, Notification
 
 _EVENT_WORDS = {"firing": "Firing", "reminder": "Still firing", "resolved": "Resolved"}
 
@@ -27,6 +27,9 @@ def format_duration(seconds: float) -> str:
     hours, minutes = divmod(rest, 60)
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min"]
     return " ".join(p for p in parts if p and not (p == "0 min" and (days or hours)))
+
+
+REMINDERS = f"reminders at most every {format_duration(REMIND_EVERY.total_seconds())} while firing"
 
 
 def headline(n: Notification) -> str:
@@ -62,7 +65,7 @@ def facts(n: Notification) -> list[tuple[str, str]]:
 def text_body(n: Notification) -> str:
     lines = [subject(n), "", n.message, ""]
     lines += [f"{label}: {value}" for label, value in facts(n)]
-    lines += ["", "-- CarBot Monitor (reminders at most every 6 h while firing)"]
+    lines += ["", f"-- CarBot Monitor ({REMINDERS})"]
     return "\n".join(lines) + "\n"
 
 
@@ -79,7 +82,7 @@ def html_body(n: Notification) -> str:
         "<!doctype html><html><body style='font-family:sans-serif'>"
         f"<h2 style='color:{color}'>{escape(subject(n))}</h2>"
         f"<p>{escape(n.message)}</p><table>{rows}</table>"
-        "<p style='color:#666'>CarBot Monitor (reminders at most every 6 h while firing)</p>"
+        f"<p style='color:#666'>CarBot Monitor ({REMINDERS})</p>"
         "</body></html>"
     )
 
