@@ -228,7 +228,7 @@ class DatabaseStorage(BaseRule):
             return [self.observation("not_configured", None, "no database configured")]
         pct = ctx.metrics(ctx.yesterday).get("db_storage_pct")
         if pct is None:
-            pct = _pct(ctx.database_size(), ctx.settings.db_storage_quota_mb * 1024 * 1024)
+            pct = _pct(ctx.database_size(), ctx.settings.db_storage_quota_bytes)
         quota = ctx.settings.db_storage_quota_mb
         return [self.above(pct, f"database uses {pct:.1f} % of its {quota} MB quota")]
 
