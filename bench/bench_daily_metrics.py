@@ -32,9 +32,8 @@ from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402
 from lib.metrics.daily import SOURCES, DayReport, run_daily_metrics  # noqa: E402
 from lib.monitor_config import MonitorConfig  # noqa: E402
 from lib.store import Store  # noqa: E402
-from lib.store.migrate import migrate  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
-from tests.conftest import DevServer  # noqa: E402
+from tests.conftest import DevServer, migrated_database  # noqa: E402
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -168,10 +167,7 @@ def main() -> None:
         cluster = LocalPostgres(Path(tmp) / "pg")
         cluster.start()
         try:
-            with psycopg.connect(cluster.url, autocommit=True) as conn:
-                conn.execute("create database bench")
-            url = cluster.url_for("bench")
-            migrate(url)
+            url = migrated_database(cluster, "bench")
             started = time.perf_counter()
             seed(url, window)
             print(

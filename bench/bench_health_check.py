@@ -28,8 +28,8 @@ from lib.config import load_settings  # noqa: E402
 from lib.localpg import LocalPostgres  # noqa: E402
 from lib.probes import Level, ProbeResult  # noqa: E402
 from lib.store import Store  # noqa: E402
-from lib.store.migrate import migrate  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
+from tests.conftest import migrated_database  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SERVICES = ("database", "openai", "stripe", "email")
@@ -39,10 +39,7 @@ IMPORTS = 7
 
 
 def build(cluster: LocalPostgres, name: str, span: timedelta, step_s: int) -> tuple[str, int]:
-    with psycopg.connect(cluster.url, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    url = cluster.url_for(name)
-    migrate(url)
+    url = migrated_database(cluster, name)
     with psycopg.connect(url, autocommit=True) as conn:
         # Every service answers; the database fails one check in 50, so streaks are short.
         conn.execute(

@@ -26,9 +26,8 @@ from lib.config import load_settings  # noqa: E402
 from lib.localpg import LocalPostgres  # noqa: E402
 from lib.status import fetch_summary  # noqa: E402
 from lib.store import Store  # noqa: E402
-from lib.store.migrate import migrate  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
-from tests.conftest import SECRETS, DevServer  # noqa: E402
+from tests.conftest import SECRETS, DevServer, migrated_database  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 from tests.status_history import seed_history  # noqa: E402
 
@@ -44,10 +43,7 @@ PATHS = (
 
 
 def build(cluster: LocalPostgres, name: str, days: int, now: datetime) -> tuple[str, int]:
-    with psycopg.connect(cluster.url, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    url = cluster.url_for(name)
-    migrate(url)
+    url = migrated_database(cluster, name)
     rows = seed_history(url, now, days=days, every_minutes=5)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("vacuum analyze public.monitoring_health_checks")

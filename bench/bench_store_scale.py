@@ -24,10 +24,9 @@ sys.path.insert(0, str(ROOT))
 from lib.config import load_settings  # noqa: E402
 from lib.localpg import LocalPostgres  # noqa: E402
 from lib.store import Store  # noqa: E402
-from lib.store.migrate import migrate  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from lib.store.supabase import SupabaseTransport  # noqa: E402
-from tests.conftest import DevServer  # noqa: E402
+from tests.conftest import DevServer, migrated_database  # noqa: E402
 from tests.postgrest_bridge import PostgrestBridge  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -40,10 +39,7 @@ SERVICE_KEY = "bench-service-key"
 
 
 def build(cluster: LocalPostgres, name: str, background_rows: int) -> str:
-    with psycopg.connect(cluster.url, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    url = cluster.url_for(name)
-    migrate(url)
+    url = migrated_database(cluster, name)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("create table public.leads (id bigserial primary key, created_at timestamptz)")
         # The rest of the year, all strictly before the measured day.

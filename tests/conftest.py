@@ -204,14 +204,15 @@ SERVICE_KEY = SECRETS["SUPABASE_SERVICE_ROLE_KEY"]
 ANON_KEY = "anon-key-not-secret"
 
 
-def _template(cluster: LocalPostgres, name: str) -> str:
-    """Create database `name` with every migration applied, to clone per test."""
+def migrated_database(cluster: LocalPostgres, name: str) -> str:
+    """Create database `name` with every migration applied; returns its superuser URL."""
     from lib.store.migrate import migrate
 
     with psycopg.connect(cluster.url, autocommit=True) as conn:
         conn.execute(f"create database {name}")
-    migrate(cluster.url_for(name))
-    return name
+    url = cluster.url_for(name)
+    migrate(url)
+    return url
 
 
 def _clone(cluster: LocalPostgres, template: str) -> Iterator[str]:
@@ -225,7 +226,9 @@ def _clone(cluster: LocalPostgres, template: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def monitor_template(pg: LocalPostgres) -> str:
-    return _template(pg, "monitor_template")
+    """A migrated database to clone per test; returns its name."""
+    migrated_database(pg, "monitor_template")
+    return "monitor_template"
 
 
 @pytest.fixture
@@ -243,7 +246,7 @@ def supabase_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostg
         for statement in SUPABASE_ROLES:
             conn.execute(statement)
         conn.execute("grant anon, authenticated, service_role to postgres")
-    _template(cluster, "monitor_template")
+    migrated_database(cluster, "monitor_template")
     yield cluster
     cluster.stop()
 
