@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres  # noqa: E402
+from lib.localpg import throwaway  # noqa: E402
 from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402
 from lib.metrics.daily import SOURCES, DayReport, run_daily_metrics  # noqa: E402
 from lib.monitor_config import MonitorConfig  # noqa: E402
@@ -163,9 +162,7 @@ def main() -> None:
         openai.add_cost(datetime(DAY.year, DAY.month, DAY.day, hour, tzinfo=BERLIN), 0.1)
     for fake in (stripe, resend, openai):
         fake.delay_s = VENDOR_LATENCY_S
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = LocalPostgres(Path(tmp) / "pg")
-        cluster.start()
+    with throwaway() as cluster:
         try:
             url = migrated_database(cluster, "bench")
             started = time.perf_counter()
@@ -199,7 +196,6 @@ def main() -> None:
             index(url, create=False)
             unindexed = [run(settings, url, window, concurrent) for _ in range(3)]
         finally:
-            cluster.stop()
             for fake in (stripe, resend, openai):
                 fake.close()
 

@@ -17,7 +17,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tcp_delay import DelayProxy  # noqa: E402
-from lib.localpg import LocalPostgres  # noqa: E402
+from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from tests.conftest import DevServer  # noqa: E402
 from tests.fakes import FakeUpstream  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
@@ -100,15 +99,12 @@ class Upstreams:
 
 @contextmanager
 def upstreams() -> Iterator[Upstreams]:
-    with tempfile.TemporaryDirectory(prefix="bench-health-") as base:
-        cluster = LocalPostgres(Path(base) / "cluster", preload=())
-        cluster.start()
+    with throwaway(preload=(), prefix="bench-health-") as cluster:
         started = Upstreams(cluster)
         try:
             yield started
         finally:
             started.close()
-            cluster.stop()
 
 
 # One client for every timed request: a new httpx client per request would add its own TLS

@@ -13,7 +13,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from lib.alerts.health_check import check_and_alert  # noqa: E402
 from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres  # noqa: E402
+from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.probes import Level, ProbeResult  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
@@ -80,16 +79,11 @@ def import_ms(statement: str) -> float:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = LocalPostgres(Path(tmp) / "cluster")
-        cluster.start()
-        try:
-            timings = {}
-            for index, (label, (span, step)) in enumerate(HISTORIES.items()):
-                url, rows = build(cluster, f"bench_{index}", span, step)
-                timings[label] = (rows, time_runs(url))
-        finally:
-            cluster.stop()
+    with throwaway() as cluster:
+        timings = {}
+        for index, (label, (span, step)) in enumerate(HISTORIES.items()):
+            url, rows = build(cluster, f"bench_{index}", span, step)
+            timings[label] = (rows, time_runs(url))
     print(f"one health check run (record 4, ten rules, CAS, prune), median of {RUNS}:")
     print(f"{'history':<14} {'rows':>10} {'ms':>8}")
     for label, (rows, ms) in timings.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres  # noqa: E402
+from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.status import fetch_summary  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
@@ -115,9 +114,7 @@ def main() -> None:
     now = datetime.now(UTC)
     fakes = (FakeOpenAI(), FakeStripe(), FakeResend())
     openai, stripe, resend = fakes
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = LocalPostgres(Path(tmp) / "pg")
-        cluster.start()
+    with throwaway() as cluster:
         try:
             started = time.perf_counter()
             dbs = {days: build(cluster, f"status_{days}d", days, now) for days in (30, 90)}
@@ -163,7 +160,6 @@ def main() -> None:
                 ratio = tables[90][path][0] / tables[30][path][0]
                 print(f"  {path:<38} {ratio:.2f}x")
         finally:
-            cluster.stop()
             for fake in fakes:
                 fake.close()
 

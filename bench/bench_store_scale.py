@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres  # noqa: E402
+from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from lib.store.supabase import SupabaseTransport  # noqa: E402
@@ -74,62 +73,55 @@ def median_count_ms(store: Store) -> tuple[float, int]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = LocalPostgres(Path(tmp) / "pg")
-        cluster.start()
-        try:
-            with psycopg.connect(cluster.url, autocommit=True) as conn:
-                for role in ("anon", "authenticated"):
-                    conn.execute(f"create role {role} nologin")
-                conn.execute("create role service_role nologin bypassrls")
-            started = time.perf_counter()
-            urls = {label: build(cluster, label, rows) for label, rows in SIZES.items()}
-            seeded = sum(SIZES.values()) + 2 * ON_DAY
-            print(f"seeded {seeded:,} rows in {time.perf_counter() - started:.1f} s")
-            results: dict[tuple[str, str], tuple[float, int]] = {}
-            for label, url in urls.items():
-                bridge = PostgrestBridge(url, {SERVICE_KEY: "service_role"})
-                settings = load_settings(
-                    supabase_url=bridge.url, supabase_service_role_key=SERVICE_KEY
-                )
-                with Store(PostgresTransport(url, 10)) as direct:
-                    results[("postgres", label)] = median_count_ms(direct)
-                with Store(SupabaseTransport(settings, 10)) as rpc:
-                    results[("supabase", label)] = median_count_ms(rpc)
-                bridge.close()
-            print(f"\ncount of {DAY_START.date()} (Europe/Berlin day), median of {REPEATS}:")
-            columns = ("transport", "2,000,000 rows", "20,000 rows", "ratio", "count")
-            print("{:<10} {:>16} {:>13} {:>7} {:>7}".format(*columns))
-            for transport in ("postgres", "supabase"):
-                big_ms, big_n = results[(transport, "big")]
-                small_ms, small_n = results[(transport, "small")]
-                assert big_n == small_n == ON_DAY, (big_n, small_n)
-                print(
-                    f"{transport:<10} {big_ms:>13.2f} ms {small_ms:>10.2f} ms "
-                    f"{big_ms / small_ms:>7.2f} {big_n:>7,}"
-                )
-            server = DevServer({"DATABASE_URL": urls["big"], "HEALTH_TOKEN": "bench-token"})
-            try:
-                samples = []
-                for _ in range(10):
-                    t0 = time.perf_counter()
-                    body = httpx.get(
-                        server.url + "/api/health/database",
-                        headers={"Authorization": "Bearer bench-token"},
-                        timeout=30,
-                    ).json()
-                    samples.append((time.perf_counter() - t0) * 1000)
-            finally:
-                server.close()
+    with throwaway() as cluster:
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            for role in ("anon", "authenticated"):
+                conn.execute(f"create role {role} nologin")
+            conn.execute("create role service_role nologin bypassrls")
+        started = time.perf_counter()
+        urls = {label: build(cluster, label, rows) for label, rows in SIZES.items()}
+        seeded = sum(SIZES.values()) + 2 * ON_DAY
+        print(f"seeded {seeded:,} rows in {time.perf_counter() - started:.1f} s")
+        results: dict[tuple[str, str], tuple[float, int]] = {}
+        for label, url in urls.items():
+            bridge = PostgrestBridge(url, {SERVICE_KEY: "service_role"})
+            settings = load_settings(supabase_url=bridge.url, supabase_service_role_key=SERVICE_KEY)
+            with Store(PostgresTransport(url, 10)) as direct:
+                results[("postgres", label)] = median_count_ms(direct)
+            with Store(SupabaseTransport(settings, 10)) as rpc:
+                results[("supabase", label)] = median_count_ms(rpc)
+            bridge.close()
+        print(f"\ncount of {DAY_START.date()} (Europe/Berlin day), median of {REPEATS}:")
+        columns = ("transport", "2,000,000 rows", "20,000 rows", "ratio", "count")
+        print("{:<10} {:>16} {:>13} {:>7} {:>7}".format(*columns))
+        for transport in ("postgres", "supabase"):
+            big_ms, big_n = results[(transport, "big")]
+            small_ms, small_n = results[(transport, "small")]
+            assert big_n == small_n == ON_DAY, (big_n, small_n)
             print(
-                "\n/api/health/database on the big database: "
-                f"median {statistics.median(samples):.0f} ms, "
-                f"max {max(samples):.0f} ms (status {body['status']}, "
-                f"largest table {body['largest_tables'][0]['table']} "
-                f"{body['largest_tables'][0]['bytes'] / 1e6:.0f} MB)"
+                f"{transport:<10} {big_ms:>13.2f} ms {small_ms:>10.2f} ms "
+                f"{big_ms / small_ms:>7.2f} {big_n:>7,}"
             )
+        server = DevServer({"DATABASE_URL": urls["big"], "HEALTH_TOKEN": "bench-token"})
+        try:
+            samples = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                body = httpx.get(
+                    server.url + "/api/health/database",
+                    headers={"Authorization": "Bearer bench-token"},
+                    timeout=30,
+                ).json()
+                samples.append((time.perf_counter() - t0) * 1000)
         finally:
-            cluster.stop()
+            server.close()
+        print(
+            "\n/api/health/database on the big database: "
+            f"median {statistics.median(samples):.0f} ms, "
+            f"max {max(samples):.0f} ms (status {body['status']}, "
+            f"largest table {body['largest_tables'][0]['table']} "
+            f"{body['largest_tables'][0]['bytes'] / 1e6:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,13 @@ import shutil
 import socket
 import stat
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVER_USER = "postgres"
+DEFAULT_PRELOAD = ("pg_stat_statements",)
 
 
 def find_bin_dir() -> Path | None:
@@ -43,7 +46,7 @@ class LocalPostgres:
 
     base_dir: Path
     port: int = field(default_factory=free_port)
-    preload: tuple[str, ...] = ("pg_stat_statements",)
+    preload: tuple[str, ...] = DEFAULT_PRELOAD
     bin_dir: Path | None = field(default_factory=find_bin_dir)
 
     @property
@@ -122,3 +125,20 @@ class LocalPostgres:
         if self.initialized():
             with contextlib.suppress(RuntimeError):
                 self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+
+@contextlib.contextmanager
+def throwaway(
+    *, preload: tuple[str, ...] = DEFAULT_PRELOAD, prefix: str = "localpg-"
+) -> Iterator[LocalPostgres]:
+    """A cluster started in a new temporary folder; on exit it is stopped and the folder removed.
+
+    A failing start raises RuntimeError (after the same clean-up).
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as base:
+        cluster = LocalPostgres(Path(base) / "cluster", preload=preload)
+        try:
+            cluster.start()
+            yield cluster
+        finally:
+            cluster.stop()

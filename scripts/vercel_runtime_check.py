@@ -14,9 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,16 +120,16 @@ def invoke(
 @contextmanager
 def upstreams() -> Iterator[dict[str, str]]:
     """Fake OpenAI/Stripe/Resend and a throwaway PostgreSQL; yields the function's settings."""
-    from lib.localpg import LocalPostgres
+    from lib.localpg import throwaway
     from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 
-    base = Path(tempfile.mkdtemp(prefix="vercel-check-pg-"))
-    cluster = LocalPostgres(base / "cluster", preload=())
     fakes = [FakeOpenAI(), FakeStripe(), FakeResend()]
     openai, stripe, resend = fakes
-    try:
-        try:
-            cluster.start()
+    with ExitStack() as stack:
+        for fake in fakes:
+            stack.callback(fake.close)
+        try:  # only the start becomes CheckFailed, not a RuntimeError of the caller's block
+            cluster = stack.enter_context(throwaway(preload=(), prefix="vercel-check-pg-"))
         except RuntimeError as error:
             raise CheckFailed(f"could not start the throwaway PostgreSQL: {error}") from None
         yield {
@@ -146,11 +145,6 @@ def upstreams() -> Iterator[dict[str, str]]:
             wanted = f"Bearer {SECRETS[key]}"
             if not any(r.headers.get("authorization") == wanted for r in fake.requests):
                 raise CheckFailed(f"the fake {fake.name} was never called with {key}")
-    finally:
-        for fake in fakes:
-            fake.close()
-        cluster.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def function_env(function: BuiltFunction, settings: dict[str, str], home: Path) -> dict[str, str]:
