@@ -26,7 +26,7 @@ from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.status import fetch_summary  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
-from tests.conftest import SECRETS, DevServer, migrated_database  # noqa: E402
+from tests.conftest import DevServer, migrated_database, vendor_env  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 from tests.status_history import seed_history  # noqa: E402
 
@@ -125,17 +125,9 @@ def main() -> None:
             )
             for days, (url, _) in dbs.items():
                 print(f"summary SQL call alone, {days} days of history: {sql_ms(url, now):.1f} ms")
-            vendors = {
-                **SECRETS,
-                "OPENAI_BASE_URL": openai.base_url,
-                "OPENAI_MODEL": "gpt-4o-mini",
-                "STRIPE_API_BASE": stripe.url,
-                "RESEND_API_URL": resend.url,
-                "RESEND_DOMAIN": "carbot.de",
-            }
             tables = {}
             for days, (url, _) in dbs.items():
-                server = DevServer({**vendors, "DATABASE_URL": url})
+                server = DevServer(vendor_env(openai, stripe, resend, url))
                 try:
                     for fake in fakes:
                         fake.reset()
