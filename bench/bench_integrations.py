@@ -12,7 +12,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import SECRETS, DevServer  # noqa: E402
+from tests.conftest import SECRETS, DevServer, vendor_env  # noqa: E402
 from tests.fakes.realtime import FakeRealtime  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 
@@ -61,16 +61,9 @@ def main() -> int:
     )
     for fake in fakes:
         fake.delay_s = VENDOR_S
-    env = {
-        **SECRETS,
-        "OPENAI_BASE_URL": openai.base_url,
-        "OPENAI_MODEL": "gpt-4o-mini",
-        "STRIPE_API_BASE": stripe.url,
-        "RESEND_API_URL": resend.url,
-        "RESEND_DOMAIN": "carbot.de",
-        "SUPABASE_URL": realtime.url,
-    }
-    server = DevServer(env)
+    server = DevServer(
+        vendor_env(openai, stripe, resend, database_url=None, SUPABASE_URL=realtime.url)
+    )
     ratios = []
     try:
         print(f"every fake vendor answers in {VENDOR_S * 1000:.0f} ms; {REQUESTS} requests each")

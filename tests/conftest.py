@@ -180,12 +180,18 @@ def dev_server() -> Iterator[Callable[[dict[str, str]], DevServer]]:
 
 
 def vendor_env(
-    openai: FakeOpenAI, stripe: FakeStripe, resend: FakeResend, database_url: str, **extra: str
+    openai: FakeOpenAI,
+    stripe: FakeStripe,
+    resend: FakeResend,
+    database_url: str | None,
+    **extra: str,
 ) -> dict[str, str]:
-    """Every secret set, every vendor at its local fake, the given database; `extra` on top."""
+    """Every secret set, every vendor at its local fake, the database (None: no DATABASE_URL key);
+    `extra` on top."""
+    database = {} if database_url is None else {"DATABASE_URL": database_url}
     return {
         **SECRETS,
-        "DATABASE_URL": database_url,
+        **database,
         "OPENAI_BASE_URL": openai.base_url,
         "OPENAI_MODEL": "gpt-4o-mini",
         "STRIPE_API_BASE": stripe.url,
