@@ -25,7 +25,7 @@ from lib.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from lib.store.supabase import SupabaseTransport  # noqa: E402
-from tests.conftest import DevServer, migrated_database  # noqa: E402
+from tests.conftest import SUPABASE_ROLES, DevServer, migrated_database  # noqa: E402
 from tests.postgrest_bridge import PostgrestBridge  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -75,9 +75,8 @@ def median_count_ms(store: Store) -> tuple[float, int]:
 def main() -> None:
     with throwaway() as cluster:
         with psycopg.connect(cluster.url, autocommit=True) as conn:
-            for role in ("anon", "authenticated"):
-                conn.execute(f"create role {role} nologin")
-            conn.execute("create role service_role nologin bypassrls")
+            for statement in SUPABASE_ROLES:
+                conn.execute(statement)
         started = time.perf_counter()
         urls = {label: build(cluster, label, rows) for label, rows in SIZES.items()}
         seeded = sum(SIZES.values()) + 2 * ON_DAY
