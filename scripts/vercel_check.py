@@ -146,10 +146,10 @@ def main() -> int:
         with phase("vercel build", timings):
             run_build(cli, project)
         with phase("build output checks", timings):
-            problems = check_output(project)
+            functions = built_functions(project / ".vercel" / "output")
+            problems = check_output(project, functions)
             if problems:
                 raise CheckFailed("build output problems:\n  - " + "\n  - ".join(problems))
-            functions = built_functions(project / ".vercel" / "output")
         with phase("built /api/health under vercel_runtime", timings):
             runtime = check_health_function(project, functions, WORK)
         with phase("every other function loads under vercel_runtime", timings):

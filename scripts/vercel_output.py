@@ -146,11 +146,12 @@ def check_built_something(output: Path) -> list[str]:
     return []
 
 
-def check_functions(project: Path, output: Path, vercel_json: dict[str, Any]) -> list[str]:
+def check_functions(
+    project: Path, built: dict[str, BuiltFunction], vercel_json: dict[str, Any]
+) -> list[str]:
     """One python3.12 function per endpoint, each bundling its entrypoint and `lib/`."""
     problems: list[str] = []
     expected = endpoint_files(project)
-    built = built_functions(output)
     for route in sorted(set(expected) - set(built)):
         problems.append(f"{expected[route]}: no function built (no `app` or `handler` in it?)")
     for route in sorted(set(built) - set(expected)):
@@ -188,18 +189,19 @@ def check_functions(project: Path, output: Path, vercel_json: dict[str, Any]) ->
     return problems
 
 
-def check_crons(output: Path, vercel_json: dict[str, Any]) -> list[str]:
+def check_crons(
+    output: Path, built: dict[str, BuiltFunction], vercel_json: dict[str, Any]
+) -> list[str]:
     """Every cron of vercel.json is in the build's `crons` and points at a built function."""
     problems: list[str] = []
     config = json.loads((output / "config.json").read_text())
     built_crons = {(c.get("path"), c.get("schedule")) for c in config.get("crons", [])}
-    routes = set(built_functions(output))
     for cron in vercel_json.get("crons", []):
         path, schedule = cron.get("path"), cron.get("schedule")
         if (path, schedule) not in built_crons:
             problems.append(f"cron {path} ({schedule}) missing from the build's config.json")
         route = str(path).split("?", 1)[0].rstrip("/")
-        if route not in routes:
+        if route not in built:
             problems.append(f"cron {path}: no function serves {route}")
     return problems
 
@@ -224,15 +226,16 @@ def check_static(project: Path, output: Path) -> list[str]:
     return problems
 
 
-def check_output(project: Path) -> list[str]:
-    """Every problem found in `project/.vercel/output`; empty when the build is right."""
+def check_output(project: Path, built: dict[str, BuiltFunction]) -> list[str]:
+    """Every problem found in `project/.vercel/output` (`built`: its built_functions); empty when
+    the build is right."""
     output = project / ".vercel" / "output"
     problems = check_built_something(output)
     if problems:
         return problems
     vercel_json = json.loads((project / "vercel.json").read_text())
     return [
-        *check_functions(project, output, vercel_json),
-        *check_crons(output, vercel_json),
+        *check_functions(project, built, vercel_json),
+        *check_crons(output, built, vercel_json),
         *check_static(project, output),
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scripts.vercel_output import (
+    built_functions,
     check_crons,
     check_functions,
     check_static,
@@ -90,7 +91,7 @@ def test_functions_ok_and_each_problem_named(project: Path) -> None:
     output = project / ".vercel" / "output"
     make_function(output, "/api/health", good_config("api/health.py", maxDuration=10))
     vercel_json = {"functions": {"api/**/*.py": {"maxDuration": 10}}}
-    problems = check_functions(project, output, vercel_json)
+    problems = check_functions(project, built_functions(output), vercel_json)
     assert problems == [
         "api/health/integrations.py: no function built (no `app` or `handler` in it?)"
     ]
@@ -98,7 +99,7 @@ def test_functions_ok_and_each_problem_named(project: Path) -> None:
     bad = good_config("api/health/integrations.py", runtime="python3.9", maxDuration=60)
     bad["filePathMap"] = {"api/health/integrations.py": "x", "tests/conftest.py": "x"}  # type: ignore[index]
     make_function(output, "/api/health/integrations", bad)
-    text = "\n".join(check_functions(project, output, vercel_json))
+    text = "\n".join(check_functions(project, built_functions(output), vercel_json))
     assert "runtime 'python3.9'" in text
     assert "lib/__init__.py not bundled" in text
     assert "vercel_runtime is not bundled" in text
@@ -112,12 +113,15 @@ def test_crons_must_be_built_and_backed_by_a_function(project: Path) -> None:
     cron = {"path": "/api/cron/health_check", "schedule": "*/5 * * * *"}
     orphan = {"path": "/api/cron/weekly_report?x=1", "schedule": "0 6 * * 1"}
     write(output / "config.json", json.dumps({"version": 3, "crons": [cron, orphan]}))
-    assert check_crons(output, {"crons": [cron]}) == []
-    assert check_crons(output, {"crons": [cron, orphan]}) == [
+    built = built_functions(output)
+    assert check_crons(output, built, {"crons": [cron]}) == []
+    assert check_crons(output, built, {"crons": [cron, orphan]}) == [
         "cron /api/cron/weekly_report?x=1: no function serves /api/cron/weekly_report"
     ]
     write(output / "config.json", json.dumps({"version": 3, "crons": []}))
-    assert "missing from the build's config.json" in check_crons(output, {"crons": [cron]})[0]
+    assert (
+        "missing from the build's config.json" in check_crons(output, built, {"crons": [cron]})[0]
+    )
 
 
 def test_static_only_from_public(project: Path) -> None:
