@@ -114,12 +114,13 @@ def build_env() -> dict[str, str]:
 
 def run_build(cli: Path, project: Path) -> str:
     """`vercel build` in the copy; its log, or CheckFailed with the log's tail."""
-    if shutil.which("uv", path=build_env()["PATH"]) is None:
+    env = build_env()
+    if shutil.which("uv", path=env["PATH"]) is None:
         raise CheckFailed("uv not found in the venv (requirements-dev.txt pins it): run make setup")
     try:
         result = subprocess.run(
             [str(cli), "build", "--yes"],
-            cwd=project, env=build_env(), capture_output=True, text=True,
+            cwd=project, env=env, capture_output=True, text=True,
             timeout=BUILD_TIMEOUT_S, check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
