@@ -14,13 +14,16 @@ DATA_DIR = DATA_ROOT / "postgres"
 PGSERVER_DIR = DATA_ROOT / "pgserver"
 
 
-def _cluster() -> LocalPostgres:
+def _cluster(bin_dir: Path) -> LocalPostgres:
     port = int(os.environ.get("LOCAL_PG_PORT", "54329"))
-    return LocalPostgres(DATA_DIR, port=port)
+    return LocalPostgres(DATA_DIR, port=port, bin_dir=bin_dir)
 
 
-def _use_system_server() -> bool:
-    return os.environ.get("LOCAL_PG_SERVER") != "pgserver" and find_bin_dir() is not None
+def _system_bin_dir() -> Path | None:
+    """The machine's server binaries to run the cluster with; None means use pgserver."""
+    if os.environ.get("LOCAL_PG_SERVER") == "pgserver":
+        return None
+    return find_bin_dir()
 
 
 def ensure_local_database() -> str:
@@ -31,8 +34,9 @@ def ensure_local_database() -> str:
     """
     from lib.store.migrate import migrate
 
-    if _use_system_server():
-        cluster = _cluster()
+    bin_dir = _system_bin_dir()
+    if bin_dir is not None:
+        cluster = _cluster(bin_dir)
         if not cluster.running():
             cluster.start()
         url = cluster.url
@@ -54,8 +58,9 @@ def ensure_local_database() -> str:
 
 
 def stop_local_database() -> None:
-    if _use_system_server():
-        _cluster().stop()
+    bin_dir = _system_bin_dir()
+    if bin_dir is not None:
+        _cluster(bin_dir).stop()
     else:
         import pgserver  # type: ignore[import-not-found]
 
@@ -63,8 +68,9 @@ def stop_local_database() -> None:
 
 
 def describe_local_database() -> str:
-    if not _use_system_server():
+    bin_dir = _system_bin_dir()
+    if bin_dir is None:
         return f"pgserver data in {PGSERVER_DIR}"
-    cluster = _cluster()
+    cluster = _cluster(bin_dir)
     state = "running" if cluster.running() else "stopped"
     return f"{state}: {cluster.url} (data in {DATA_DIR})"
