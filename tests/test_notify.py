@@ -64,7 +64,7 @@ def test_email_request_and_response_match_the_resend_spec(fake_resend: FakeResen
 def test_email_failures_are_short_reasons(fake_resend: FakeResend, mode: str) -> None:
     fake_resend.mode = mode
     if mode == "hang":
-        import lib.notify.resend as module
+        import lib.notify as module
 
         original, module.SEND_TIMEOUT_S = module.SEND_TIMEOUT_S, 0.3
     try:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
 from lib.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 Event = Literal["firing", "reminder", "resolved"]
 Severity = Literal["critical", "warning", "info"]
@@ -50,6 +54,35 @@ class Notifier(Protocol):
     name: str
 
     def send(self, notification: Notification) -> None: ...
+
+
+def post_json(
+    who: str,
+    url: str,
+    payload: Mapping[str, object],
+    headers: Mapping[str, str] | None = None,
+    detail: Callable[[httpx.Response], str] = lambda response: "",
+) -> None:
+    """POST `payload` within SEND_TIMEOUT_S; a failure or a non-2xx answer is a NotifyError that
+    names `who` (never the URL) and adds `detail(response)` to the status."""
+    import httpx
+
+    from lib import tls
+    from lib.probes import describe_http_error
+
+    try:
+        response = httpx.post(
+            url,
+            json=payload,
+            headers=headers,
+            timeout=SEND_TIMEOUT_S,
+            follow_redirects=False,
+            verify=tls.ssl_context(),
+        )
+    except httpx.HTTPError as error:
+        raise NotifyError(f"{who}: {describe_http_error(error)}") from None
+    if response.status_code >= 300:
+        raise NotifyError(f"{who} answered {response.status_code}{detail(response)}")
 
 
 def configured_notifiers(settings: Settings) -> list[Notifier]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from lib import tls
 from lib.config import Settings
-from lib.notify import SEND_TIMEOUT_S, Notification, NotifyError
+from lib.notify import Notification, post_json
 from lib.notify.message import html_body, subject, text_body
-from lib.probes import describe_http_error
 
 
 class ResendNotifier:
@@ -39,20 +37,7 @@ class ResendNotifier:
             # A retry of the same event is deduplicated by Resend for 24 h.
             "Idempotency-Key": f"carbot-alert-{notification.id}",
         }
-        try:
-            response = httpx.post(
-                self._url,
-                json=self.payload(notification),
-                headers=headers,
-                timeout=SEND_TIMEOUT_S,
-                follow_redirects=False,
-                verify=tls.ssl_context(),
-            )
-        except httpx.HTTPError as error:
-            raise NotifyError(f"resend: {describe_http_error(error)}") from None
-        if response.status_code >= 300:
-            name = _error_name(response)
-            raise NotifyError(f"resend answered {response.status_code}{name}")
+        post_json("resend", self._url, self.payload(notification), headers, _error_name)
 
 
 def _error_name(response: httpx.Response) -> str:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
-from lib import tls
-from lib.notify import SEND_TIMEOUT_S, Notification, NotifyError
+from lib.notify import Notification, post_json
 from lib.notify.message import chat_line
-from lib.probes import describe_http_error
 
 
 class WebhookNotifier:
@@ -38,15 +34,4 @@ class WebhookNotifier:
         }
 
     def send(self, notification: Notification) -> None:
-        try:
-            response = httpx.post(
-                self._url,
-                json=self.payload(notification),
-                timeout=SEND_TIMEOUT_S,
-                follow_redirects=False,
-                verify=tls.ssl_context(),
-            )
-        except httpx.HTTPError as error:
-            raise NotifyError(f"webhook: {describe_http_error(error)}") from None
-        if response.status_code >= 300:
-            raise NotifyError(f"webhook answered {response.status_code}")
+        post_json("webhook", self._url, self.payload(notification))
