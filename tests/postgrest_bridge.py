@@ -1,7 +1,7 @@
 """Test-only PostgREST stand-in: serves `POST /rest/v1/rpc/<fn>` by calling the real function.
 
 PostgREST itself cannot be installed here. This bridge follows its RPC contract as written down in
-../shared/upstream-specs/postgrest-notes.md: JSON object body → named arguments cast to the declared
+tests/specs/postgrest-notes.md: JSON object body → named arguments cast to the declared
 types, the JWT role switched with SET LOCAL ROLE, STABLE functions run READ ONLY, errors as
 {code, message, details, hint} with PostgREST's statuses (42501 → 401 anon / 403 role, 42883 and
 unknown functions → 404 PGRST202, P0001 → 400, other SQL errors 400), 405 PGRST101 for other verbs.

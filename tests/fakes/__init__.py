@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# The official API descriptions live beside the checkout, in ../shared/upstream-specs.
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "upstream-specs"
+# The official API descriptions the fakes answer in, carried by the repository (tests/specs/README.md).
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 # Fault modes every fake understands; they apply to every route.
 MODES = ("ok", "slow", "hang", "500", "401", "403", "429", "garbage")

@@ -1,4 +1,4 @@
-"""Validate fake bodies against the official OpenAPI documents in ../shared/upstream-specs/."""
+"""Validate fake bodies against the official OpenAPI documents in tests/specs/."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.fakes import load_json
 SPEC_FILES = {
     "stripe": "stripe-openapi.trimmed.json",
     "openai": "openai-openapi.trimmed.json",
-    "resend": "resend-openapi.json",
+    "resend": "resend-openapi.trimmed.json",
 }
 
 
