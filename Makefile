@@ -30,9 +30,11 @@ dev: setup
 test: setup postgres chromium lint
 	$(BIN)/pytest
 
+# ruff, then the layer contract of .importlinter (docs/development.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format .

@@ -1,6 +1,6 @@
 """GET|HEAD|OPTIONS /api/badge: shields.io endpoint badge, or an SVG badge with ?format=svg."""
 
-from lib.badge import badge_response
-from lib.http import endpoint
+from lib.core.http import endpoint
+from lib.endpoints.badge import badge_response
 
 app = endpoint(badge_response, methods=("GET", "OPTIONS"))

@@ -25,11 +25,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.config import load_settings  # noqa: E402
-from lib.localpg import throwaway  # noqa: E402
+from lib.core.config import load_settings  # noqa: E402
+from lib.core.monitor_config import MonitorConfig  # noqa: E402
+from lib.jobs.daily_metrics import SOURCES  # noqa: E402
+from lib.local.localpg import throwaway  # noqa: E402
 from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402
-from lib.metrics.daily import SOURCES, DayReport, run_daily_metrics  # noqa: E402
-from lib.monitor_config import MonitorConfig  # noqa: E402
+from lib.metrics.runner import DayReport, run_daily_metrics  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from tests.conftest import DevServer, migrated_database  # noqa: E402

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tcp_delay import DelayProxy  # noqa: E402
-from lib.localpg import LocalPostgres, throwaway  # noqa: E402
+from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from tests.conftest import DevServer  # noqa: E402
 from tests.fakes import FakeUpstream  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402

@@ -22,9 +22,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.alerts.health_check import check_and_alert  # noqa: E402
-from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres, throwaway  # noqa: E402
+from lib.core.config import load_settings  # noqa: E402
+from lib.jobs.health_check import check_and_alert  # noqa: E402
+from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.probes import Level, ProbeResult  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402

@@ -21,9 +21,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres, throwaway  # noqa: E402
-from lib.status import fetch_summary  # noqa: E402
+from lib.core.config import load_settings  # noqa: E402
+from lib.endpoints.status import fetch_summary  # noqa: E402
+from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from tests.conftest import DevServer, migrated_database, vendor_env  # noqa: E402

@@ -20,8 +20,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.config import load_settings  # noqa: E402
-from lib.localpg import LocalPostgres, throwaway  # noqa: E402
+from lib.core.config import load_settings  # noqa: E402
+from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from lib.store.supabase import SupabaseTransport  # noqa: E402

@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 # A cold function imports some 700 modules and builds its pydantic models: objects that live as
 # long as the process, which the cyclic GC would otherwise re-scan again and again while they load
 # (about 20 ms of a 300 ms cold start, bench/bench_health.py). So the GC pauses from the first
-# `lib` import until `loaded()`, which lib.http.endpoint() (the last line of every api/ file) calls.
+# `lib` import until `loaded()`, which lib.core.http.endpoint() (each api/ file ends with it) calls.
 gc.disable()
 
 

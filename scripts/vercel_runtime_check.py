@@ -120,7 +120,7 @@ def invoke(
 @contextmanager
 def upstreams() -> Iterator[dict[str, str]]:
     """Fake OpenAI/Stripe/Resend and a throwaway PostgreSQL; yields the function's settings."""
-    from lib.localpg import throwaway
+    from lib.local.localpg import throwaway
     from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 
     fakes = [FakeOpenAI(), FakeStripe(), FakeResend()]

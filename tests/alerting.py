@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 
 from lib.alerts.rules import RULES_BY_NAME
-from lib.config import Settings, load_settings
+from lib.core.config import Settings, load_settings
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from tests.conftest import SECRETS

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 import lib
-from lib.localpg import LocalPostgres, free_port
+from lib.local.localpg import LocalPostgres, free_port
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -113,7 +113,7 @@ def dead_url() -> str:
 
 
 class DevServer:
-    """`python -m lib.devserver` in a subprocess with its own environment."""
+    """`python -m lib.local.devserver` in a subprocess with its own environment."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
@@ -126,7 +126,7 @@ class DevServer:
             **env,
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lib.devserver", "--port", str(self.port)],
+            [sys.executable, "-m", "lib.local.devserver", "--port", str(self.port)],
             cwd=ROOT,
             env=full_env,
             stdout=subprocess.PIPE,
@@ -212,7 +212,7 @@ ANON_KEY = "anon-key-not-secret"
 
 def migrated_database(cluster: LocalPostgres, name: str) -> str:
     """Create database `name` with every migration applied; returns its superuser URL."""
-    from lib.store.migrate import migrate
+    from lib.local.migrate import migrate
 
     with psycopg.connect(cluster.url, autocommit=True) as conn:
         conn.execute(f"create database {name}")

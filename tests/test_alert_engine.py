@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from lib.alerts.health_check import check_and_alert, evaluate_alerts, evaluate_daily_rules
-from lib.config import Settings
+from lib.alerts.evaluate import evaluate_alerts, evaluate_daily_rules
+from lib.core.config import Settings
+from lib.jobs.health_check import check_and_alert
 from lib.probes import Level, ProbeResult
 from lib.store import Store
 from tests.alerting import (
@@ -384,7 +385,7 @@ def test_health_check_loads_and_builds_the_rules_once(
     migrated_db: str, env: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """check_and_alert builds the rules before probing and evaluates those same rules."""
-    import lib.alerts.health_check as health_check
+    import lib.jobs.health_check as health_check
 
     calls: list[str] = []
     for name in ("load_monitor_config", "build_rules"):

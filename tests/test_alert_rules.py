@@ -1,4 +1,4 @@
-"""Every SPEC §6 rule fires at threshold + ε and stays quiet at threshold − ε; config errors."""
+"""Every alert rule fires at threshold + ε and stays quiet at threshold − ε; config errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from lib.alerts.rules import RULES_BY_NAME, RuleContext, build_rules, observe_all
-from lib.config import ConfigError
-from lib.monitor_config import MonitorConfig, parse_monitor_config
+from lib.core.config import ConfigError
+from lib.core.monitor_config import MonitorConfig, parse_monitor_config
 from lib.store import DatabaseStats, Store
 from tests.alerting import (
     T0,

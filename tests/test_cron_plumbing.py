@@ -5,9 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lib.config import load_settings
-from lib.cron import cron_endpoint
-from lib.http import HttpError, Request
+from lib.core.config import load_settings
+from lib.core.http import HttpError, Request
+from lib.jobs import cron_endpoint
 from lib.store import Store, StoreError
 
 SECRET = "cron-secret-for-plumbing-test"

@@ -16,12 +16,12 @@ import psycopg
 import pytest
 import time_machine
 
-from lib.config import Settings, load_settings
-from lib.cron import cron_endpoint
-from lib.http import HttpError, Request, Response
+from lib.core.config import Settings, load_settings
+from lib.core.http import HttpError, Request, Response
+from lib.jobs import cron_endpoint
+from lib.jobs import daily_metrics as daily_module
+from lib.jobs.daily_metrics import daily_metrics_job, daily_metrics_response
 from lib.metrics import DayWindow, unit_of
-from lib.metrics import daily as daily_module
-from lib.metrics.daily import daily_metrics_job, daily_metrics_response
 from lib.store import Store
 from tests.conftest import SECRETS, assert_no_secret
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend
@@ -566,7 +566,7 @@ def test_over_real_http(
 def test_a_hanging_vendor_is_bounded_and_later_days_are_deferred(
     migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
 ) -> None:
-    from lib.metrics.daily import run_daily_metrics
+    from lib.metrics.runner import run_daily_metrics
 
     create_carbot_tables(migrated_db)
     stripe.mode = "hang"
@@ -576,7 +576,7 @@ def test_a_hanging_vendor_is_bounded_and_later_days_are_deferred(
     with Store.from_settings(settings) as store:
         run = run_daily_metrics(
             settings, store, daily_module.load_monitor_config(settings), days, DAY,
-            budget_s=1.5,
+            daily_module.SOURCES, budget_s=1.5,
         )  # fmt: skip
     assert time.monotonic() - started < 4, "bounded by the run budget, not the 60 s hang"
     [report] = run.days

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lib.localpg import free_port
+from lib.local.localpg import free_port
 from tests.conftest import ROOT
 
 

@@ -187,7 +187,9 @@ def test_critical_vendor_makes_unhealthy(dev_server, fake_stripe) -> None:
     assert body["status"] == "unhealthy"
     # Unset credentials are reported, never an error, and never degrade.
     assert body["services"]["database"] == "not_configured"
-    assert list(body["services"]) == ["database", "openai", "stripe", "email"], "SPEC order"
+    assert list(body["services"]) == ["database", "openai", "stripe", "email"], (
+        "the documented order"
+    )
 
 
 def test_nothing_configured_is_healthy(dev_server) -> None:

@@ -23,11 +23,11 @@ def imported_sdks(module: str) -> set[str]:
 
 def test_health_loads_no_vendor_sdk() -> None:
     """/api/health's cold start stays free of every SDK."""
-    assert imported_sdks("lib.health") == set()
+    assert imported_sdks("lib.endpoints.health") == set()
 
 
 def test_integrations_loads_only_stripe() -> None:
-    assert imported_sdks("lib.integrations") == {"stripe"}
+    assert imported_sdks("lib.endpoints.integrations") == {"stripe"}
 
 
 @pytest.mark.parametrize(

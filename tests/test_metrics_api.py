@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from lib.config import load_settings
+from lib.core.config import load_settings
+from lib.core.monitor_config import MonitorConfig, parse_monitor_config
 from lib.metrics import DayWindow
-from lib.metrics.daily import compute_day
+from lib.metrics.runner import compute_day
 from lib.metrics.tables import TABLE_SOURCES
-from lib.monitor_config import MonitorConfig, parse_monitor_config
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
@@ -82,7 +82,7 @@ def test_metrics_endpoint(dev_server, migrated_db: str) -> None:
 
 
 def test_metrics_endpoint_store_down(dev_server) -> None:
-    from lib.localpg import free_port
+    from lib.local.localpg import free_port
 
     url = f"postgresql://postgres:x@127.0.0.1:{free_port()}/nothing"
     server = dev_server({**SECRETS, "DATABASE_URL": url})

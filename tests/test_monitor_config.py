@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.config import ConfigError, load_settings
-from lib.monitor_config import MonitorConfig, load_monitor_config, parse_monitor_config
+from lib.core.config import ConfigError, load_settings
+from lib.core.monitor_config import MonitorConfig, load_monitor_config, parse_monitor_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from lib.config import load_settings
+from lib.core.config import load_settings
 from lib.notify import Notification, NotifyError, configured_notifiers
 from lib.notify.message import format_duration, html_body, subject, text_body
 from lib.notify.resend import ResendNotifier

@@ -43,4 +43,6 @@ def test_the_vendor_descriptions_are_in_the_repository() -> None:
     assert SPECS.is_relative_to(ROOT)
     readme = (SPECS / "README.md").read_text()
     for spec in sorted(SPECS.glob("*.json")):
-        assert f"`{spec.name}`" in readme, f"{spec.name} has no source line in tests/specs/README.md"
+        assert f"`{spec.name}`" in readme, (
+            f"{spec.name} has no source line in tests/specs/README.md"
+        )

@@ -8,8 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lib.config import load_settings
-from lib.status import StatusBody, fetch_summary, load_status
+from lib.core.config import load_settings
+from lib.endpoints.status import StatusBody, fetch_summary, load_status
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
@@ -115,7 +115,11 @@ def test_windows_per_service_and_overall(seeded: str) -> None:
 
 def test_words_staleness_and_incidents(seeded: str) -> None:
     body = status_of(seeded)
-    assert list(body.services) == ["database", "stripe", "email"]  # SPEC order, seen services only
+    assert list(body.services) == [
+        "database",
+        "stripe",
+        "email",
+    ]  # the documented order, seen services only
     assert body.services["email"].status == "down"
     stripe = body.services["stripe"]
     assert stripe.status == "unknown"  # last check 40 days old

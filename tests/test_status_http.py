@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lib.badge import ShieldsBadge, text_width
-from lib.status import StatusBody
+from lib.endpoints.badge import ShieldsBadge, text_width
+from lib.endpoints.status import StatusBody
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret, dead_url, vendor_env
@@ -145,7 +145,7 @@ def test_badge_svg(server: DevServer) -> None:
 
 
 def test_svg_escapes_and_widths() -> None:
-    from lib.badge import render_svg
+    from lib.endpoints.badge import render_svg
 
     svg = render_svg(ShieldsBadge(label="a<b & c", message="x\"y'z", color="blue"))
     root = parse_svg(svg)

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import psycopg
 import pytest
 
-from lib.config import load_settings
+from lib.core.config import load_settings
+from lib.local.migrate import MigrationError, apply_file, migrate, migrations
 from lib.store import Store, StoreError
-from lib.store.migrate import MigrationError, apply_file, migrate, migrations
 from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
 from tests.conftest import ANON_KEY, SERVICE_KEY
@@ -77,7 +77,7 @@ def test_migrations_on_a_bare_cluster(fresh_db: str) -> None:
 
 
 def test_cli_migrate(fresh_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from lib.__main__ import main
+    from lib.local.cli import main
 
     main(["migrate", "--database-url", fresh_db])
     assert "applied 20261127120000_monitoring_store.sql" in capsys.readouterr().out

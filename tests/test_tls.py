@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 
-from lib import tls
+from lib.core import tls
 from tests.conftest import ROOT
 
 

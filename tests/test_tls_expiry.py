@@ -9,7 +9,7 @@ import pytest
 
 from lib.alerts.rules import RuleContext, TlsExpiry
 from lib.alerts.tls import TlsUnavailable, check_certificate
-from lib.localpg import free_port
+from lib.local.localpg import free_port
 from lib.store import Store
 from tests.alerting import settings_for
 from tests.tls_server import LocalCA, TlsServer

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lib.config import ConfigError, load_settings
-from lib.health import aggregate, service_word
-from lib.http import redact, utc_timestamp
+from lib.core.config import ConfigError, load_settings
+from lib.core.http import redact, utc_timestamp
 from lib.probes import Level, ProbeResult
+from lib.probes.health import aggregate, service_word
 
 
 @pytest.fixture(autouse=True)

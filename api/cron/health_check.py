@@ -1,7 +1,7 @@
 """GET|HEAD /api/cron/health_check: probe, record, evaluate alert rules, notify (CRON_SECRET)."""
 
-from lib.alerts.health_check import JOB, run_health_check
-from lib.cron import cron_endpoint
-from lib.http import endpoint
+from lib.core.http import endpoint
+from lib.jobs import cron_endpoint
+from lib.jobs.health_check import JOB, run_health_check
 
 app = endpoint(cron_endpoint(JOB, run_health_check))

@@ -1,7 +1,7 @@
 """GET|HEAD /api/health/integrations: OpenAI, Stripe webhooks, e-mail and Realtime (token)."""
 
-from lib.http import endpoint
-from lib.integrations import INTEGRATION_PROBES, integrations_response
+from lib.core.http import endpoint
+from lib.endpoints.integrations import INTEGRATION_PROBES, integrations_response
 from lib.probes import warm_up
 
 warm_up(INTEGRATION_PROBES)

@@ -1,1 +1,1 @@
-"""Alerting: SPEC §6 rules, the ok → firing → ok state machine, maintenance windows, the cron."""
+"""Alerting: the rules (docs/alerts.md), the ok → firing → ok engine, maintenance windows."""

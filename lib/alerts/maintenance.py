@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from lib.config import Settings
-from lib.monitor_config import MonitorConfig, load_monitor_config
+from lib.core.config import Settings
+from lib.core.monitor_config import MonitorConfig, load_monitor_config
 
 
 class MaintenanceState(BaseModel):

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from lib.config import Settings
-from lib.monitor_config import MonitorConfig
+from lib.core.config import Settings
+from lib.core.errors import SourceError as SourceError
+from lib.core.monitor_config import MonitorConfig
 from lib.store import Store
 
-# Every metric of SPEC §5 and its unit. Revenue in other currencies than EUR is stored too, as
+# Every metric of docs/metrics.md and its unit. Revenue in currencies other than EUR is stored, as
 # `revenue_cents_<currency>` (unit cents); `revenue_cents` is the EUR headline.
 METRICS: dict[str, str] = {
     "registrations": "count",
@@ -118,24 +119,8 @@ class DayWindow:
         return int(self.end.timestamp())
 
 
-def status_reason(status: int) -> str:
-    """The words every vendor probe uses for an HTTP error status."""
-    from lib.probes import status_signal
-
-    signal = status_signal(status)
-    return "malformed response" if signal is None else signal.reason  # a 2xx the SDK could not use
-
-
 def today(zone: ZoneInfo, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(zone).date()
-
-
-class SourceError(Exception):
-    """A source could not measure the day; `reason` is short, human and secret-free."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

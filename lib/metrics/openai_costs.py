@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from lib.metrics import DayWindow, SourceContext, SourceError, status_reason
+from lib.core.errors import caused_by, status_reason
+from lib.metrics import DayWindow, SourceContext, SourceError
 
 REQUEST_TIMEOUT_S = 10.0
 MAX_PAGES = 10
@@ -68,8 +69,6 @@ class OpenAICosts:
         except openai.APITimeoutError:
             raise SourceError("timeout") from None
         except openai.APIConnectionError as error:
-            from lib.probes import caused_by  # not at import: lib.probes starts loading TLS
-
             refused = caused_by(error, ConnectionRefusedError)
             raise SourceError("connection refused" if refused else "connection failed") from None
         except openai.APIResponseValidationError:

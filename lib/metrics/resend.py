@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
-from lib.http import utc_timestamp
-from lib.metrics import SourceContext, SourceError, status_reason
+from lib.core.clock import utc_timestamp
+from lib.core.errors import status_reason
+from lib.metrics import SourceContext, SourceError
 
 REQUEST_TIMEOUT_S = 10.0
 WANTED = {"sent": "emails_sent", "delivered": "emails_delivered", "bounced": "emails_bounced"}

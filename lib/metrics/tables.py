@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lib.core.monitor_config import MetricSources, TableSource
 from lib.metrics import SourceContext, SourceError
-from lib.monitor_config import MetricSources, TableSource
 
 
 @dataclass(frozen=True)

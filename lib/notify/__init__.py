@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
-from lib.config import Settings
+from lib.core.config import Settings
+from lib.core.errors import NotifyError as NotifyError
+from lib.core.errors import reason_for
 
 if TYPE_CHECKING:
     import httpx
@@ -40,14 +42,6 @@ class Notification(BaseModel):
     environment: str = "development"
 
 
-class NotifyError(Exception):
-    """A notifier could not deliver; `reason` is short and secret-free (never the target URL)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class Notifier(Protocol):
     """Delivers one notification or raises NotifyError."""
 
@@ -67,8 +61,7 @@ def post_json(
     names `who` (never the URL) and adds `detail(response)` to the status."""
     import httpx
 
-    from lib import tls
-    from lib.probes import describe_http_error
+    from lib.core import tls
 
     try:
         response = httpx.post(
@@ -80,7 +73,7 @@ def post_json(
             verify=tls.ssl_context(),
         )
     except httpx.HTTPError as error:
-        raise NotifyError(f"{who}: {describe_http_error(error)}") from None
+        raise NotifyError(f"{who}: {reason_for(error)}") from None
     if response.status_code >= 300:
         raise NotifyError(f"{who} answered {response.status_code}{detail(response)}")
 

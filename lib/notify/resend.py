@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from lib.config import Settings
+from lib.core.config import Settings
 from lib.notify import Notification, post_json
 from lib.notify.message import html_body, subject, text_body
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import sys
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -16,8 +13,10 @@ from typing import Protocol
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from lib import tls
-from lib.config import ConfigError, Settings, get_settings
+from lib.core import tls
+from lib.core.config import ConfigError, Settings, get_settings
+from lib.core.errors import ServiceDegraded, ServiceDown, reason_for, status_error
+from lib.core.log import log
 
 # Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
 tls.preload()
@@ -44,17 +43,9 @@ class ProbeResult(BaseModel):
     details: dict[str, object] = {}
 
 
-class ProbeDown(Exception):
-    """Raised by a probe: the service is down, with a short human reason and what it observed."""
-
-    def __init__(self, reason: str, details: dict[str, object] | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.details = details or {}
-
-
-class ProbeDegraded(ProbeDown):
-    """Raised by a probe: the service answers but not well."""
+# A probe raises these to report its state (the core family's names for a probed service).
+ProbeDown = ServiceDown
+ProbeDegraded = ServiceDegraded
 
 
 @dataclass(frozen=True)
@@ -87,7 +78,7 @@ def warm_up(probes: Sequence[Probe]) -> None:
     """At function load, import what the first request's probes would import lazily.
 
     That is httpx's transport (httpcore) and, for probes that define `warm_up(settings)`, their
-    client library. The CA bundle is parsed in its own thread meanwhile (lib.tls); left to the
+    client library. The CA bundle is parsed in its own thread meanwhile (lib.core.tls); left to the
     request, these imports started only after it had sat idle waiting for that parse
     (bench/bench_health.py, cold start: about 25 ms).
     """
@@ -103,47 +94,9 @@ def warm_up(probes: Sequence[Probe]) -> None:
             load(settings)
 
 
-def caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    """Whether `kind` is anywhere in the exception's cause/context chain."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def describe_http_error(error: httpx.HTTPError) -> str:
-    """Short reason for a transport failure."""
-    if isinstance(error, httpx.TimeoutException):
-        return "timeout"
-    if isinstance(error, httpx.ConnectError):
-        return (
-            "connection refused"
-            if caused_by(error, ConnectionRefusedError)
-            else "connection failed"
-        )
-    if isinstance(error, httpx.RemoteProtocolError):
-        return "connection dropped"
-    return "network error"
-
-
-def status_signal(status: int) -> ProbeDown | None:
-    """The signal for a vendor's HTTP status, in the words every check uses; None below 400."""
-    if status in (401, 403):
-        return ProbeDown("credentials rejected")
-    if status == 429:
-        return ProbeDegraded("rate limited")
-    if status >= 500:
-        return ProbeDown(f"server error {status}")
-    if status >= 400:
-        return ProbeDown(f"unexpected status {status}")
-    return None
-
-
 def check_vendor_status(response: httpx.Response) -> None:
     """Raise the status's ProbeDown/ProbeDegraded; 2xx passes."""
-    signal = status_signal(response.status_code)
+    signal = status_error(response.status_code)
     if signal is not None:
         raise signal
 
@@ -173,13 +126,11 @@ async def _timed(probe: Probe, ctx: ProbeContext) -> ProbeResult:
             level=Level.DOWN, latency_ms=elapsed(), reason=signal.reason, details=signal.details
         )
     except httpx.HTTPError as error:
-        return ProbeResult(
-            level=Level.DOWN, latency_ms=elapsed(), reason=describe_http_error(error)
-        )
+        return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason=reason_for(error))
     except TimeoutError:
         return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason="timeout")
     except Exception as error:  # noqa: BLE001 - a probe bug must not leak details or hang
-        print(f"probe {probe.name} failed: {type(error).__name__}", file=sys.stderr)
+        log.warning("probe %s failed: %s", probe.name, type(error).__name__)
         return ProbeResult(level=Level.DOWN, latency_ms=elapsed(), reason="unexpected error")
     latency = elapsed()
     if latency >= SLOW_MS:
@@ -226,36 +177,3 @@ def run_probes_sync(
 ) -> dict[str, ProbeResult]:
     """Entry point for WSGI handlers."""
     return asyncio.run(run_probes(probes, settings, budget_s))
-
-
-async def run_blocking[T](call: Callable[[], T]) -> T:
-    """Run a blocking SDK call in a daemon thread; a call that hangs past the deadline is abandoned.
-
-    Not `asyncio.to_thread`: `asyncio.run` joins the default executor on exit, so one hung SDK
-    call would hold the whole response hostage.
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def worker() -> None:
-        try:
-            value = call()
-        except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
-            outcome: tuple[T | None, BaseException | None] = (None, error)
-        else:
-            outcome = (value, None)
-        # An abandoned call may finish after `asyncio.run` closed the loop: nobody waits any more.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(_settle, future, *outcome)
-
-    threading.Thread(target=worker, daemon=True).start()
-    return await future
-
-
-def _settle[T](future: asyncio.Future[T], value: T | None, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(value)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lib import store
-from lib.config import Settings
+from lib.core.config import Settings
 from lib.probes import ProbeContext, ProbeDown
 
 

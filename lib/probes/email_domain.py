@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lib.config import Settings
+from lib.core.config import Settings
 from lib.probes import ProbeContext, ProbeDegraded, check_vendor_status, parse_body
 from lib.probes.vendors import ResendDomainList, api_url
 

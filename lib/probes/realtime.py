@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from lib.config import Settings
+from lib.core.config import Settings
 from lib.probes import ProbeContext, ProbeDown, check_vendor_status, parse_body
 from lib.probes.vendors import api_url
 

@@ -18,15 +18,10 @@ import requests
 import stripe
 from pydantic import BaseModel, ValidationError
 
-from lib.config import Settings
-from lib.probes import (
-    ProbeContext,
-    ProbeDegraded,
-    ProbeDown,
-    caused_by,
-    run_blocking,
-    status_signal,
-)
+from lib.core.config import Settings
+from lib.core.deadline import run_blocking
+from lib.core.errors import caused_by, status_error
+from lib.probes import ProbeContext, ProbeDegraded, ProbeDown
 
 PAGE_SIZE = 100  # Stripe's maximum `limit`
 WINDOW_S = 24 * 3600
@@ -151,7 +146,7 @@ def stripe_signal(error: stripe.StripeError) -> ProbeDown:
             return ProbeDown("connection refused")
         return ProbeDown("connection failed")
     # No error status: a 2xx the SDK could not decode ("Invalid response body from API").
-    return status_signal(error.http_status or 0) or ProbeDown("malformed response")
+    return status_error(error.http_status or 0) or ProbeDown("malformed response")
 
 
 async def _finished_by[T](call: asyncio.Future[T], deadline: float) -> bool:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from lib.config import Settings
+from lib.core.config import Settings
 from lib.probes import ProbeContext, ProbeDown, check_vendor_status, parse_body
 
 

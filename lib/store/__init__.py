@@ -10,22 +10,13 @@ from typing import Any, Protocol, Self
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from lib.config import Settings
+from lib.core.config import Settings
+
+# Re-exported: callers catch the store's errors as lib.store.StoreError.
+from lib.core.errors import StoreError as StoreError
+from lib.core.errors import StoreNotConfigured as StoreNotConfigured
 
 JsonValue = Any
-
-
-class StoreError(Exception):
-    """A store call failed; `reason` is short and safe to show (no secret, no connection string)."""
-
-    def __init__(self, reason: str, function: str | None = None) -> None:
-        super().__init__(f"{function}: {reason}" if function else reason)
-        self.reason = reason
-        self.function = function
-
-
-class StoreNotConfigured(StoreError):
-    """Neither DATABASE_URL nor SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY is set."""
 
 
 class Transport(Protocol):

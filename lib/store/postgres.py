@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from lib.core.errors import reason_for
 from lib.store import JsonValue, StoreError
 
 _FUNCTION_NAME = re.compile(r"^monitoring_[a-z0-9_]+$")
@@ -20,24 +21,6 @@ def _connect_kwargs(timeout: float) -> dict[str, Any]:
         "connect_timeout": max(2, math.ceil(timeout)),
         "application_name": "carbot-monitor",
     }
-
-
-def describe(error: Exception) -> str:
-    """A secret-free description of a psycopg error (messages can name hosts and users)."""
-    import psycopg
-
-    if isinstance(error, psycopg.OperationalError):
-        text = str(error).lower()
-        if "refused" in text:
-            return "connection refused"
-        if "password" in text or "authentication" in text:
-            return "credentials rejected"
-        if "timeout" in text or "timed out" in text:
-            return "timeout"
-        return "connection failed"
-    if isinstance(error, psycopg.Error) and error.diag.message_primary:
-        return f"{error.diag.message_primary} ({error.diag.sqlstate})"
-    return type(error).__name__
 
 
 class PostgresTransport:
@@ -81,7 +64,7 @@ class PostgresTransport:
                 conn.execute("select set_config('statement_timeout', %s, true)", (timeout_ms,))
                 row = conn.execute(query, values).fetchone()
         except psycopg.Error as error:
-            raise StoreError(describe(error), function) from None
+            raise StoreError(reason_for(error), function) from None
         return row[0] if row else None
 
     def close(self) -> None:
@@ -98,4 +81,4 @@ async def ping(url: str, timeout: float) -> None:
         async with await psycopg.AsyncConnection.connect(url, **_connect_kwargs(timeout)) as conn:
             await conn.execute("select 1")
     except psycopg.Error as error:
-        raise StoreError(describe(error), "ping") from None
+        raise StoreError(reason_for(error), "ping") from None

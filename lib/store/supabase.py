@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
-from lib import tls
-from lib.config import Settings
-from lib.probes import describe_http_error, run_blocking
+from lib.core import tls
+from lib.core.config import Settings
+from lib.core.deadline import run_blocking
+from lib.core.errors import reason_for
 from lib.store import JsonValue, StoreError
 
 
@@ -49,7 +50,7 @@ class SupabaseTransport:
             detail = error.message or "PostgREST error"
             raise StoreError(f"{detail} ({error.code})", function) from None
         except httpx.HTTPError as error:
-            raise StoreError(describe_http_error(error), function) from None
+            raise StoreError(reason_for(error), function) from None
 
     def close(self) -> None:
         if self._http is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# The official API descriptions the fakes answer in, carried by the repository (tests/specs/README.md).
+# The official API descriptions the fakes answer in, carried in the repository (tests/specs/).
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 # Fault modes every fake understands; they apply to every route.

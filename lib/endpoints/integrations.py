@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from lib.health import CheckDetail, OverallStatus, evaluate, service_word
-from lib.http import Request, Response, json_response, require_token, utc_timestamp
+from lib.core.http import Request, Response, json_response, require_token, utc_timestamp
+from lib.endpoints.health import CheckDetail
 from lib.probes import Probe, ProbeResult
 from lib.probes.email_domain import EmailDomainProbe
+from lib.probes.health import OverallStatus, evaluate, service_word
 from lib.probes.realtime import RealtimeProbe
 from lib.probes.stripe_webhooks import EndpointView, StripeWebhooksProbe
 from lib.probes.vendors import OpenAIProbe

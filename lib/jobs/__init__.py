@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from lib.http import HttpError, Request, Response, json_response, require_cron_secret
+from lib.core.http import HttpError, Request, Response, json_response, require_cron_secret
 from lib.store import Store, StoreError
 
 # Store calls inside a cron get this long; Vercel's maxDuration for crons is set in vercel.json.

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel
 
 from lib import store as store_module
-from lib.http import HttpError, Request, Response, json_response, require_token
+from lib.core.http import HttpError, Request, Response, json_response, require_token
 from lib.metrics import METRICS, today, unit_of
 from lib.store import Store, StoreError
 
@@ -21,7 +21,7 @@ class Point(BaseModel):
 
 
 class Series(BaseModel):
-    """SPEC §3: `{"metric", "unit", "points": [{"day", "value"}]}`; days with no row are absent."""
+    """`{"metric", "unit", "points": [{"day", "value"}]}`; days with no row are absent."""
 
     metric: str
     unit: str

@@ -1,46 +1,22 @@
-"""The daily metrics run: which days, sources isolated per day, one all-or-nothing write each."""
+"""The daily metrics run: sources isolated per day, one all-or-nothing write per day."""
 
 from __future__ import annotations
 
-import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from lib.config import Settings
-from lib.cron import cron_endpoint
-from lib.http import HttpError, Request
-from lib.metrics import (
-    DayWindow,
-    MetricSource,
-    SourceContext,
-    SourceError,
-    derive,
-    today,
-    unit_of,
-)
-from lib.metrics.history import CheckHistory, DatabaseSize
-from lib.metrics.openai_costs import OpenAICosts
-from lib.metrics.resend import ResendEmails
-from lib.metrics.stripe import STRIPE_SOURCES
-from lib.metrics.tables import TABLE_SOURCES
-from lib.monitor_config import MonitorConfig, load_monitor_config
+from lib.core.config import Settings
+from lib.core.log import log
+from lib.core.monitor_config import MonitorConfig
+from lib.metrics import DayWindow, MetricSource, SourceContext, SourceError, derive, unit_of
 from lib.store import Store, StoreError
 
-SOURCES: tuple[MetricSource, ...] = (
-    *TABLE_SOURCES,
-    CheckHistory(),
-    DatabaseSize(),
-    *STRIPE_SOURCES,
-    ResendEmails(),
-    OpenAICosts(),
-)
 # Vercel stops the function at maxDuration (60 s for api/cron/*.py); the run stops starting work
 # before that, and days it did not reach are left for the next run ("deferred").
 RUN_BUDGET_S = 40.0  # leaves room for the daily alert rules (their deliveries: 15 s at most)
@@ -48,7 +24,6 @@ MIN_DAY_BUDGET_S = 5.0
 BACKFILL_DAYS = 7  # missed days (no row yet) filled, before yesterday
 # Yesterday and the day before are always recomputed: OpenAI costs and bounces arrive hours late.
 SETTLE_DAYS = 2
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Measured = tuple[dict[str, float], int]  # a source's values and its time in ms
 
 
@@ -73,24 +48,6 @@ class DailyRun(BaseModel):
     deferred: list[date]  # missed days not reached within the run budget
 
 
-def parse_day(value: str | None, zone: Any, now: datetime) -> date | None:
-    """`?day=YYYY-MM-DD`: a day that has ended in the metrics time zone; 400 otherwise."""
-    if value is None:
-        return None
-    try:
-        if not _DAY.match(value):
-            raise ValueError
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise HttpError(400, f"day must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
-    current = today(zone, now)
-    if day >= current:
-        when = "is in the future" if day > current else "has not ended yet"
-        latest = current - timedelta(days=1)
-        raise HttpError(400, f"day {day} {when} in {zone.key}; the latest complete day is {latest}")
-    return day
-
-
 def plan_days(store: Store, latest: date) -> list[date]:
     """Yesterday first, then the day before, then missed days of the week before, oldest first."""
     settle = [latest - timedelta(days=i) for i in range(SETTLE_DAYS)]
@@ -108,7 +65,7 @@ def compute_day(
     window: DayWindow,
     deadline: float,
     latest: bool,
-    sources: Sequence[MetricSource] = SOURCES,
+    sources: Sequence[MetricSource],
 ) -> DayReport:
     """Every source for one day, each isolated: vendors in threads, store sources on this thread."""
     ctx = SourceContext(settings, store, config, window, deadline, latest)
@@ -174,7 +131,7 @@ def _settle(
         unavailable[name] = error.reason
         return
     except Exception as error:  # noqa: BLE001 - one broken source must not stop the others
-        print(f"metric source {name} failed: {type(error).__name__}", file=sys.stderr)
+        log.warning("metric source %s failed: %s", name, type(error).__name__)
         unavailable[name] = "unexpected error"
         return
     timings[name] = elapsed
@@ -195,7 +152,7 @@ def run_daily_metrics(
     config: MonitorConfig,
     days: Sequence[date],
     latest: date,
-    sources: Sequence[MetricSource] = SOURCES,
+    sources: Sequence[MetricSource],
     budget_s: float = RUN_BUDGET_S,
 ) -> DailyRun:
     """Compute and write each day in order; a store failure stops the run (5xx) mid-way."""
@@ -219,30 +176,3 @@ def run_daily_metrics(
                 ) from None
         reports.append(report)
     return DailyRun(timezone=zone.key, days=reports, deferred=deferred)
-
-
-def daily_metrics_job(request: Request, store: Store) -> dict[str, Any]:
-    """The cron's work: yesterday (or `?day=`), settle and backfill, then the JSON summary."""
-    settings = request.settings
-    zone = settings.metrics_timezone
-    now = datetime.now(UTC)
-    latest = today(zone, now) - timedelta(days=1)
-    requested = parse_day(request.query.get("day"), zone, now)
-    days = [requested] if requested is not None else plan_days(store, latest)
-    config = load_monitor_config(settings)
-    run = run_daily_metrics(settings, store, config, days, latest, SOURCES)
-    summary = run.model_dump(mode="json")
-    if any(report.day == latest for report in run.days):
-        # The daily alert rules judge yesterday as soon as its metrics are stored.
-        from lib.alerts.health_check import evaluate_daily_rules
-
-        summary["alerts"] = evaluate_daily_rules(store, settings, now)
-    return summary
-
-
-def _check_day(request: Request) -> None:
-    parse_day(request.query.get("day"), request.settings.metrics_timezone, datetime.now(UTC))
-
-
-# GET /api/cron/daily_metrics: the secret first, then a bad `?day=` is a 400 before any run.
-daily_metrics_response = cron_endpoint("daily_metrics", daily_metrics_job, validate=_check_day)

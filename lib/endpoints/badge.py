@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lib.http import HttpError, Request, Response, json_response
-from lib.status import CORS, PUBLIC_CACHE, WINDOWS, OverallWord, load_status, preflight
+from lib.core.http import HttpError, Request, Response, json_response
+from lib.endpoints.status import CORS, PUBLIC_CACHE, WINDOWS, OverallWord, load_status, preflight
 
 CACHE_SECONDS = 300  # shields.io never caches endpoint badges for less than 300 s
 LABEL = "CarBot"

@@ -18,9 +18,9 @@ from pydantic import (
     model_validator,
 )
 
-from lib.config import ConfigError, Settings
+from lib.core.config import ConfigError, Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -61,7 +61,7 @@ class TableSource(Strict):
 
 
 class MetricSources(Strict):
-    """Where the business counts come from (SPEC §5 defaults)."""
+    """Where the business counts come from (docs/metrics.md defaults)."""
 
     registrations: TableSource = TableSource(table="workshops")
     leads: TableSource = TableSource(table="leads")
@@ -69,7 +69,7 @@ class MetricSources(Strict):
 
 
 class RuleOverride(Strict):
-    """Per-rule overrides of SPEC §6 defaults; rule-specific options live beside them."""
+    """Per-rule overrides of docs/alerts.md defaults; rule-specific options live beside them."""
 
     enabled: bool = True
     threshold: float | None = None

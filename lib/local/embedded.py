@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lib.localpg import LocalPostgres, find_bin_dir
+from lib.local.localpg import LocalPostgres, find_bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 # LOCAL_DATA_DIR moves the data (tests); LOCAL_PG_SERVER=pgserver forces the bundled server.
@@ -32,7 +32,7 @@ def ensure_local_database() -> str:
     Uses the machine's PostgreSQL server binaries; without any, the `pgserver` package (PyPI,
     bundles PostgreSQL) runs the server instead.
     """
-    from lib.store.migrate import migrate
+    from lib.local.migrate import migrate
 
     bin_dir = _system_bin_dir()
     if bin_dir is not None:

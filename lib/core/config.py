@@ -18,17 +18,14 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from lib import __version__
+from lib.core.errors import ConfigError
 
 SERVICES: tuple[str, ...] = ("database", "openai", "stripe", "email")
 _PG_SCHEMES = ("postgres", "postgresql")
 
 
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the setting and never its value."""
-
-
 class Settings(BaseSettings):
-    """Every setting of SPEC §2; names are the environment variables, upper-cased."""
+    """Every setting of docs/configuration.md; names are the environment variables, upper-cased."""
 
     model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
 

@@ -9,12 +9,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from lib import store
-from lib.http import Request, Response, json_response, require_token
+from lib.core.http import Request, Response, json_response, require_token
 from lib.store import Store, StoreError
 
 # The table CarBot's leads land in (guide: "Check recent activity").
 LEADS_TABLE = ("leads", "created_at")
-# Query performance bands of SPEC §3; degraded above this share of storage or connections.
+# Query performance bands of docs/endpoints.md; degraded above this share of storage or connections.
 GOOD_MS, CRITICAL_MS = 100, 2000
 HIGH_USAGE_PCT = 80
 
@@ -35,7 +35,7 @@ class TableSize(BaseModel):
 
 
 class DatabaseHealth(BaseModel):
-    """The /api/health/database JSON (SPEC §3)."""
+    """The /api/health/database JSON (docs/endpoints.md)."""
 
     status: Literal["healthy", "degraded", "unhealthy", "not_configured"]
     transport: Literal["postgres", "supabase"] | None = None

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import hmac
 import json
-import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
 from pydantic import BaseModel, SecretStr
 
 import lib
-from lib.config import ConfigError, Settings, get_settings
+from lib.core.clock import utc_timestamp as utc_timestamp
+from lib.core.config import ConfigError, Settings, get_settings
+from lib.core.log import log
 
 JSON = "application/json"
 NO_STORE = "no-store"
@@ -83,12 +84,6 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def utc_timestamp(moment: datetime | None = None) -> str:
-    """RFC 3339 in UTC with milliseconds and `Z`: every JSON body's timestamps, and Resend's."""
-    moment = moment or datetime.now(UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def json_response(
     payload: BaseModel | Mapping[str, Any] | list[Any],
     status: int = 200,
@@ -148,7 +143,7 @@ def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         response = _respond(environ)
-        reason = _REASONS.get(response.status, "")
+        reason = _phrase(response.status)
         headers = {**response.headers, "Content-Length": str(len(response.body))}
         start_response(f"{response.status} {reason}", list(headers.items()))
         return [] if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD" else [response.body]
@@ -169,22 +164,14 @@ def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
             return error_response(500, str(error))
         except Exception:  # noqa: BLE001 - the one place that turns any bug into a safe 500
             trace = redact(traceback.format_exc(), secrets)
-            print(f"unhandled error in {environ.get('PATH_INFO')}:\n{trace}", file=sys.stderr)
+            log.error("unhandled error in %s:\n%s", environ.get("PATH_INFO"), trace)
             return error_response(500, "internal error; see the function log")
 
     return app
 
 
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status http.HTTPStatus does not name still gets its number
+        return ""

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lib import store
 from lib.alerts.maintenance import current_maintenance
-from lib.config import SERVICES, Settings
-from lib.http import Request, Response, json_response
+from lib.core.config import SERVICES, Settings
+from lib.core.http import Request, Response, json_response
 from lib.store import Store, StoreError
 
 OverallWord = Literal["operational", "degraded", "down", "maintenance", "unknown"]

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -116,10 +116,10 @@ def make_app(root: Path = ROOT) -> Any:
 def serve_with_local_defaults(port: int | None) -> None:
     """`make dev`: with no store configured, start the project-local PostgreSQL and use it."""
     from lib import store
-    from lib.config import load_settings
+    from lib.core.config import load_settings
 
     if not store.configured(load_settings()):
-        from lib.store.embedded import DATA_ROOT, ensure_local_database
+        from lib.local.embedded import DATA_ROOT, ensure_local_database
 
         url = ensure_local_database()
         os.environ["DATABASE_URL"] = url

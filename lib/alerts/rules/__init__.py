@@ -1,0 +1,90 @@
+"""The alert rules (docs/alerts.md), one module per family, and their registry.
+
+A new rule is a BaseRule subclass in its family's module plus one line in RULE_CLASSES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
+from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
+from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
+from lib.alerts.rules.operations import CronLate, TlsExpiry
+from lib.alerts.rules.security import FailedLogins
+from lib.alerts.rules.services import ServiceUnresponsive
+from lib.core.config import ConfigError
+from lib.core.log import log
+from lib.core.monitor_config import MonitorConfig, RuleOverride
+from lib.store import StoreError
+
+__all__ = ["BaseRule", "Observation", "ObservedState", "RuleContext", "Severity"]
+
+# RuleOverride fields only some rules read (each rule lists its own in `options_taken`).
+_RULE_OPTIONS = frozenset({"source", "jobs"})
+
+RULE_CLASSES: tuple[type[BaseRule], ...] = (
+    PaymentFailureRate,
+    DatabaseConnectionErrors,
+    ServiceUnresponsive,
+    FailedLogins,
+    OpenAICostIncrease,
+    EmailBounceRate,
+    DatabaseQueryTime,
+    DatabaseStorage,
+    CronLate,
+    TlsExpiry,
+)
+RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
+
+
+def build_rules(config: MonitorConfig) -> list[BaseRule]:
+    """Every enabled rule with its configured threshold and severity; bad overrides are errors."""
+    unknown = sorted(set(config.alerts) - set(RULES_BY_NAME))
+    if unknown:
+        raise ConfigError(
+            f"MONITOR_CONFIG: unknown alert rule {', '.join(unknown)}; "
+            f"known: {', '.join(RULES_BY_NAME)}"
+        )
+    rules = []
+    for cls in RULE_CLASSES:
+        override = config.alerts.get(cls.name, RuleOverride())
+        threshold = cls.default_threshold if override.threshold is None else override.threshold
+        low, high = cls.threshold_range
+        if not low < threshold <= high:
+            bound = f"between {low:g} and {high:g}" if high != float("inf") else f"above {low:g}"
+            raise ConfigError(
+                f"MONITOR_CONFIG: [alerts.{cls.name}] threshold must be {bound} {cls.unit}"
+            )
+        for option in _RULE_OPTIONS - cls.options_taken:
+            if getattr(override, option) is not None:
+                raise ConfigError(f"MONITOR_CONFIG: [alerts.{cls.name}] takes no {option}")
+        if override.jobs and any(hours <= 0 for hours in override.jobs.values()):
+            raise ConfigError(f"MONITOR_CONFIG: [alerts.{cls.name}] job limits must be > 0 h")
+        if override.enabled:
+            severity = override.severity or cls.default_severity
+            rules.append(cls(threshold=threshold, severity=severity, options=override))
+    return rules
+
+
+def disabled_rules(config: MonitorConfig) -> set[str]:
+    return {name for name, override in config.alerts.items() if not override.enabled}
+
+
+def observe_all(rules: list[BaseRule], ctx: RuleContext) -> list[Observation]:
+    """Every rule's observations; a rule whose source fails is `unknown`, never a crash."""
+    found: list[Observation] = []
+    for rule in rules:
+        found.extend(_observe_safely(rule, ctx))
+    return found
+
+
+def _observe_safely(rule: BaseRule, ctx: RuleContext) -> list[Observation]:
+    observe: Callable[[RuleContext], list[Observation]] = rule.observe  # type: ignore[attr-defined]
+    try:
+        return observe(ctx)
+    except StoreError as error:
+        return [rule.observation("unknown", None, f"source unavailable: {error.reason}")]
+    except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
+        log.warning("alert rule %s failed: %s", rule.name, type(error).__name__)
+        return [rule.observation("unknown", None, "unexpected error")]

@@ -1,0 +1,120 @@
+"""What every alert rule shares: the observation it makes, the context it reads, its base class."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel
+
+from lib.core.config import Settings
+from lib.core.monitor_config import RuleOverride
+from lib.store import DatabaseStats, Store
+
+ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
+Severity = Literal["critical", "warning", "info"]
+
+HOUR = timedelta(hours=1)
+
+
+class Observation(BaseModel):
+    """What one rule saw for one alert key. `settling` and `unknown` leave the state as it is."""
+
+    key: str
+    rule: str
+    title: str
+    state: ObservedState
+    severity: Severity
+    threshold: float
+    unit: str
+    value: float | None = None
+    message: str = ""
+
+
+@dataclass
+class RuleContext:
+    """What rules may read: the store, settings, the clock, and which cron is asking."""
+
+    store: Store
+    settings: Settings
+    now: datetime
+    current_job: str | None = None  # a cron does not judge its own lateness
+    ssl_context: ssl.SSLContext | None = None  # tests trust their own CA
+    _metrics: dict[date, dict[str, float]] = field(default_factory=dict)
+    _database_stats: dict[float, DatabaseStats] = field(default_factory=dict)
+
+    @property
+    def yesterday(self) -> date:
+        """The last complete day in METRICS_TIMEZONE: what the daily metrics cron computes."""
+        return self.now.astimezone(self.settings.metrics_timezone).date() - timedelta(days=1)
+
+    def metrics(self, day: date) -> dict[str, float]:
+        if day not in self._metrics:
+            self._metrics[day] = self.store.metrics_of_day(day)
+        return self._metrics[day]
+
+    def database_stats(self, slow_ms: float) -> DatabaseStats:
+        """monitoring_database_stats (a heavy call), fetched once per run and slow_ms."""
+        if slow_ms not in self._database_stats:
+            self._database_stats[slow_ms] = self.store.database_stats(slow_ms)
+        return self._database_stats[slow_ms]
+
+    def database_size(self) -> int:
+        """Bytes the database uses: from stats this run already fetched, whatever their slow_ms
+        (only the slow query list depends on it)."""
+        fetched = next(iter(self._database_stats.values()), None)
+        return (fetched or self.store.database_stats()).storage_bytes
+
+
+@dataclass
+class BaseRule:
+    """Shared fields; subclasses set the class attributes and implement `observe`."""
+
+    threshold: float
+    severity: Severity
+    options: RuleOverride = field(default_factory=RuleOverride)
+
+    name = ""
+    title = ""
+    unit = ""
+    daily = False
+    default_threshold = 0.0
+    default_severity: Severity = "warning"
+    threshold_range: tuple[float, float] = (0.0, float("inf"))
+    # Which rule-specific options of RuleOverride this rule reads (others are config errors).
+    options_taken: ClassVar[frozenset[str]] = frozenset()
+
+    def observation(
+        self,
+        state: ObservedState,
+        value: float | None = None,
+        message: str = "",
+        key: str | None = None,
+        threshold: float | None = None,
+    ) -> Observation:
+        """`threshold` when the key has its own (a cron job's hours), else the rule's."""
+        instance = key.partition(":")[2] if key else ""
+        return Observation(
+            key=key or self.name,
+            rule=self.name,
+            title=f"{self.title} ({instance})" if instance else self.title,
+            state=state,
+            severity=self.severity,
+            threshold=self.threshold if threshold is None else threshold,
+            unit=self.unit,
+            value=None if value is None else round(value, 3),
+            message=message,
+        )
+
+    def above(
+        self, value: float, message: str, key: str | None = None, threshold: float | None = None
+    ) -> Observation:
+        """Fires when value > threshold (every rule but the certificate)."""
+        limit = self.threshold if threshold is None else threshold
+        return self.observation("firing" if value > limit else "ok", value, message, key, limit)
+
+
+def percent(part: float, whole: float) -> float:
+    return 100.0 * part / whole
