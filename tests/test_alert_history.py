@@ -72,9 +72,7 @@ def test_fire_remind_resolve_make_one_episode(migrated_db: str, env: Any) -> Non
 
 
 def test_maintenance_records_silenced_then_fired(migrated_db: str, env: Any) -> None:
-    window = (
-        f"[[maintenance]]\nstart = {T0.isoformat()}\nend = {(T0 + 30 * MIN).isoformat()}\n"
-    )
+    window = f"[[maintenance]]\nstart = {T0.isoformat()}\nend = {(T0 + 30 * MIN).isoformat()}\n"
     settings = env(window)
     with open_store(migrated_db) as store:
         for minutes in (0, 5, 25, 30, 35):
@@ -133,6 +131,6 @@ def test_events_table_closed_to_anon(supabase_db: str) -> None:
         conn.execute("set role anon")
         for table in ("monitoring_alert_events", "monitoring_reports"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                conn.execute(f"select * from {table}")  # noqa: S608 - fixed names
+                conn.execute(f"select * from {table}")
             conn.rollback()
             conn.execute("set role anon")

@@ -7,7 +7,8 @@ from lib.reports.model import Criterion, Figure
 
 def number(value: float, unit: str) -> str:
     if unit == "%":
-        return f"{value:.3f}".rstrip("0").rstrip(".") + " %" if value >= 99 else f"{value:.1f} %"
+        shown = f"{value:.3f}".rstrip("0")  # 98.817 %, 93.0 %: as precise as the figure
+        return (shown + "0" if shown.endswith(".") else shown) + " %"
     if unit == "EUR":
         return f"€{value:,.2f}"
     if unit == "USD":
@@ -36,7 +37,10 @@ def change(figure: Figure) -> str:
         number(abs(figure.change), figure.unit) if unit != "pp" else f"{abs(figure.change):.2f} pp"
     )
     sign = "+" if figure.change > 0 else "−" if figure.change < 0 else "±"
-    pct = f" ({figure.change_pct:+.1f} %)" if figure.change_pct is not None else ""
+    pct = ""
+    if figure.change_pct is not None:
+        pct_sign = "+" if figure.change_pct > 0 else "−" if figure.change_pct < 0 else "±"
+        pct = f" ({pct_sign}{abs(figure.change_pct):.1f} %)"
     return f"{sign}{shown}{pct}"
 
 

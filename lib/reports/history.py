@@ -36,6 +36,8 @@ def episodes_from(raw: list[dict]) -> list[AlertEpisode]:
     for item in raw:
         ended = datetime.fromisoformat(item["ended_at"]) if item.get("ended_at") else None
         started = datetime.fromisoformat(item["started_at"])
+        if item.get("resolution") == item.get("message"):
+            item = {**item, "resolution": None}  # resolved with the firing words: nothing to add
         episodes.append(
             AlertEpisode(
                 **{k: v for k, v in item.items() if k not in ("started_at", "ended_at")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from lib.reports import format as fmt
 from lib.reports.common import duration
 from lib.reports.gather import Facts
 from lib.reports.guide import PROCEDURES, RULE_PROCEDURES
@@ -27,8 +28,8 @@ def _worst_days(facts: Facts, metric: str, above: float, unit: str, top: int = 3
 def _criterion_evidence(c: Criterion, facts: Facts, figures: dict[str, Figure]) -> list[str]:
     days = facts.period.days
     points = facts.points
-    shown = f"{c.label} {c.value:.1f} {c.unit} (target {c.target})".replace(" %", " %")
-    evidence = [shown]
+    assert c.value is not None
+    evidence = [f"{c.label} {fmt.number(c.value, c.unit)} (target {c.target})"]
     if c.key == "uptime_pct":
         found = facts.uptime.get("current") or {}
         evidence.append(f"{found.get('failed', 0)} of {found.get('checks', 0)} checks failed")
