@@ -86,8 +86,11 @@ def gather(
     ]
     uptime = store.call("monitoring_report_uptime", p_windows=windows)
     episodes = alert_episodes(store, period.start, period.end)
-    cron = store.call("monitoring_report_cron_runs", p_from=period.start, p_to=period.end)
-    calls += 4
+    calls += 3
+    cron: dict[str, dict[str, int]] = {}
+    if period.kind == "monthly":  # the technical-debt section only
+        cron = store.call("monitoring_report_cron_runs", p_from=period.start, p_to=period.end)
+        calls += 1
     requests = count_requests(config, {"current": period, "previous": previous})
     counts: dict[str, int | None] = {}
     if requests:
