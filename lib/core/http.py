@@ -216,7 +216,7 @@ def endpoint(
         except ConfigError as error:
             # The settings are unusable, so no token can be checked: the log has the names.
             log.error("configuration error in %s: %s", environ.get("PATH_INFO"), error)
-            if request is not None and request.has_bearer(request.settings.health_token):
+            if request is not None and _holds_a_secret(request):
                 return error_response(500, str(error))  # names settings/keys, never values
             return error_response(500, "configuration error; see the function log")
         except Exception:  # noqa: BLE001 - the one place that turns any bug into a safe 500
@@ -225,6 +225,12 @@ def endpoint(
             return error_response(500, "internal error; see the function log")
 
     return app
+
+
+def _holds_a_secret(request: Request) -> bool:
+    """HEALTH_TOKEN or CRON_SECRET holders may read configuration details (never values)."""
+    settings = request.settings
+    return request.has_bearer(settings.health_token) or request.has_bearer(settings.cron_secret)
 
 
 def _query(environ: Mapping[str, Any]) -> dict[str, str]:
