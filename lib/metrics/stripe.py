@@ -1,4 +1,4 @@
-"""Stripe: charges (payments, revenue per currency), subscriptions, webhook events not yet delivered.
+"""Stripe: charges (payments, revenue per currency), subscriptions, webhook events undelivered.
 
 Three sources, so a key restricted to some resources (or one failing list) still leaves the
 others measured. The SDK (imported here, in the cron only) pages with `auto_paging_iter` and
