@@ -44,13 +44,16 @@ def message_id(now: datetime) -> str:
 def store_down_notification(
     settings: Settings, now: datetime, reason: str, results: Mapping[str, ProbeResult]
 ) -> Notification:
+    # Everything in the message is the window's, not the run's: a repeat of the same key with
+    # another payload would be refused by Resend (409) rather than deduplicated.
+    start = window_start(now)
     probes = ", ".join(
         f"{name} {service_word(name, r.level)}"
         for name, r in results.items()
         if r.level != Level.NOT_CONFIGURED
     )
     message = (
-        f"database unreachable since at least {format_time(now)} ({reason}); the monitor cannot "
+        f"database unreachable since at least {format_time(start)} ({reason}); the monitor cannot "
         f"record checks. Live probes: {probes or 'none configured'}. Repeated every "
         f"{format_duration(WINDOW.total_seconds())} while it lasts; the resolution follows once "
         "the store answers again."
@@ -65,8 +68,8 @@ def store_down_notification(
         value=None,
         threshold=0.0,
         unit="",
-        since=now,
-        at=now,
+        since=start,
+        at=start,
         environment=settings.vercel_env,
     )
 
