@@ -18,7 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from lib.core.config import ConfigError, Settings
+from lib.core.config import Settings
+from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
@@ -29,7 +30,7 @@ WEEKDAYS: tuple[Weekday, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 def _identifier(value: str) -> str:
     if not value.replace("_", "a").isalnum() or not value[:1].isalpha() or len(value) > 63:
-        raise ValueError(f"{value!r} is not a plain SQL identifier")
+        raise ValueError("not a plain SQL identifier")  # never echo the value
     return value
 
 
@@ -37,7 +38,7 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}") from None
+        raise ValueError("unknown time zone (use an IANA name like Europe/Berlin)") from None
     return value
 
 
@@ -145,17 +146,27 @@ def config_path(settings: Settings) -> Path | None:
 
 
 def parse_monitor_config(text: str, name: str = "monitoring.toml") -> MonitorConfig:
+    """The validated file; a ProblemError names file, line and key of each problem (no value)."""
     try:
         return MonitorConfig.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"MONITOR_CONFIG ({name}): invalid TOML: {error}") from None
+        raise ProblemError([syntax_problem(name, text, str(error))]) from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"MONITOR_CONFIG ({name}): {problems}") from None
+        raise ProblemError(
+            [
+                keyed_problem(name, text, e["loc"], e["msg"].removeprefix("Value error, "))
+                for e in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
+
+
+def config_source(settings: Settings) -> tuple[str, str] | None:
+    """(file name, text) of the monitoring.toml in use; None without one (or unreadable)."""
+    path = config_path(settings)
+    try:
+        return (path.name, path.read_text()) if path is not None else None
+    except OSError:
+        return None
 
 
 def load_monitor_config(settings: Settings) -> MonitorConfig:
@@ -170,5 +181,6 @@ def _load(path: Path, mtime: float) -> MonitorConfig:
     try:
         text = path.read_text()
     except OSError:
-        raise ConfigError(f"MONITOR_CONFIG: cannot read {path.name}") from None
+        problem = ConfigProblem(file=path.name, message="cannot read the file (does it exist?)")
+        raise ProblemError([problem]) from None
     return parse_monitor_config(text, path.name)
