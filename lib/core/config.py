@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     report_email_to: str | None = None
     site_url: HttpUrl | None = None
     monitor_config: str | None = None
+    vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
 
     @field_validator("critical_services", mode="before")
     @classmethod
@@ -118,6 +119,7 @@ class Settings(BaseSettings):
                 self.resend_api_key,
                 self.health_token,
                 self.cron_secret,
+                self.vercel_webhook_secret,
             )
             if field is not None
         ]

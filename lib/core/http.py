@@ -20,6 +20,7 @@ from lib.core.log import log
 
 JSON = "application/json"
 NO_STORE = "no-store"
+MAX_BODY = 1024 * 1024  # Vercel's own limit for a function request body is 4.5 MB
 
 
 class HttpError(Exception):
@@ -41,6 +42,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     settings: Settings
+    body: bytes = b""  # the raw body (webhooks verify their signature over these exact bytes)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], settings: Settings) -> Request:
@@ -58,6 +60,7 @@ class Request:
             query=query,
             headers=headers,
             settings=settings,
+            body=_read_body(environ),
         )
 
     def bearer_token(self) -> str | None:
@@ -73,6 +76,18 @@ class Request:
 
     def accepts(self, media_type: str) -> bool:
         return media_type in self.headers.get("accept", "")
+
+
+def _read_body(environ: Mapping[str, Any]) -> bytes:
+    """At most MAX_BODY bytes of `wsgi.input`; a longer body is a 413 before anything parses it."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HttpError(400, "Content-Length must be a number") from None
+    if length > MAX_BODY:
+        raise HttpError(413, f"request body larger than {MAX_BODY // 1024} KiB")
+    stream = environ.get("wsgi.input")
+    return stream.read(length) if length > 0 and stream is not None else b""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 
 from lib.core.http import HttpError, Request
 from lib.core.monitor_config import load_monitor_config
+from lib.deployments.metrics import SOURCES as DEPLOYMENT_SOURCES
 from lib.jobs import cron_endpoint
 from lib.metrics import MetricSource, today
 from lib.metrics.runner import plan_days, run_daily_metrics
@@ -15,7 +16,7 @@ from lib.metrics.sources import CORE_SOURCES
 from lib.store import Store
 
 # Every source the daily run measures; feature packages add their SOURCES tuple here.
-SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES,)
+SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES, *DEPLOYMENT_SOURCES)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
