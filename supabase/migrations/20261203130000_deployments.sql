@@ -140,14 +140,15 @@ language sql stable as $$
 $$;
 
 -- Events of some types with createdAt in [p_since, now), newest first (event rules).
-create function public.monitoring_vercel_events_since(p_types text[], p_since timestamptz)
+-- p_types: a JSON array of event types (both transports send lists as JSON).
+create function public.monitoring_vercel_events_since(p_types jsonb, p_since timestamptz)
 returns jsonb
 language sql stable as $$
     select coalesce(jsonb_agg(jsonb_build_object('id', id, 'type', type, 'created_at', created_at,
                                                  'payload', payload)
                               order by created_at desc), '[]'::jsonb)
     from public.monitoring_vercel_events
-    where type = any(p_types) and created_at >= p_since
+    where type in (select jsonb_array_elements_text(p_types)) and created_at >= p_since
 $$;
 
 -- Daily counts of deployments created in [p_from, p_to): per target bucket

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
+from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.operations import CronLate, TlsExpiry
 from lib.alerts.rules.security import FailedLogins
 from lib.alerts.rules.services import ServiceUnresponsive
@@ -34,6 +35,9 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     DatabaseStorage,
     CronLate,
     TlsExpiry,
+    BuildFailed,
+    CertificateRenewalFailed,
+    BudgetReached,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 
