@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     site_url: HttpUrl | None = None
     monitor_config: str | None = None
     vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
+    provider_status: bool = True  # false: read no provider status page (offline CI, tests)
 
     @field_validator("critical_services", mode="before")
     @classmethod

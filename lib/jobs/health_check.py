@@ -14,6 +14,7 @@ from lib.core.http import Request
 from lib.core.monitor_config import load_monitor_config
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
+from lib.providers.refresh import Refresh, start_refresh
 from lib.store import Store
 
 JOB = "health_check"
@@ -47,10 +48,13 @@ def check_and_alert(
     """The whole health check run; `results` lets tests replay probe outcomes at any clock."""
     config = load_monitor_config(settings)
     rules = build_rules(config)  # a bad monitoring.toml fails before probing
+    # Provider status pages are read while the probes run, within their own budget.
+    refresh = start_refresh(store, config, now, enabled=settings.provider_status)
     if results is None:
         from lib.probes.health import evaluate
 
         _, results = evaluate(settings)
+    providers = refresh.finish(store) if isinstance(refresh, Refresh) else refresh
     recorded = store.record_checks(check_rows(results, now))
     report = evaluate_alerts(
         store,
@@ -67,6 +71,7 @@ def check_and_alert(
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": recorded,
         "pruned": pruned,
+        "providers": providers,
         **report.model_dump(mode="json"),
     }
 
