@@ -107,8 +107,10 @@ CASES: dict[str, tuple[Seed, str]] = {
 def test_every_rule_has_a_threshold_case() -> None:
     # tls_expiry's ±ε cases need a TLS server: tests/test_tls_expiry.py; service_down needs a
     # configured vendor, the monitor's own rules a failing store or file: tests/test_resilience*.
+    # The deployment rules read webhook events: tests/test_deployment_rules.py.
     elsewhere = {"tls_expiry", "service_down", "store_unreachable", "config_invalid"}
-    assert set(CASES) | elsewhere == set(RULES_BY_NAME)
+    deployments = {"build_failed", "certificate_renewal_failed", "budget_reached"}
+    assert set(CASES) | elsewhere | deployments == set(RULES_BY_NAME)
 
 
 @pytest.mark.parametrize("fire", [True, False], ids=["threshold+ε", "threshold-ε"])

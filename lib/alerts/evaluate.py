@@ -14,7 +14,8 @@ from lib.alerts.rules import BaseRule, RuleContext, build_rules, disabled_rules,
 from lib.core.config import Settings
 from lib.core.monitor_config import MonitorConfig
 from lib.notify import Notifier, configured_notifiers
-from lib.store import Store
+from lib.providers import ProviderIncident, open_incidents
+from lib.store import Store, StoreError
 
 
 def evaluate_alerts(
@@ -47,8 +48,17 @@ def evaluate_alerts(
         now,
         maintenance_state(config, now),
         environment=settings.vercel_env,
+        incidents=_open_incidents(store),
     )
     return engine.run(observations, disabled_rules(config))
+
+
+def _open_incidents(store: Store) -> list[ProviderIncident]:
+    """Provider incidents to name in notifications; without them alerts still go out."""
+    try:
+        return open_incidents(store)
+    except StoreError:
+        return []
 
 
 def evaluate_daily_rules(

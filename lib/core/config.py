@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # How often the health check is called (vercel.json, or an outside scheduler): with the store
     # down, the first run of each 30-minute window sends the direct notification.
     health_check_every_min: int = Field(5, ge=1, le=1440)
+    vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
+    provider_status: bool = True  # false: read no provider status page (offline CI, tests)
 
     @field_validator("critical_services", mode="before")
     @classmethod
@@ -124,6 +126,7 @@ class Settings(BaseSettings):
                 self.resend_api_key,
                 self.health_token,
                 self.cron_secret,
+                self.vercel_webhook_secret,
             )
             if field is not None
         ]

@@ -14,6 +14,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    HttpUrl,
     ValidationError,
     model_validator,
 )
@@ -101,6 +102,17 @@ class RuleOverride(Strict):
     jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
 
 
+ProviderName = Literal["vercel", "supabase", "stripe", "openai", "resend"]
+
+
+class ProviderOverride(Strict):
+    """`[providers.<name>]`: where a vendor's public status lives (lib/providers has defaults)."""
+
+    enabled: bool = True
+    kind: Literal["statuspage", "feed"] | None = None  # Statuspage v2 summary.json, or RSS/Atom
+    url: HttpUrl | None = None
+
+
 class WeeklyWindow(Strict):
     """A weekly recurring window in its own time zone, e.g. Sunday 02:00-03:00 Europe/Berlin."""
 
@@ -155,6 +167,7 @@ class MonitorConfig(Strict):
     alerts: dict[str, RuleOverride] = {}
     maintenance: list[MaintenanceWindow] = []
     reports: ReportSources = ReportSources()
+    providers: dict[ProviderName, ProviderOverride] = {}
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

@@ -16,6 +16,7 @@ from lib.core.http import Request
 from lib.jobs import cron_endpoint
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
+from lib.providers.refresh import Refresh, start_refresh
 from lib.store import Store, StoreError
 
 JOB = "health_check"
@@ -49,6 +50,8 @@ def check_and_alert(
     """The whole health check run; `results` lets tests replay probe outcomes at any clock."""
     # An invalid monitoring.toml: the built-in defaults, and config_invalid says why.
     config, rules, problem = load_rules(settings)
+    # Provider status pages are read while the probes run, within their own budget.
+    refresh = start_refresh(store, config, now, enabled=settings.provider_status)
     if results is None:
         from lib.probes.health import evaluate
 
@@ -57,6 +60,7 @@ def check_and_alert(
     every = timedelta(minutes=settings.health_check_every_min)
     watching = any(rule.name == StoreUnreachable.name for rule in rules)
     outage = record_store_outage(store, now, every, config) if watching else None
+    providers = refresh.finish(store) if isinstance(refresh, Refresh) else refresh
     recorded = store.record_checks(check_rows(results, now))
     report = evaluate_alerts(
         store,
@@ -74,6 +78,7 @@ def check_and_alert(
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": recorded,
         "pruned": pruned,
+        "providers": providers,
         **report.model_dump(mode="json"),
         "config_problem": problem,
         "outage_recorded": outage is not None,

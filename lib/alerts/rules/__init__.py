@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
+from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.security import FailedLogins
@@ -38,6 +39,9 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     ServiceDown,
     StoreUnreachable,
     ConfigInvalid,
+    BuildFailed,
+    CertificateRenewalFailed,
+    BudgetReached,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 
