@@ -131,3 +131,31 @@ def test_rebuild_resends_and_send_false_only_builds(settings, fake_resend: FakeR
     assert len(fake_resend.emails) == 2
     run(settings, rebuild=True, send=False)
     assert len(fake_resend.emails) == 2
+
+
+def test_both_transports_build_the_same_report(
+    supabase_db: str, postgrest, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    from tests.test_store import supabase_store
+
+    stripe.reset()
+    with open_store(supabase_db) as store:
+        seed_all(supabase_db, store, stripe)
+    with psycopg.connect(supabase_db, autocommit=True) as conn:
+        # Supabase grants service_role every public table; this cluster only has the roles.
+        conn.execute("grant select on public.support_tickets to service_role")
+    settings = report_settings(supabase_db, tmp_path, stripe, fake_resend)
+    config = load_monitor_config(settings)
+    with open_store(supabase_db) as store:
+        direct = build_report(store, settings, config, WEEK, NOW)
+    with supabase_store(postgrest) as store:
+        via_rpc = build_report(store, settings, config, WEEK, NOW)
+        storage.save(store, via_rpc)
+        assert storage.claim_send(store, "weekly", WEEK.key, False)
+        assert not storage.claim_send(store, "weekly", WEEK.key, False)
+        stored = storage.load(store, "weekly", None)
+    assert via_rpc.model_dump(exclude={"generated_at"}) == direct.model_dump(
+        exclude={"generated_at"}
+    )
+    assert stored is not None and stored.body.headline == "3 of 6 criteria met"
+    assert {"monitoring_report_metrics", "monitoring_report_counts"} <= set(postgrest.calls)
