@@ -1,4 +1,4 @@
-"""`python -m lib migrate` keeps supabase_migrations.schema_migrations exactly as `supabase db push`.
+"""`python -m lib migrate` records supabase_migrations.schema_migrations as `supabase db push` does.
 
 The reference is the Supabase CLI's source (supabase/cli, pkg/migration/history.go, file.go,
 apply.go and pkg/parser): the same table, the same (version, name, statements) row per file, the
@@ -29,7 +29,8 @@ CLI_CREATE = (
     "ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text",
 )
 CLI_INSERT = (
-    "INSERT INTO supabase_migrations.schema_migrations(version, name, statements) VALUES(%s, %s, %s)"
+    "INSERT INTO supabase_migrations.schema_migrations(version, name, statements) "
+    "VALUES(%s, %s, %s)"
 )
 
 # The CLI's own splitter cases (pkg/parser/state_test.go): joined, they must split back.
@@ -45,13 +46,13 @@ CLI_SPLIT_CASES = [
     ["BEGIN   ;", "  END"],
     ["\\;;", "\\;"],
     ["$tag$ any ; string$tag$"],
-    ["$$\"Dane's horse\"$$"],
+    ['$$"Dane\'s horse"$$'],
     ['SELECT "$";', " $$"],
     ["SELECT ';' 1"],
     ["SELECT ';'';' 1"],
     ["SELECT '\\';", " 1'"],
     ['CREATE POLICY "cats;dogs" on cats_dogs;', " END"],
-    ['CREATE POLICY "cat\'s and dog\'s" on cats_dogs;', " END"],
+    ["CREATE POLICY \"cat's and dog's\" on cats_dogs;", " END"],
     ['CREATE POLICY "pet""name" on pets;', " END"],
     [
         'CREATE RULE notify_me AS ON UPDATE TO mytable DO (NOTIFY mytable; SELECT "1");',
@@ -180,7 +181,7 @@ def test_a_failing_file_records_nothing(fresh_db: str, tmp_path: Path) -> None:
     )
     from lib.local.migrate import MigrationError
 
-    with pytest.raises(MigrationError, match="20261127120001_broken.sql"):
+    with pytest.raises(MigrationError, match=r"20261127120001_broken\.sql"):
         migrate(fresh_db, tmp_path)
     assert [row[0] for row in history(fresh_db)] == ["20261127120000"]
     with psycopg.connect(fresh_db) as conn:

@@ -80,7 +80,9 @@ def prepare(cluster: LocalPostgres, state: str, tmp_path: Path) -> str:
         migrate(url)
     if state == "gap":
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("delete from supabase_migrations.schema_migrations where version = %s", (GAP,))
+            conn.execute(
+                "delete from supabase_migrations.schema_migrations where version = %s", (GAP,)
+            )
     return url
 
 
@@ -137,7 +139,11 @@ def test_missing_or_older_schema_is_named(
         response = httpx.get(base + "/api/health/database", headers=TOKEN, timeout=10)
         assert response.status_code == 200
         body = response.json()
-        assert (body["status"], body["reason"], body["transport"]) == ("degraded", reason, transport)
+        assert (body["status"], body["reason"], body["transport"]) == (
+            "degraded",
+            reason,
+            transport,
+        )
         if state != "missing":  # the statistics still come through the older schema's functions
             assert body["max_connections"] > 0 and body["query_performance"] is not None
         for job in ("health_check", "daily_metrics"):

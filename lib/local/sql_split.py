@@ -157,14 +157,14 @@ class _Atomic:
         current = self.prev.next(char, data)
         if current is not None:
             self.prev = current
-        if isinstance(self.prev, _Ready):
-            if data.tail(len(self.delimiter)).upper() == self.delimiter.upper():
-                return _Ready()
+        closing = data.tail(len(self.delimiter)).upper() == self.delimiter.upper()
+        if isinstance(self.prev, _Ready) and closing:
+            return _Ready()
         return self
 
 
 def split(sql: str) -> list[str]:
-    """Statements as written (comments and whitespace kept), each with its `;`; empty ones dropped."""
+    """Statements as written (comments and whitespace kept), each with its `;`; no empty ones."""
     tokens: list[str] = []
     data = _Token(sql)
     state: _State = _Ready()
@@ -183,6 +183,6 @@ def split(sql: str) -> list[str]:
 
 
 def split_and_trim(sql: str) -> list[str]:
-    """The CLI's SplitAndTrim: trailing `;` removed, then surrounding whitespace; empties dropped."""
+    """The CLI's SplitAndTrim: trailing `;` and surrounding whitespace removed; no empty ones."""
     statements = (token.rstrip(";").strip() for token in split(sql))
     return [statement for statement in statements if statement]

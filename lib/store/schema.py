@@ -40,7 +40,9 @@ class SchemaStatus(BaseModel, defer_build=True):
         return behind_reason(self.missing) if self.state == "behind" else None
 
 
-def compare(applied: Sequence[str] | None, expected: Sequence[str] = MIGRATION_VERSIONS) -> SchemaStatus:
+def compare(
+    applied: Sequence[str] | None, expected: Sequence[str] = MIGRATION_VERSIONS
+) -> SchemaStatus:
     """What monitoring_schema_versions() returned against the versions the code expects."""
     # Without its own version recorded, the function was created by other means than the two
     # migration tools: the records (if any) are someone else's, so do not guess from them.
@@ -48,7 +50,9 @@ def compare(applied: Sequence[str] | None, expected: Sequence[str] = MIGRATION_V
         return SchemaStatus(state="unknown")
     recorded = set(applied)
     missing = [version for version in expected if version not in recorded]
-    return SchemaStatus(state="behind", missing=missing) if missing else SchemaStatus(state="current")
+    return (
+        SchemaStatus(state="behind", missing=missing) if missing else SchemaStatus(state="current")
+    )
 
 
 def check(store: Store, expected: Sequence[str] = MIGRATION_VERSIONS) -> SchemaStatus:
