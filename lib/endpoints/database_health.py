@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from lib import store
 from lib.core.http import Request, Response, json_response, require_token
-from lib.store import Store, StoreError
+from lib.store import SchemaMissing, Store, StoreError, schema
 
 # The table CarBot's leads land in (guide: "Check recent activity").
 LEADS_TABLE = ("leads", "created_at")
@@ -59,8 +59,25 @@ def performance(latency_ms: float) -> Performance:
 
 
 def inspect(db: Store, quota_bytes: int) -> DatabaseHealth:
-    """Everything is computed in SQL: two pings, one statistics call, one count."""
-    db.ping()  # connects; the timed round trip below measures the query alone
+    """Everything is computed in SQL: the schema check, a ping, one statistics call, one count.
+
+    A missing schema is `degraded` with the deploy step to take (the database is up); an older
+    one still reports what its functions can, degraded with the versions not applied.
+    """
+    # Connects, so the timed ping below measures the query alone.
+    problem = schema.check(db).reason
+    if problem == schema.NOT_INSTALLED:
+        return DatabaseHealth(status="degraded", reason=problem)
+    try:
+        health = _measure(db, quota_bytes)
+    except SchemaMissing as error:  # installed by hand without bookkeeping, and incomplete
+        return DatabaseHealth(status="degraded", reason=problem or error.reason)
+    if problem is not None:
+        health.status, health.reason = "degraded", problem
+    return health
+
+
+def _measure(db: Store, quota_bytes: int) -> DatabaseHealth:
     started = time.perf_counter()
     db.ping()
     latency_ms = round((time.perf_counter() - started) * 1000)

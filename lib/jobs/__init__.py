@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lib.core.http import HttpError, Request, Response, json_response, require_cron_secret
-from lib.store import Store, StoreError, StoreNotConfigured
+from lib.store import Store, StoreError, StoreNotConfigured, schema
 
 # Store calls inside a cron get this long; Vercel's maxDuration for crons is set in vercel.json.
 CRON_STORE_TIMEOUT_S = 10.0
@@ -43,6 +43,10 @@ def cron_endpoint(
             return 503, {"job": job, "error": str(error)}
         with store:
             try:
+                # Before anything is written: an older schema would take half a run's writes.
+                problem = schema.check(store).reason
+                if problem is not None:
+                    return 503, {"job": job, "error": problem}
                 run_id = store.cron_start(job, CRON_MAX_DURATION_S)
             except StoreError as error:
                 body = {"job": job, "error": f"store unavailable: {error.reason}"}

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from lib.core.config import Settings
 from lib.core.errors import ConfigError
 from lib.local.ports import busy_port_error, env_port
 
@@ -152,7 +153,24 @@ def serve_with_local_defaults(port: int | None, host: str = "127.0.0.1") -> None
         os.environ["DATABASE_URL"] = url
         print(f"Local database (migrated): {url}  data: {DATA_ROOT}", flush=True)
         print("  stop it with: .venv/bin/python -m lib db stop", flush=True)
+    else:
+        print(schema_line(settings), flush=True)
     serve(server, host)
+
+
+def schema_line(settings: Settings) -> str:
+    """The configured store's schema in one line: up to date, or the deploy step still to take."""
+    from lib.store import Store, StoreError, schema
+    from lib.store.migration_versions import MIGRATION_VERSIONS
+
+    try:
+        with Store.from_settings(settings, timeout=5) as db:
+            status = schema.check(db)
+    except StoreError as error:
+        return f"Monitor schema: not checked, the store did not answer ({error.reason})"
+    if status.state == "unknown":
+        return "Monitor schema: installed without migration records; version not checked"
+    return status.reason or f"Monitor schema: up to date ({MIGRATION_VERSIONS[-1]})"
 
 
 def main(argv: list[str] | None = None) -> None:

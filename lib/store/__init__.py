@@ -19,6 +19,17 @@ from lib.core.errors import StoreNotConfigured as StoreNotConfigured
 JsonValue = Any
 
 
+class SchemaMissing(StoreError):
+    """The database answered, but the called function is not there: a migration is not applied."""
+
+    def __init__(self, function: str) -> None:
+        super().__init__(
+            f"monitor schema lacks {function}(): apply supabase/migrations "
+            "(python -m lib migrate or supabase db push)",
+            function,
+        )
+
+
 class Transport(Protocol):
     """Calls one SQL function of the migrations by name with named JSON arguments."""
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lib.core.errors import reason_for
-from lib.store import JsonValue, StoreError
+from lib.store import JsonValue, SchemaMissing, StoreError
 
 _FUNCTION_NAME = re.compile(r"^monitoring_[a-z0-9_]+$")
 
@@ -63,6 +63,11 @@ class PostgresTransport:
             with conn.transaction():
                 conn.execute("select set_config('statement_timeout', %s, true)", (timeout_ms,))
                 row = conn.execute(query, values).fetchone()
+        except psycopg.errors.UndefinedFunction as error:
+            # No context: the called function itself is missing, not one it calls inside.
+            if error.diag.context is None:
+                raise SchemaMissing(function) from None
+            raise StoreError(reason_for(error), function) from None
         except psycopg.Error as error:
             raise StoreError(reason_for(error), function) from None
         return row[0] if row else None

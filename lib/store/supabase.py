@@ -11,7 +11,7 @@ from lib.core import tls
 from lib.core.config import Settings
 from lib.core.deadline import run_blocking
 from lib.core.errors import reason_for
-from lib.store import JsonValue, StoreError
+from lib.store import JsonValue, SchemaMissing, StoreError
 
 
 def client(settings: Settings, http: Any) -> Any:
@@ -26,6 +26,9 @@ def client(settings: Settings, http: Any) -> Any:
         settings.supabase_service_role_key.get_secret_value(),
         options=options,
     )
+
+
+_MISSING_FUNCTION = frozenset({"PGRST202", "42883"})
 
 
 class SupabaseTransport:
@@ -46,7 +49,13 @@ class SupabaseTransport:
                 self._http = httpx.Client(timeout=timeout, verify=tls.ssl_context())
                 self._client = client(self._settings, self._http)
             return self._client.rpc(function, dict(params)).execute().data
-        except (APIError, httpx.HTTPError) as error:  # never the upstream text: reason_for
+        except APIError as error:
+            # PostgREST answers a function missing from its schema cache with 404 PGRST202, and
+            # one dropped since the cache was loaded with 42883 (postgrest-notes.md §5).
+            if error.code in _MISSING_FUNCTION:
+                raise SchemaMissing(function) from None
+            raise StoreError(reason_for(error), function) from None
+        except httpx.HTTPError as error:  # never the upstream text: reason_for
             raise StoreError(reason_for(error), function) from None
 
     def close(self) -> None:
@@ -60,5 +69,7 @@ async def ping(settings: Settings, timeout: float) -> None:
     transport = SupabaseTransport(settings, timeout)
     try:
         await run_blocking(lambda: transport.call("monitoring_ping", {}))
+    except SchemaMissing:
+        pass  # PostgREST and the database answered: reachable, though the schema is not there
     finally:
         transport.close()

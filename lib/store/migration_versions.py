@@ -1,0 +1,15 @@
+"""The migration versions this code expects, because Vercel's bundles leave supabase/ out."""
+
+# Sorted, one per line: adding a migration file without its line here fails
+# tests/test_schema_version.py, which prints the line to add.
+MIGRATION_VERSIONS: tuple[str, ...] = (
+    "20261127120000",
+    "20261127160000",
+    "20261127160001",
+    "20261127170000",
+    "20261203110000",
+    "20261203115000",
+    "20261203130000",
+    "20261203140000",
+    "20261203170000",
+)
