@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from lib.drains import histogram
@@ -15,15 +16,15 @@ from lib.drains.records import (
     OtlpTraces,
     SpeedInsight,
     attributes,
-    log_record,
+    log_records,
     speed_insight,
     traces,
 )
 
-# Path segments that are ids, not routes: numbers, UUIDs, long hex or long mixed tokens.
-_ID = re.compile(
-    r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}"
-    r"|(?=[A-Za-z0-9_-]{16,}$)(?=.*\d)[A-Za-z0-9_-]+)$",
+# Path segments that are ids, not routes: numbers, UUIDs, long hex, or long tokens with a digit.
+_ID_SEGMENT = re.compile(
+    r"(?<=/)(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}"
+    r"|(?=[A-Za-z0-9_-]{16,}(?:/|$))[A-Za-z_-]*\d[A-Za-z0-9_-]*)(?=/|$)",
     re.IGNORECASE,
 )
 CACHE_HITS = frozenset({"HIT", "STALE", "PRERENDER"})
@@ -33,19 +34,22 @@ _DEPLOYMENT_KEYS = ("vercel.deploymentId", "vercel.deployment_id", "deployment.i
 _ROUTE_KEYS = ("http.route", "url.path", "http.target")
 
 
+@lru_cache(maxsize=4096)
 def route_group(path: str | None) -> str:
     """`/api/leads/123?x=1` → `/api/leads/:id`; at most 200 characters."""
     path = (path or "/").split("?", 1)[0].split("#", 1)[0] or "/"
-    segments = [":id" if _ID.match(s) else s for s in path.split("/")]
-    return "/".join(segments)[:200] or "/"
+    return _ID_SEGMENT.sub(":id", path)[:200] or "/"
 
 
-def _minute(epoch_ms: float) -> str:
-    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC).replace(second=0, microsecond=0)
-    return moment.isoformat()
+def _minute(epoch_ms: float) -> int:
+    return int(epoch_ms // 60_000)
 
 
-@dataclass
+def _iso(minute: int) -> str:
+    return datetime.fromtimestamp(minute * 60, UTC).isoformat()
+
+
+@dataclass(slots=True)
 class TrafficBucket:
     requests: int = 0
     status_2xx: int = 0
@@ -73,7 +77,7 @@ class Delivery:
     kind: Kind
     records: int = 0
     skipped: int = 0
-    traffic: dict[tuple[str, str, str], TrafficBucket] = field(default_factory=dict)
+    traffic: dict[tuple[int, str, str], TrafficBucket] = field(default_factory=dict)
     vitals: dict[tuple[str, str, str], VitalBucket] = field(default_factory=dict)
 
     def bucket(self, epoch_ms: float, deployment: str | None, path: str | None) -> TrafficBucket:
@@ -94,10 +98,15 @@ class Delivery:
             return
         bucket = self.bucket(proxy.timestamp or record.timestamp, record.deploymentId, proxy.path)
         bucket.requests += 1
-        status_class = proxy.statusCode // 100
-        if 2 <= status_class <= 5:
-            name = f"status_{status_class}xx"
-            setattr(bucket, name, getattr(bucket, name) + 1)
+        status = proxy.statusCode
+        if status >= 500:
+            bucket.status_5xx += 1
+        elif status >= 400:
+            bucket.status_4xx += 1
+        elif status >= 300:
+            bucket.status_3xx += 1
+        elif status >= 200:
+            bucket.status_2xx += 1
         bucket.bytes += max(0, proxy.responseByteSize or 0)
         bucket.cache_hits += (proxy.vercelCache or "").upper() in CACHE_HITS
 
@@ -135,16 +144,37 @@ class Delivery:
         found.hist[histogram.bucket_of(value)] += 1
 
     def traffic_rows(self) -> list[dict[str, Any]]:
-        return [
-            {"minute": m, "deployment": d, "route": r, **vars(b)}
-            for (m, d, r), b in sorted(self.traffic.items())
-        ]
+        """One row per grain (minute, hour, UTC day) and bucket: the store only adds them up."""
+        rows = []
+        for grain, minutes in _GRAINS:
+            summed: dict[tuple[int, str, str], TrafficBucket] = {}
+            for (minute, deployment, route), bucket in self.traffic.items():
+                key = (minute - minute % minutes, deployment, route)
+                into = summed.get(key)
+                summed[key] = bucket if into is None else _merged(into, bucket)
+            rows += [
+                {"grain": grain, "at": _iso(at), "deployment": d, "route": r, **asdict(b)}
+                for (at, d, r), b in sorted(summed.items())
+            ]
+        return rows
 
     def vital_rows(self) -> list[dict[str, Any]]:
         return [
             {"minute": m, "metric": metric, "route": r, "samples": b.samples, "hist": b.hist}
             for (m, metric, r), b in sorted(self.vitals.items())
         ]
+
+
+_GRAINS = (("minute", 1), ("hour", 60), ("day", 1440))
+
+
+def _merged(a: TrafficBucket, b: TrafficBucket) -> TrafficBucket:
+    """A new bucket with both counts (the minute buckets stay as they are)."""
+    merged = TrafficBucket(latency=histogram.add(list(a.latency), b.latency))
+    for name in ("requests", "status_2xx", "status_3xx", "status_4xx", "status_5xx", "crashes",
+                 "bytes", "cache_hits", "timed", "duration_ms"):  # fmt: skip
+        setattr(merged, name, getattr(a, name) + getattr(b, name))
+    return merged
 
 
 def _path(record: LogRecord) -> str | None:
@@ -154,6 +184,15 @@ def _path(record: LogRecord) -> str | None:
 def aggregate(kind: Kind, raw: Iterable[dict[str, Any]]) -> Delivery:
     """Every record of a delivery into buckets; records of unknown shape are counted, skipped."""
     delivery = Delivery(kind)
+    if kind == "log":
+        records = log_records(raw)
+        delivery.records = len(records)
+        for record in records:
+            if record is None:
+                delivery.skipped += 1
+            else:
+                delivery.add_log(record)
+        return delivery
     for item in raw:
         if kind == "trace":
             delivery.add_traces(traces(item))
@@ -166,9 +205,4 @@ def aggregate(kind: Kind, raw: Iterable[dict[str, Any]]) -> Delivery:
             else:
                 delivery.add_vital(point)
             continue
-        record = log_record(item)
-        if record is None:
-            delivery.skipped += 1
-        else:
-            delivery.add_log(record)
     return delivery

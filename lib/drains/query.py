@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from lib.core.clock import utc_timestamp
 from lib.drains import histogram
 from lib.store import Store
 
@@ -79,29 +80,51 @@ def widen(start: datetime, end: datetime, grain: Grain) -> tuple[datetime, datet
     return first, last
 
 
+_FIELDS = ("requests", "status_4xx", "status_5xx", "crashes", "bytes", "cache_hits", "timed",
+           "duration_ms")  # fmt: skip
+By = Literal["all", "route", "deployment", "time"]
+
+
 def groups(
     store: Store,
     start: datetime,
     end: datetime,
-    by: Literal["all", "route", "deployment", "time"],
+    by: By | tuple[By, ...],
     sampling: float = 1.0,
     step: timedelta | None = None,
     deployment: str | None = None,
     grain: Grain | None = None,
-) -> dict[str, WindowStats]:
-    """One store call: the window's buckets summed per group key."""
+) -> dict[str, WindowStats] | dict[By, dict[str, WindowStats]]:
+    """The window's buckets summed per group key; several groupings from one store call."""
     grain = grain or grain_for(start, end)
     first, last = widen(start, end, grain)
-    raw = store.call(
-        "monitoring_traffic_groups",
-        p_grain=grain,
-        p_from=first,
-        p_to=last,
-        p_by=by,
-        p_step_s=int((step or _GRAIN_SIZE[grain]).total_seconds()),
-        p_deployment=deployment,
+    rows = store.call(
+        "monitoring_traffic_rows", p_grain=grain, p_from=first, p_to=last, p_deployment=deployment
     )
-    return {row["key"]: WindowStats.of(row, sampling) for row in raw}
+    step_s = int((step or _GRAIN_SIZE[grain]).total_seconds())
+    wanted = (by,) if isinstance(by, str) else by
+    found = {b: _sum_by(rows, b, step_s, sampling) for b in wanted}
+    return found[by] if isinstance(by, str) else found  # type: ignore[index,return-value]
+
+
+def _sum_by(rows: list[list[Any]], by: By, step_s: int, sampling: float) -> dict[str, WindowStats]:
+    sums: dict[str, dict[str, Any]] = {}
+    for at, deployment, route, *figures, latency in rows:
+        if by == "route":
+            key = route
+        elif by == "deployment":
+            key = deployment
+        elif by == "time":
+            key = utc_timestamp(datetime.fromtimestamp(at - at % step_s, UTC))
+        else:
+            key = "all"
+        into = sums.get(key)
+        if into is None:
+            into = sums[key] = {name: 0 for name in _FIELDS} | {"latency": histogram.empty()}
+        for name, value in zip(_FIELDS, figures, strict=True):
+            into[name] += value
+        histogram.add(into["latency"], latency)
+    return {key: WindowStats.of(raw, sampling) for key, raw in sorted(sums.items())}
 
 
 def window_stats(
@@ -114,7 +137,7 @@ def window_stats(
 ) -> WindowStats:
     """Totals of [start, end) (zero requests: counts 0, rates None)."""
     found = groups(store, start, end, "all", sampling, deployment=deployment, grain=grain)
-    return found.get("all") or WindowStats.of({}, sampling)
+    return found.get("all") or WindowStats.of({}, sampling)  # type: ignore[return-value]
 
 
 def web_vitals_p75(store: Store, start: datetime, end: datetime) -> dict[str, float]:

@@ -7,11 +7,11 @@ Shapes from Vercel's references: "Log Drains Reference" (https://vercel.com/docs
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 # A delivery may be at most this large once decompressed (a gzip bomb is a 400, not an OOM).
 MAX_DECOMPRESSED = 64 * 1024 * 1024
@@ -76,11 +76,14 @@ def parse(data: bytes) -> tuple[Kind, list[dict[str, Any]]]:
     text = data.strip()
     if not text:
         raise DrainError("body is empty")
+    # pydantic-core's JSON parser (Rust) is several times faster than json.loads here, and NDJSON
+    # is parsed as one array: a 4 MB delivery is ~10,000 records.
     try:
-        document = json.loads(text)
-    except ValueError:  # NDJSON: one object per line (UnicodeDecodeError is a ValueError too)
+        document = from_json(text)
+    except ValueError:  # NDJSON: one object per line
+        lines = [line for line in text.splitlines() if line.strip()]
         try:
-            document = [json.loads(line) for line in text.splitlines() if line.strip()]
+            document = from_json(b"[" + b",".join(lines) + b"]")
         except ValueError:
             raise DrainError("body is neither JSON nor NDJSON") from None
     if isinstance(document, dict):
@@ -154,7 +157,18 @@ def traces(raw: dict[str, Any]) -> OtlpTraces:
         raise DrainError("OTLP/JSON body without valid resourceSpans") from None
 
 
-def log_record(raw: dict[str, Any]) -> LogRecord | None:
+_LOG_RECORDS = TypeAdapter(list[LogRecord])
+
+
+def log_records(raw: list[dict[str, Any]]) -> list[LogRecord | None]:
+    """Validated in one call; when one record is off, one by one (None for each bad one)."""
+    try:
+        return list(_LOG_RECORDS.validate_python(raw))
+    except ValidationError:
+        return [_log_record(item) for item in raw]
+
+
+def _log_record(raw: dict[str, Any]) -> LogRecord | None:
     try:
         return LogRecord.model_validate(raw)
     except ValidationError:

@@ -1,7 +1,7 @@
 -- CarBot's own traffic from Vercel Drains (docs/traffic.md): buckets per minute, hour and day,
 -- per deployment and route group; web vitals per hour, metric and page; deliveries counted once.
 -- Every latency histogram is a bigint[] over the same fixed log-spaced bounds
--- (lib/drains/histogram.py): buckets add element by element (monitoring_hist_sum), so any window's
+-- (lib/drains/histogram.py): buckets add element by element, so any window's
 -- percentiles come from summing its buckets. A window reads the coarsest grain that fits it.
 
 create table public.monitoring_traffic_buckets (
@@ -58,10 +58,6 @@ language sql immutable parallel safe as $$
     from unnest(a, b) with ordinality as u(x, y, i)
 $$;
 
-create aggregate public.monitoring_hist_sum(bigint[]) (
-    sfunc = public.monitoring_hist_add, stype = bigint[], initcond = '{}'
-);
-
 -- One delivery, all-or-nothing: dedupe, route groups, add to the buckets of every grain, prune.
 create function public.monitoring_traffic_ingest(
     p_digest text, p_kind text, p_records integer, p_traffic jsonb, p_vitals jsonb,
@@ -91,29 +87,39 @@ begin
     ) n
     on conflict (route) do nothing;
 
+    -- The caller sends one row per grain and bucket; folding routes into "other" can make two
+    -- rows one, so they are summed here (histograms element by element, set-based).
     with rows as (
-        select r.*, case when k.route is null then 'other' else r.route end as grouped
+        select r.grain, r.at, coalesce(r.deployment, '') as deployment,
+               case when k.route is null then 'other' else r.route end as route,
+               r.requests, r.status_2xx, r.status_3xx, r.status_4xx, r.status_5xx, r.crashes,
+               r.bytes, r.cache_hits, r.timed, r.duration_ms, r.latency
         from jsonb_to_recordset(p_traffic) as r(
-            minute timestamptz, deployment text, route text, requests bigint, status_2xx bigint,
-            status_3xx bigint, status_4xx bigint, status_5xx bigint, crashes bigint, bytes bigint,
-            cache_hits bigint, timed bigint, duration_ms double precision, latency bigint[])
+            grain text, at timestamptz, deployment text, route text, requests bigint,
+            status_2xx bigint, status_3xx bigint, status_4xx bigint, status_5xx bigint,
+            crashes bigint, bytes bigint, cache_hits bigint, timed bigint,
+            duration_ms double precision, latency bigint[])
         left join public.monitoring_traffic_routes k on k.route = r.route
-    ), grains as (
-        select g.grain, case g.grain when 'minute' then r.minute
-                                     when 'hour' then date_trunc('hour', r.minute)
-                                     else date_trunc('day', r.minute at time zone 'UTC') at time zone 'UTC'
-                        end as at, r.*
-        from rows r cross join (values ('minute'), ('hour'), ('day')) g(grain)
+    ), sums as (
+        select grain, at, deployment, route, sum(requests) requests, sum(status_2xx) s2,
+               sum(status_3xx) s3, sum(status_4xx) s4, sum(status_5xx) s5, sum(crashes) crashes,
+               sum(bytes) bytes, sum(cache_hits) cache_hits, sum(timed) timed,
+               sum(duration_ms) duration_ms
+        from rows group by grain, at, deployment, route
+    ), hists as (
+        select grain, at, deployment, route, array_agg(v order by i) latency
+        from (select grain, at, deployment, route, i, sum(x)::bigint v
+              from rows, unnest(rows.latency) with ordinality u(x, i)
+              group by grain, at, deployment, route, i) e
+        group by grain, at, deployment, route
     )
     insert into public.monitoring_traffic_buckets as t (
         grain, at, deployment, route, requests, status_2xx, status_3xx, status_4xx, status_5xx,
         crashes, bytes, cache_hits, timed, duration_ms, latency)
-    select grain, at, coalesce(deployment, ''), grouped, sum(requests), sum(status_2xx),
-           sum(status_3xx), sum(status_4xx), sum(status_5xx), sum(crashes), sum(bytes),
-           sum(cache_hits), sum(timed), sum(duration_ms), public.monitoring_hist_sum(latency)
-    from grains
-    group by grain, at, coalesce(deployment, ''), grouped
-    order by grain, at, coalesce(deployment, ''), grouped  -- one lock order for concurrent runs
+    select s.grain, s.at, s.deployment, s.route, s.requests, s.s2, s.s3, s.s4, s.s5, s.crashes,
+           s.bytes, s.cache_hits, s.timed, s.duration_ms, coalesce(h.latency, '{}')
+    from sums s left join hists h using (grain, at, deployment, route)
+    order by s.grain, s.at, s.deployment, s.route  -- one lock order for concurrent deliveries
     on conflict (grain, at, deployment, route) do update set
         requests = t.requests + excluded.requests,
         status_2xx = t.status_2xx + excluded.status_2xx,
@@ -128,14 +134,22 @@ begin
         latency = public.monitoring_hist_add(t.latency, excluded.latency);
     get diagnostics added = row_count;
 
+    with rows as (
+        select date_trunc('hour', r.minute) at, r.metric,
+               case when k.route is null then 'other' else r.route end as page, r.samples, r.hist
+        from jsonb_to_recordset(p_vitals) as r(minute timestamptz, metric text, route text,
+                                               samples bigint, hist bigint[])
+        left join public.monitoring_traffic_routes k on k.route = r.route
+    ), hists as (
+        select at, metric, page, array_agg(v order by i) hist
+        from (select at, metric, page, i, sum(x)::bigint v
+              from rows, unnest(rows.hist) with ordinality u(x, i) group by at, metric, page, i) e
+        group by at, metric, page
+    )
     insert into public.monitoring_web_vitals_hours as w (at, metric, page, samples, hist)
-    select date_trunc('hour', r.minute), r.metric,
-           case when k.route is null then 'other' else r.route end,
-           sum(r.samples), public.monitoring_hist_sum(r.hist)
-    from jsonb_to_recordset(p_vitals) as r(minute timestamptz, metric text, route text,
-                                           samples bigint, hist bigint[])
-    left join public.monitoring_traffic_routes k on k.route = r.route
-    group by 1, 2, 3
+    select r.at, r.metric, r.page, sum(r.samples), coalesce(min(h.hist), '{}')
+    from rows r left join hists h using (at, metric, page)
+    group by r.at, r.metric, r.page
     order by 1, 2, 3
     on conflict (at, metric, page) do update set
         samples = w.samples + excluded.samples,
@@ -151,43 +165,38 @@ begin
 end
 $$;
 
--- The buckets of one grain in [p_from, p_to), grouped by p_by: 'all', 'route', 'deployment', or
--- 'time' (steps of p_step_s seconds); p_deployment narrows to one deployment.
-create function public.monitoring_traffic_groups(
-    p_grain text, p_from timestamptz, p_to timestamptz, p_by text, p_step_s integer,
-    p_deployment text
+-- The buckets of one grain in [p_from, p_to) as compact arrays; the caller sums them per group
+-- (histograms element by element). Summing 67-element arrays in SQL (unnest + group by) cost
+-- 250 ms for a day of hour buckets here; shipping the ~1,500 rows and adding them up in Python
+-- costs a few ms, and /api/traffic gets every grouping from one call (bench/bench_drains.py).
+create function public.monitoring_traffic_rows(
+    p_grain text, p_from timestamptz, p_to timestamptz, p_deployment text
 ) returns jsonb
-language sql stable as $$
-    select coalesce(jsonb_agg(g order by g ->> 'key'), '[]') from (
-        select jsonb_build_object(
-            'key', key, 'requests', sum(requests), 'status_4xx', sum(status_4xx),
-            'status_5xx', sum(status_5xx), 'crashes', sum(crashes), 'bytes', sum(bytes),
-            'cache_hits', sum(cache_hits), 'timed', sum(timed), 'duration_ms', sum(duration_ms),
-            'latency', to_jsonb(public.monitoring_hist_sum(latency))) g
-        from (
-            select case p_by
-                       when 'route' then route
-                       when 'deployment' then deployment
-                       when 'time' then to_char(to_timestamp(
-                           floor(extract(epoch from at) / p_step_s) * p_step_s) at time zone 'UTC',
-                           'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                       else 'all'
-                   end as key, b.*
-            from public.monitoring_traffic_buckets b
-            where grain = p_grain and at >= p_from and at < p_to
-              and (p_deployment is null or deployment = p_deployment)
-        ) b
-        group by key
-    ) groups
+-- Always a narrow range of the primary key's prefix (grain, at); the planner's estimate mixes the
+-- grains (a day of minute rows shares the hour rows' times) and would pick a seq scan.
+language sql stable set enable_seqscan = off as $$
+    select coalesce(jsonb_agg(jsonb_build_array(
+               extract(epoch from at)::bigint, deployment, route, requests, status_4xx,
+               status_5xx, crashes, bytes, cache_hits, timed, duration_ms, latency)), '[]')
+    from public.monitoring_traffic_buckets
+    where grain = p_grain and at >= p_from and at < p_to
+      and (p_deployment is null or deployment = p_deployment)
 $$;
 
 create function public.monitoring_web_vitals_window(p_from timestamptz, p_to timestamptz) returns jsonb
 language sql stable as $$
-    select coalesce(jsonb_object_agg(metric, jsonb_build_object(
-               'samples', samples, 'hist', to_jsonb(hist))), '{}')
-    from (select metric, sum(samples) samples, public.monitoring_hist_sum(hist) hist
-          from public.monitoring_web_vitals_hours
-          where at >= p_from and at < p_to group by metric) m
+    with w as (
+        select * from public.monitoring_web_vitals_hours where at >= p_from and at < p_to
+    ), hists as (
+        select metric, jsonb_agg(v order by i) hist
+        from (select metric, i, sum(x) v from w, unnest(w.hist) with ordinality u(x, i)
+              group by metric, i) e
+        group by metric
+    )
+    select coalesce(jsonb_object_agg(s.metric, jsonb_build_object(
+               'samples', s.samples, 'hist', coalesce(h.hist, '[]'::jsonb))), '{}')
+    from (select metric, sum(samples) samples from w group by metric) s
+    left join hists h using (metric)
 $$;
 
 create function public.monitoring_traffic_last_received() returns jsonb
@@ -206,8 +215,8 @@ begin
     for fn in
         select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = 'public' and p.proname in (
-            'monitoring_hist_add', 'monitoring_hist_sum', 'monitoring_traffic_ingest',
-            'monitoring_traffic_groups', 'monitoring_web_vitals_window',
+            'monitoring_hist_add', 'monitoring_traffic_ingest',
+            'monitoring_traffic_rows', 'monitoring_web_vitals_window',
             'monitoring_traffic_last_received')
     loop
         execute format('revoke all on function %s from public', fn);
