@@ -235,3 +235,13 @@ def test_traffic_endpoint(drain: DevServer, migrated_db: str) -> None:
     assert bad.status_code == 400 and "window must be one of" in bad.json()["error"]
     assert len(bad.text) < 300, "the echoed value is truncated"
     assert drain.get("/api/traffic?x=1").status_code == 400
+
+
+def test_status_shows_real_traffic_availability_only_with_drain_data(
+    drain: DevServer, migrated_db: str
+) -> None:
+    assert "traffic_availability" not in drain.get("/api/status").json()
+    body, headers = body_of([*some_logs(199), request_log(NOW, status=500, n=999)])
+    assert drain.request("POST", PATH, content=body, headers=headers).status_code == 200
+    shown = drain.get("/api/status").json()["traffic_availability"]
+    assert shown == {"24h": 99.5, "7d": 99.5, "30d": 99.5}

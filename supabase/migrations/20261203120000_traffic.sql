@@ -199,6 +199,21 @@ language sql stable as $$
     left join hists h using (metric)
 $$;
 
+-- Share of requests answered without 5xx or crash over 24 h, 7 d and 30 d (hour and day buckets),
+-- for the public status summary; a window without requests is null.
+create function public.monitoring_traffic_availability() returns jsonb
+language sql stable set enable_seqscan = off as $$
+    select jsonb_object_agg(w.name, (
+        select case when sum(requests) > 0
+                    then round(100 - 100.0 * sum(status_5xx + crashes) / sum(requests), 3) end
+        from public.monitoring_traffic_buckets
+        where grain = w.grain and at >= w.since))
+    from (values ('24h', 'hour', date_trunc('hour', now()) - interval '24 hours'),
+                 ('7d', 'hour', date_trunc('hour', now()) - interval '7 days'),
+                 ('30d', 'day', date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'
+                                - interval '30 days')) w(name, grain, since)
+$$;
+
 create function public.monitoring_traffic_last_received() returns jsonb
 language sql stable as $$
     select coalesce(jsonb_object_agg(kind, last), '{}')
@@ -217,7 +232,7 @@ begin
         where n.nspname = 'public' and p.proname in (
             'monitoring_hist_add', 'monitoring_traffic_ingest',
             'monitoring_traffic_rows', 'monitoring_web_vitals_window',
-            'monitoring_traffic_last_received')
+            'monitoring_traffic_last_received', 'monitoring_traffic_availability')
     loop
         execute format('revoke all on function %s from public', fn);
         for role_name in select rolname from pg_roles where rolname in ('anon', 'authenticated') loop
