@@ -235,7 +235,7 @@ def test_both_transports_give_the_same_json(postgrest, supabase_db: str) -> None
     with Store(SupabaseTransport(settings, timeout=5)) as db:
         via_rpc = fetch_summary(db, NOW, "Europe/Berlin", 90)
     assert via_rpc == direct
-    assert "monitoring_status_summary_with_incidents" in postgrest.calls  # type: ignore[attr-defined]
+    assert "monitoring_status_page" in postgrest.calls  # type: ignore[attr-defined]
 
 
 def test_summary_is_one_statement(seeded: str) -> None:
@@ -250,7 +250,7 @@ def test_summary_is_one_statement(seeded: str) -> None:
                where dbid = (select oid from pg_database where datname = current_database())
                  and query ilike '%monitoring_%' and query not ilike '%pg_stat_statements%'"""
         ).fetchall()
-    assert len(calls) == 1 and "monitoring_status_summary" in calls[0][0]
+    assert len(calls) == 1 and "monitoring_status_page" in calls[0][0]
 
 
 def test_local_days_across_the_dst_change(migrated_db: str) -> None:

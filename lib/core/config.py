@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # down, the first run of each 30-minute window sends the direct notification.
     health_check_every_min: int = Field(5, ge=1, le=1440)
     vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
+    vercel_drain_secret: SecretStr | None = None  # signs POST /api/drains/vercel
+    vercel_verify_token: str | None = None  # sent back as x-vercel-verify (drain set-up)
+    # The share of requests the drains were configured to send: counts are scaled by 1/sampling.
+    vercel_drain_sampling: float = Field(1.0, gt=0, le=1)
     provider_status: bool = True  # false: read no provider status page (offline CI, tests)
 
     @field_validator("critical_services", mode="before")
@@ -127,6 +131,7 @@ class Settings(BaseSettings):
                 self.health_token,
                 self.cron_secret,
                 self.vercel_webhook_secret,
+                self.vercel_drain_secret,
             )
             if field is not None
         ]

@@ -21,7 +21,7 @@ from lib.core.log import log
 
 JSON = "application/json"
 NO_STORE = "no-store"
-MAX_BODY = 1024 * 1024  # Vercel's own limit for a function request body is 4.5 MB
+MAX_BODY = 4_500_000  # Vercel's own limit for a function request body (a drain batch is large)
 
 
 class HttpError(Exception):

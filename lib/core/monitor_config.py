@@ -14,6 +14,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     HttpUrl,
     ValidationError,
     model_validator,
@@ -100,6 +101,7 @@ class RuleOverride(Strict):
     severity: Literal["critical", "warning", "info"] | None = None
     source: TableSource | None = None  # rules that read a table (failed logins)
     jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
+    min_requests: int | None = Field(None, ge=1)  # traffic rules: quieter windows are not judged
 
 
 ProviderName = Literal["vercel", "supabase", "stripe", "openai", "resend"]
@@ -160,6 +162,12 @@ class MaintenanceWindow(Strict):
         return None
 
 
+class TrafficOptions(Strict):
+    """[traffic]: how drain records are grouped (docs/traffic.md)."""
+
+    max_routes: int = Field(50, ge=1, le=500)  # route groups kept; the rest count as "other"
+
+
 class MonitorConfig(Strict):
     """The whole of monitoring.toml; every section optional."""
 
@@ -168,6 +176,7 @@ class MonitorConfig(Strict):
     maintenance: list[MaintenanceWindow] = []
     reports: ReportSources = ReportSources()
     providers: dict[ProviderName, ProviderOverride] = {}
+    traffic: TrafficOptions = TrafficOptions()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

@@ -120,6 +120,8 @@ class StatusBody(BaseModel):
     services: dict[str, ServiceStatus]
     incidents: list[Incident]
     resolved_incidents: list[PastIncident] = []
+    # CarBot's own availability from real traffic (Vercel Drains), when a drain delivers data.
+    traffic_availability: PerWindow | None = Field(None, exclude_if=lambda v: v is None)
     history: History | None = Field(None, exclude_if=lambda v: v is None)
     reason: str | None = Field(None, exclude_if=lambda v: v is None)
 
@@ -153,9 +155,10 @@ def percent_down(part: int, whole: int, decimals: int) -> float | None:
 
 def fetch_summary(db: Store, now: datetime, timezone: str, history_days: int) -> dict:
     """The one store round trip: `monitoring_status_summary` (see its migration) with the
-    resolved episodes of the same days (the incident history, reports migration)."""
+    resolved episodes of the same days (the incident history, reports migration) and the real
+    traffic's availability (`traffic`, traffic migration)."""
     return db.call(
-        "monitoring_status_summary_with_incidents",
+        "monitoring_status_page",
         p_now=now,
         p_timezone=timezone,
         p_history_days=history_days,
@@ -341,7 +344,11 @@ def load_status(
             raw = fetch_summary(db, now, settings.metrics_timezone.key, history_days)
     except StoreError as error:
         return unknown_status(settings, now, f"status history unavailable: {error.reason}"), False
-    return build_status(raw, settings, now, with_history=history_days > 0), True
+    body = build_status(raw, settings, now, with_history=history_days > 0)
+    traffic = raw.get("traffic") or {}
+    if history_days > 0 and any(value is not None for value in traffic.values()):
+        body.traffic_availability = PerWindow.model_validate(traffic)
+    return body, True
 
 
 def preflight(methods: str = "GET, HEAD, OPTIONS") -> Response:

@@ -70,6 +70,10 @@
     document.getElementById("uptime-7d").textContent = pct(status.uptime["7d"]);
     document.getElementById("uptime-30d").textContent = pct(status.uptime["30d"]);
     document.getElementById("response-24h").textContent = ms(status.avg_response_ms["24h"]);
+    // Real traffic (Vercel Drains): the share of visitors' requests answered without an error.
+    const traffic = status.traffic_availability;
+    document.getElementById("traffic-tile").hidden = !traffic;
+    if (traffic) document.getElementById("traffic-30d").textContent = pct(traffic["30d"]);
   }
 
   function renderServices(status) {

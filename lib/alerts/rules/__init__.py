@@ -15,6 +15,13 @@ from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.security import FailedLogins
 from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
+from lib.alerts.rules.traffic import (
+    ErrorRate,
+    FunctionCrashes,
+    ResponseTime,
+    TrafficSpike,
+    WebVitals,
+)
 from lib.core.config_problems import KeyedConfigError
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig, RuleOverride
@@ -23,7 +30,7 @@ from lib.store import StoreError
 __all__ = ["BaseRule", "Observation", "ObservedState", "RuleContext", "Severity"]
 
 # RuleOverride fields only some rules read (each rule lists its own in `options_taken`).
-_RULE_OPTIONS = frozenset({"source", "jobs"})
+_RULE_OPTIONS = frozenset({"source", "jobs", "min_requests"})
 
 RULE_CLASSES: tuple[type[BaseRule], ...] = (
     PaymentFailureRate,
@@ -42,6 +49,11 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     BuildFailed,
     CertificateRenewalFailed,
     BudgetReached,
+    ErrorRate,
+    ResponseTime,
+    FunctionCrashes,
+    TrafficSpike,
+    WebVitals,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 

@@ -1,0 +1,135 @@
+"""Drains benchmark: ingesting a 4 MB NDJSON delivery, and /api/traffic on 30 days of buckets.
+
+Prints, side by side in one run:
+- records per second for a 4 MB NDJSON log delivery POSTed to one warm dev-server function over
+  real HTTP (target >= 20,000/s), the store calls it made (target: 1), the function's peak RSS
+  (target <= 150 MB);
+- the median of /api/traffic?window=30d on 30 days of buckets for 50 route groups (target <= 100
+  ms) against window=24h on the same store (ratio target <= 3).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lib.local.localpg import throwaway  # noqa: E402
+from tests.conftest import DevServer, migrated_database  # noqa: E402
+from tests.fakes.drains import SECRET, body_of, request_log  # noqa: E402
+
+ROUTES = 50
+REPEATS = 15
+DELIVERY_BYTES = 4 * 1024 * 1024
+
+
+def delivery(now: datetime) -> tuple[bytes, dict[str, str], int]:
+    records = []
+    size = 0
+    while size < DELIVERY_BYTES:
+        at = now - timedelta(seconds=len(records) % 600)
+        record = request_log(at, f"/api/r{len(records) % ROUTES}/{len(records)}", n=len(records))
+        records.append(record)
+        size += len(json.dumps(record)) + 1
+    body, headers = body_of(records, "ndjson")
+    return body, headers, len(records)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def seed_month(url: str, now: datetime) -> int:
+    """30 days of hour and day buckets and the last day of minute buckets, 50 route groups."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for grain, step, span in (("day", "1 day", "30 days"), ("hour", "1 hour", "30 days"),
+                                  ("minute", "1 minute", "1 day")):  # fmt: skip
+            conn.execute(
+                f"""insert into monitoring_traffic_buckets
+                    (grain, at, deployment, route, requests, status_2xx, status_5xx, bytes,
+                     timed, duration_ms, latency)
+                    select %s, t, 'dpl_' || (r %% 3), '/api/r' || r || '/:id', 100, 98, 2, 100000,
+                           100, 12000, array(select (random() * 9)::bigint
+                                             from generate_series(1, 67) where r >= 0)
+                    from generate_series(date_trunc(%s, %s::timestamptz - interval '{span}'),
+                                         %s::timestamptz, interval '{step}') t,
+                         generate_series(0, {ROUTES - 1}) r
+                    on conflict do nothing""",
+                (grain, grain if grain != "minute" else "minute", now, now),
+            )
+        conn.execute("vacuum analyze monitoring_traffic_buckets")
+        return conn.execute("select count(*) from monitoring_traffic_buckets").fetchone()[0]
+
+
+def report(what: str, measured: str, target: str, ok: bool) -> None:
+    verdict = ("ok" if ok else "MISSED") if target else ""
+    print(f"  {what:<18} {measured}   {target:<18} {verdict}")
+
+
+def ingest_calls(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select coalesce(sum(calls), 0) from pg_stat_statements "
+            "where query like '%%monitoring_traffic_ingest%%' and query not like '%%pg_stat%%'"
+        ).fetchone()
+    return int(row[0])
+
+
+def main() -> None:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with throwaway(prefix="bench-drains-") as cluster:
+        url = migrated_database(cluster, "drains")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("create extension if not exists pg_stat_statements")
+        server = DevServer({"DATABASE_URL": url, "VERCEL_DRAIN_SECRET": SECRET})
+        try:
+            body, headers, count = delivery(now)
+            warm, warm_headers, _ = delivery(now - timedelta(hours=1))
+            server.request("POST", "/api/drains/vercel", content=warm, headers=warm_headers)
+            before = ingest_calls(url)
+            started = time.perf_counter()
+            answer = server.request("POST", "/api/drains/vercel", content=body, headers=headers)
+            elapsed = time.perf_counter() - started
+            calls = ingest_calls(url) - before
+            rss = peak_rss_mb(server.process.pid)
+            assert answer.status_code == 200, answer.text
+            rate = count / elapsed
+            print(f"4 MB NDJSON delivery: {count:,} records, {len(body):,} bytes")
+            report("wall time", f"{elapsed * 1000:>7.0f} ms", "", True)
+            report("records/s", f"{rate:>10,.0f}", "target >= 20,000", rate >= 20_000)
+            report("store calls", f"{calls:>10}", "target 1", calls == 1)
+            report("function peak RSS", f"{rss:>7.0f} MB", "target <= 150 MB", rss <= 150)
+
+            rows = seed_month(url, now)
+            medians = {}
+            for window in ("24h", "30d"):
+                times = []
+                for _ in range(REPEATS):
+                    t0 = time.perf_counter()
+                    got = server.get(f"/api/traffic?window={window}")
+                    times.append((time.perf_counter() - t0) * 1000)
+                    assert got.status_code == 200, got.text
+                medians[window] = statistics.median(times)
+            ratio = medians["30d"] / medians["24h"]
+            print(f"/api/traffic on {rows:,} buckets ({ROUTES} route groups), median of {REPEATS}:")
+            thirty = medians["30d"]
+            report("window=24h", f"{medians['24h']:>7.1f} ms", "", True)
+            report("window=30d", f"{thirty:>7.1f} ms", "target <= 100 ms", thirty <= 100)
+            report("30d / 24h", f"{ratio:>10.2f}", "target <= 3", ratio <= 3)
+        finally:
+            server.close()
+
+
+if __name__ == "__main__":
+    main()
