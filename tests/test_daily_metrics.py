@@ -575,7 +575,7 @@ def test_a_hanging_vendor_is_bounded_and_later_days_are_deferred(
     started = time.monotonic()
     with Store.from_settings(settings) as store:
         run = run_daily_metrics(
-            settings, store, daily_module.load_monitor_config(settings), days, DAY,
+            settings, store, daily_module.load_rules(settings).config, days, DAY,
             daily_module.SOURCES, budget_s=1.5,
         )  # fmt: skip
     assert time.monotonic() - started < 4, "bounded by the run budget, not the 60 s hang"
