@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.jobs.reports import monthly_report_response
 
-app = endpoint(monthly_report_response)
+app = endpoint(monthly_report_response, params=("month", "send"))

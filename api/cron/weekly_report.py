@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.jobs.reports import weekly_report_response
 
-app = endpoint(weekly_report_response)
+app = endpoint(weekly_report_response, params=("week", "send"))
