@@ -42,7 +42,7 @@ def load(function: str, env: dict[str, str], then: str = "") -> dict[str, object
         timeout=60,
     )
     assert process.returncode == 0, process.stderr
-    return json.loads(process.stdout)
+    return {**json.loads(process.stdout), "log": process.stderr}
 
 
 def test_health_loads_the_postgres_driver_and_http_transport_before_the_first_request() -> None:
@@ -75,4 +75,7 @@ def test_a_bad_setting_does_not_break_loading_and_each_request_names_it() -> Non
     report = load("api/health.py", {"HEALTH_TIMEOUT_MS": "soon"}, then="request")
     assert report["gc_enabled"] is True
     assert str(report["status"]).startswith("500")
-    assert "HEALTH_TIMEOUT_MS" in str(report["body"]) and "soon" not in str(report["body"])
+    # Public: only "configuration error"; the function log names the setting (issue 17, 7).
+    assert report["body"] == '{"error":"configuration error; see the function log"}'
+    assert "invalid configuration: HEALTH_TIMEOUT_MS" in str(report["log"])
+    assert "soon" not in str(report["log"])
