@@ -169,7 +169,8 @@ def test_exact_values_for_a_seeded_day(
     assert report["start"] == "2026-11-10T00:00:00+01:00"
     assert report["unavailable"] == {}
     assert report["skipped"] == {
-        "database": "a snapshot: measured only for the day that just ended"
+        "database": "a snapshot: measured only for the day that just ended",
+        "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
     }
     expected = {
         "registrations": 2,
@@ -331,6 +332,7 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "stripe.webhooks": "STRIPE_SECRET_KEY is not set",
         "resend": "RESEND_API_KEY is not set",
         "openai": "OPENAI_ADMIN_KEY is not set",
+        "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
     }
     assert report["metrics"] == {
         "leads": 1,
