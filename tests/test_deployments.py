@@ -185,3 +185,13 @@ def test_both_transports_and_the_daily_metrics(migrated_db: str, postgrest: obje
                 "deployments_production": 0.0,
                 "deployments_failed_production": 0.0,
             }
+
+
+def test_oversized_body_is_refused_before_reading(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    body = b"x" * (1024 * 1024 + 1)
+    answer = server.request("POST", PATH, content=body, headers={"x-vercel-signature": sign(body)})
+    assert answer.status_code == 413
+    assert answer.json() == {"error": "request body larger than 1024 KiB"}

@@ -350,7 +350,10 @@ def load_status(
     try:
         with Store.from_settings(settings, timeout=STORE_TIMEOUT_S) as db:
             raw = fetch_summary(db, now, settings.metrics_timezone.key, history_days)
-            extras = status_extras(db, providers, deployments)
+            try:  # the extras never cost the summary itself
+                extras = status_extras(db, providers, deployments)
+            except StoreError:
+                extras = {}
     except StoreError as error:
         return unknown_status(settings, now, f"status history unavailable: {error.reason}"), False
     body = build_status(raw, settings, now, with_history=history_days > 0)
