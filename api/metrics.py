@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.metrics import metrics_response
 
-app = endpoint(metrics_response)
+app = endpoint(metrics_response, params=("metric", "days"))

@@ -4,7 +4,9 @@ Phase 1 applies each observation to its `monitoring_alerts` row with compare-and
 overlapping runs exactly one wins a transition, and the notification it implies is queued in the
 row's `pending`. Phase 2 delivers queued notifications: a run first claims the row's `pending`
 (compare-and-set again, with a lease), sends, then removes what was delivered. A failed channel
-stays queued and is retried by the next run; nothing a notifier does can break the run.
+stays queued and is retried by the next run; nothing a notifier does can break the run. Each
+channel's send of one notification is also claimed in monitoring_notifications (delivery.py), so
+a send recorded there is never repeated even when the `pending` bookkeeping failed after it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from lib.alerts.attribution import incident_for, incident_key, merge
+from lib.alerts.delivery import send_once
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
@@ -261,15 +264,19 @@ class Engine:
                     continue
                 notification = merge([item.notification for _, item in members])
                 try:
-                    notifier.send(notification)
+                    outcome = send_once(self.store, notifier, notification, self.now)
                 except NotifyError as error:
                     for rule, _ in members:
                         failed[rule][channel] = error.reason
                     report.failed += 1
                     report.errors.append(f"{notification.rule} {channel}: {error.reason}")
-                else:
-                    delivered |= ids
-                    report.sent += 1
+                    continue
+                if outcome == "busy":  # another run is sending it right now: keep it queued
+                    for rule, _ in members:
+                        failed[rule][channel] = "being sent by another run"
+                    continue
+                delivered |= ids
+                report.sent += outcome == "sent"
         for claimed, _ in claims:
             self._finalize(claimed, delivered, "; ".join(failed[claimed.rule].values()) or None)
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     health_token: SecretStr | None = None
     cron_secret: SecretStr | None = None
     health_timeout_ms: int = Field(2500, ge=100, le=60_000)
+    # Anonymous /api/health callers share a live evaluation this recent (0: always fresh).
+    health_anonymous_reuse_ms: int = Field(5000, ge=0, le=60_000)
     critical_services: Annotated[frozenset[str], NoDecode] = frozenset({"database"})
     db_storage_quota_mb: int = Field(8192, gt=0)
     metrics_timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Europe/Berlin")
@@ -61,7 +63,16 @@ class Settings(BaseSettings):
     report_email_to: str | None = None
     site_url: HttpUrl | None = None
     monitor_config: str | None = None
+    # A dead-man's switch outside the monitor (docs/operations.md); its path is the check's token.
+    heartbeat_url: HttpUrl | None = None
+    # How often the health check is called (vercel.json, or an outside scheduler): with the store
+    # down, the first run of each 30-minute window sends the direct notification.
+    health_check_every_min: int = Field(5, ge=1, le=1440)
     vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
+    vercel_drain_secret: SecretStr | None = None  # signs POST /api/drains/vercel
+    vercel_verify_token: str | None = None  # sent back as x-vercel-verify (drain set-up)
+    # The share of requests the drains were configured to send: counts are scaled by 1/sampling.
+    vercel_drain_sampling: float = Field(1.0, gt=0, le=1)
     provider_status: bool = True  # false: read no provider status page (offline CI, tests)
 
     @field_validator("critical_services", mode="before")
@@ -70,9 +81,8 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         names = frozenset(part.strip() for part in value.split(",") if part.strip())
-        unknown = sorted(names - set(SERVICES))
-        if unknown:
-            raise ValueError(f"unknown service {', '.join(unknown)}; known: {', '.join(SERVICES)}")
+        if names - set(SERVICES):  # the value is not echoed: it reaches logs and bodies
+            raise ValueError(f"unknown service name; known: {', '.join(SERVICES)}")
         return names
 
     @field_validator("metrics_timezone", mode="before")
@@ -121,6 +131,7 @@ class Settings(BaseSettings):
                 self.health_token,
                 self.cron_secret,
                 self.vercel_webhook_secret,
+                self.vercel_drain_secret,
             )
             if field is not None
         ]
@@ -130,6 +141,8 @@ class Settings(BaseSettings):
                 values.append(password)
         if self.alert_webhook_url is not None:  # Slack-style URLs carry their token in the path
             values += [str(self.alert_webhook_url), self.alert_webhook_url.path or ""]
+        if self.heartbeat_url is not None:  # healthchecks.io: the check's UUID is the path
+            values += [str(self.heartbeat_url), self.heartbeat_url.path or ""]
         return [v for v in values if len(v) >= 4]
 
 
@@ -146,6 +159,10 @@ def describe_errors(error: ValidationError) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment and the `.env` file named by ENV_FILE (default `.env`)."""
     env_file = os.environ.get("ENV_FILE", ".env") or None
+    named = os.environ.get("ENV_FILE")
+    if named and not os.path.isfile(named):
+        # Named explicitly, a missing file is a mistake; only the default `.env` is optional.
+        raise ConfigError(f"ENV_FILE: no such file {named} (unset ENV_FILE to use .env)")
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as error:

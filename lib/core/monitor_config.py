@@ -14,12 +14,14 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     HttpUrl,
     ValidationError,
     model_validator,
 )
 
-from lib.core.config import ConfigError, Settings
+from lib.core.config import Settings
+from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
@@ -30,7 +32,7 @@ WEEKDAYS: tuple[Weekday, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 def _identifier(value: str) -> str:
     if not value.replace("_", "a").isalnum() or not value[:1].isalpha() or len(value) > 63:
-        raise ValueError(f"{value!r} is not a plain SQL identifier")
+        raise ValueError("not a plain SQL identifier")  # never echo the value
     return value
 
 
@@ -38,7 +40,7 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}") from None
+        raise ValueError("unknown time zone (use an IANA name like Europe/Berlin)") from None
     return value
 
 
@@ -69,6 +71,28 @@ class MetricSources(Strict):
     chat_conversations: TableSource = TableSource(table="chat_conversations")
 
 
+class ActivitySource(TableSource):
+    """Rows that mark a workshop active (retention): `id_column` names the workshop."""
+
+    id_column: Identifier = "workshop_id"
+
+
+class SatisfactionSource(TableSource):
+    """Feedback rows; those with `positive_column` = `positive_value` count as satisfied."""
+
+    positive_column: Identifier
+    positive_value: str = "true"
+
+
+class ReportSources(Strict):
+    """[reports.*]: optional count sources of the weekly and monthly reports."""
+
+    support_tickets: TableSource | None = None
+    activity: ActivitySource | None = None
+    satisfaction: SatisfactionSource | None = None
+    feature_usage: dict[Identifier, TableSource] = {}
+
+
 class RuleOverride(Strict):
     """Per-rule overrides of docs/alerts.md defaults; rule-specific options live beside them."""
 
@@ -77,6 +101,7 @@ class RuleOverride(Strict):
     severity: Literal["critical", "warning", "info"] | None = None
     source: TableSource | None = None  # rules that read a table (failed logins)
     jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
+    min_requests: int | None = Field(None, ge=1)  # traffic rules: quieter windows are not judged
 
 
 ProviderName = Literal["vercel", "supabase", "stripe", "openai", "resend"]
@@ -137,13 +162,21 @@ class MaintenanceWindow(Strict):
         return None
 
 
+class TrafficOptions(Strict):
+    """[traffic]: how drain records are grouped (docs/traffic.md)."""
+
+    max_routes: int = Field(50, ge=1, le=500)  # route groups kept; the rest count as "other"
+
+
 class MonitorConfig(Strict):
     """The whole of monitoring.toml; every section optional."""
 
     metrics: MetricSources = MetricSources()
     alerts: dict[str, RuleOverride] = {}
     maintenance: list[MaintenanceWindow] = []
+    reports: ReportSources = ReportSources()
     providers: dict[ProviderName, ProviderOverride] = {}
+    traffic: TrafficOptions = TrafficOptions()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)
@@ -158,17 +191,27 @@ def config_path(settings: Settings) -> Path | None:
 
 
 def parse_monitor_config(text: str, name: str = "monitoring.toml") -> MonitorConfig:
+    """The validated file; a ProblemError names file, line and key of each problem (no value)."""
     try:
         return MonitorConfig.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"MONITOR_CONFIG ({name}): invalid TOML: {error}") from None
+        raise ProblemError([syntax_problem(name, text, str(error))]) from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"MONITOR_CONFIG ({name}): {problems}") from None
+        raise ProblemError(
+            [
+                keyed_problem(name, text, e["loc"], e["msg"].removeprefix("Value error, "))
+                for e in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
+
+
+def config_source(settings: Settings) -> tuple[str, str] | None:
+    """(file name, text) of the monitoring.toml in use; None without one (or unreadable)."""
+    path = config_path(settings)
+    try:
+        return (path.name, path.read_text()) if path is not None else None
+    except OSError:
+        return None
 
 
 def load_monitor_config(settings: Settings) -> MonitorConfig:
@@ -183,5 +226,6 @@ def _load(path: Path, mtime: float) -> MonitorConfig:
     try:
         text = path.read_text()
     except OSError:
-        raise ConfigError(f"MONITOR_CONFIG: cannot read {path.name}") from None
+        problem = ConfigProblem(file=path.name, message="cannot read the file (does it exist?)")
+        raise ProblemError([problem]) from None
     return parse_monitor_config(text, path.name)

@@ -8,8 +8,6 @@ the envelope is `{type, id, createdAt, region, payload}`; deployment events carr
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,14 +44,6 @@ _TEXT_LIMIT = 500
 
 class WebhookError(ValueError):
     """A delivery we refuse (bad signature, not JSON, wrong envelope); the message is safe."""
-
-
-def signature_valid(secret: str, body: bytes, signature: str | None) -> bool:
-    """Constant-time comparison of `x-vercel-signature` with HMAC-SHA1(body, secret)."""
-    if not signature:
-        return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
-    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
 
 
 class _Loose(BaseModel):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel
 
 from lib import store as store_module
-from lib.core.http import HttpError, Request, Response, json_response, require_token
+from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
 from lib.metrics import METRICS, today, unit_of
 from lib.store import Store, StoreError
 
@@ -45,7 +45,7 @@ def metrics_response(request: Request) -> Response:
     unit = unit_of(metric)
     if unit is None:
         known = ", ".join(METRICS)
-        raise HttpError(400, f"unknown metric {metric[:64]!r}; known: {known}, revenue_cents_<ccy>")
+        raise HttpError(400, f"unknown metric {echo(metric)}; known: {known}, revenue_cents_<ccy>")
     days = parse_days(request.query.get("days"))
     settings = request.settings
     if not store_module.configured(settings):

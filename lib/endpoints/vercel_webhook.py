@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from lib.core.http import HttpError, Request, Response, json_response
+from lib.core.signatures import vercel_signature_valid
 from lib.deployments.store import record_event
-from lib.deployments.webhook import EVENTS, WebhookError, parse_event, signature_valid, store_event
+from lib.deployments.webhook import EVENTS, WebhookError, parse_event, store_event
 from lib.store import Store, StoreError
 
 STORE_TIMEOUT_S = 5.0
@@ -16,7 +17,7 @@ def vercel_webhook_response(request: Request) -> Response:
     if secret is None:
         raise HttpError(503, "VERCEL_WEBHOOK_SECRET is not configured; webhooks are refused")
     # The signature covers the raw bytes: check it before parsing anything.
-    if not signature_valid(
+    if not vercel_signature_valid(
         secret.get_secret_value(), request.body, request.headers.get("x-vercel-signature")
     ):
         raise HttpError(403, "x-vercel-signature is missing or does not match the body")

@@ -1,9 +1,11 @@
-"""The local command line: `python -m lib dev | migrate | db start|stop|status`."""
+"""The local command line: `python -m lib dev | migrate | db start|stop|status | check-config`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import lib
 from lib.core.config import ConfigError
@@ -17,6 +19,8 @@ def main(argv: list[str]) -> None:
     dev.add_argument("--port", type=int, default=None)
     migrate = commands.add_parser("migrate", help="apply supabase/migrations to a database")
     migrate.add_argument("--database-url", help="default: DATABASE_URL (or the local database)")
+    check = commands.add_parser("check-config", help="validate settings and monitoring.toml")
+    check.add_argument("--file", type=Path, help="a TOML file to check instead (e.g. the example)")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
     db.add_argument("action", choices=("start", "stop", "status"))
     args = parser.parse_args(argv)
@@ -27,10 +31,14 @@ def main(argv: list[str]) -> None:
             serve_with_local_defaults(args.port)
         elif args.command == "migrate":
             _migrate(args.database_url)
+        elif args.command == "check-config":
+            _check_config(args.file)
         else:
             _db(args.action)
-    except ConfigError as error:
+    except ConfigError as error:  # every mistake of the operator: one line, no traceback
         sys.exit(str(error))
+    except RuntimeError as error:  # the local PostgreSQL could not be set up
+        sys.exit(f"local database: {error}")
 
 
 def _migrate(url: str | None) -> None:
@@ -40,16 +48,36 @@ def _migrate(url: str | None) -> None:
     if url is None:
         settings = load_settings()
         if settings.database_url is None:
-            sys.exit("no database: pass --database-url or set DATABASE_URL")
+            # As the help says: with neither, the project-local database (started, migrated).
+            from lib.local.embedded import ensure_local_database
+
+            print(f"local database: {ensure_local_database()}")
+            return
         url = settings.database_url.get_secret_value()
+    elif urlsplit(url).scheme not in ("postgres", "postgresql"):
+        sys.exit("--database-url: not a postgresql:// URL (e.g. postgresql://user@host:5432/db)")
     try:
         applied = migrate(url)
     except MigrationError as error:
         sys.exit(f"migration failed: {error}")
+    except Exception as error:  # noqa: BLE001 - psycopg: bad DSN, refused, rejected password
+        from lib.core.errors import reason_for
+
+        sys.exit(f"cannot reach the database ({reason_for(error)}): check --database-url")
     for name in applied:
         print(f"applied {name}")
     if not applied:
         print("up to date")
+
+
+def _check_config(file: Path | None) -> None:
+    from lib.local.check_config import check_config
+
+    lines = check_config(file)
+    for line in lines:
+        print(line)
+    if any(line.startswith("error:") for line in lines):
+        sys.exit(1)
 
 
 def _db(action: str) -> None:

@@ -49,6 +49,22 @@ METRICS: dict[str, str] = {
     "deployments_production": "count",
     "deployments_failed_production": "count",
     "build_success_pct_production": "%",
+    # CarBot's own traffic (lib/drains/metrics.py, from Vercel Drains)
+    "requests": "count",
+    "requests_4xx": "count",
+    "requests_5xx": "count",
+    "function_crashes": "count",
+    "error_rate_pct": "%",
+    "response_avg_ms": "ms",
+    "response_p50_ms": "ms",
+    "response_p95_ms": "ms",
+    "bandwidth_bytes": "bytes",
+    "cache_hit_pct": "%",
+    "web_vitals_lcp_p75_ms": "ms",
+    "web_vitals_inp_p75_ms": "ms",
+    "web_vitals_cls_p75": "score",
+    "web_vitals_fcp_p75_ms": "ms",
+    "web_vitals_ttfb_p75_ms": "ms",
 }
 _CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
 

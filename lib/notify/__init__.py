@@ -55,6 +55,12 @@ class Notification(BaseModel):
     grouped: list[str] = []
 
 
+def idempotency_key(notification: Notification) -> str:
+    """The same event always carries the same key: Resend deduplicates it for 24 h, and webhook
+    receivers that honour an `Idempotency-Key` header can too."""
+    return f"carbot-alert-{notification.id}"
+
+
 class Notifier(Protocol):
     """Delivers one notification or raises NotifyError."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lib.notify import Notification, post_json
+from lib.notify import Notification, idempotency_key, post_json
 from lib.notify.message import chat_line
 
 
@@ -34,4 +34,5 @@ class WebhookNotifier:
         }
 
     def send(self, notification: Notification) -> None:
-        post_json("webhook", self._url, self.payload(notification))
+        headers = {"Idempotency-Key": idempotency_key(notification)}
+        post_json("webhook", self._url, self.payload(notification), headers)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext
 
 HEALTH_CHECK_LATE_H = 1.0
+# Every cron job of the monitor (api/cron/<job>.py); `[alerts.cron_late] jobs` may name only
+# these, so a misspelled job is an error rather than a limit nobody checks.
+CRON_JOBS: tuple[str, ...] = ("health_check", "daily_metrics", "weekly_report", "monthly_report")
 
 
 class CronLate(BaseRule):
@@ -39,6 +42,8 @@ class CronLate(BaseRule):
             age = (ctx.now - last).total_seconds() / 3600
             what = "last success" if seen.last_success_at else "no success since first run"
             message = f"{job}: {what} {age:.1f} h ago (limit {hours:g} h)"
+            if seen.abandoned_7d:  # runs killed at maxDuration or by a database failure
+                message += f"; {seen.abandoned_7d} run(s) abandoned in 7 days"
             found.append(self.above(age, message, key, threshold=hours))
         return found
 

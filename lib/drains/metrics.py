@@ -1,0 +1,59 @@
+"""Daily traffic metrics (docs/metrics.md) from the hour buckets; absent on a day without data."""
+
+from __future__ import annotations
+
+from lib.drains.query import WindowStats, web_vitals_p75, window_stats
+from lib.metrics import SourceContext
+
+_VITALS = {
+    "LCP": "web_vitals_lcp_p75_ms",
+    "INP": "web_vitals_inp_p75_ms",
+    "CLS": "web_vitals_cls_p75",
+    "FCP": "web_vitals_fcp_p75_ms",
+    "TTFB": "web_vitals_ttfb_p75_ms",
+}
+
+
+def _traffic(stats: WindowStats) -> dict[str, float]:
+    if not stats.requests and stats.avg_ms is None:
+        return {}  # no drain delivered traffic that day: absent, never 0
+    values: dict[str, float | None] = {}
+    if stats.requests:
+        values |= {
+            "requests": round(stats.requests),
+            "requests_4xx": round(stats.requests_4xx),
+            "requests_5xx": round(stats.errors - stats.crashes),
+            "function_crashes": round(stats.crashes),
+            "error_rate_pct": stats.error_rate_pct,
+            "bandwidth_bytes": round(stats.bytes),
+            "cache_hit_pct": stats.cache_hit_pct,
+        }
+    values |= {
+        "response_avg_ms": stats.avg_ms,
+        "response_p50_ms": stats.p50_ms,
+        "response_p95_ms": stats.p95_ms,
+    }
+    return {k: float(v) for k, v in values.items() if v is not None}
+
+
+class TrafficDay:
+    """Requests, errors, latency and bandwidth of the day, and its Core Web Vitals p75."""
+
+    name = "vercel_drains"
+    uses_store = True
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        if ctx.settings.vercel_drain_secret is None and ctx.settings.production:
+            return "VERCEL_DRAIN_SECRET is not set (no Vercel drain: Pro plan feature)"
+        return None
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]:
+        start, end = ctx.window.start, ctx.window.end
+        sampling = ctx.settings.vercel_drain_sampling
+        values = _traffic(window_stats(ctx.store, start, end, sampling=sampling, grain="hour"))
+        vitals = web_vitals_p75(ctx.store, start, end)
+        values |= {_VITALS[m]: v for m, v in vitals.items() if m in _VITALS}
+        return values
+
+
+SOURCES = (TrafficDay(),)

@@ -1,0 +1,237 @@
+"""Vercel drains end to end: signed deliveries through the dev server into real PostgreSQL,
+retries counted once, concurrent deliveries both counted, percentiles within the documented error,
+both store transports, the daily metrics and /api/traffic."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import psycopg
+import pytest
+
+from lib.core.monitor_config import MonitorConfig
+from lib.drains import histogram
+from lib.drains.aggregate import route_group
+from lib.drains.metrics import TrafficDay
+from lib.drains.query import last_received, web_vitals_p75, window_stats
+from lib.drains.receiver import receive
+from lib.metrics import DayWindow, SourceContext
+from tests.alerting import open_store, settings_for
+from tests.conftest import DevServer, assert_no_secret
+from tests.fakes.drains import (
+    SECRET,
+    VERIFY,
+    body_of,
+    crash_log,
+    request_log,
+    span,
+    traces,
+    vital,
+)
+from tests.test_store import supabase_store
+
+PATH = "/api/drains/vercel"
+NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+ENV = {"VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
+
+
+def requests_in(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select coalesce(sum(requests), 0) from monitoring_traffic_buckets"
+            " where grain = 'minute'"
+        ).fetchone()
+    return int(row[0])
+
+
+def some_logs(n: int, at: datetime = NOW, status: int = 200) -> list[dict]:
+    return [request_log(at, f"/api/leads/{i}", status, n=i) for i in range(n)]
+
+
+@pytest.fixture
+def drain(migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]) -> DevServer:
+    return dev_server({"DATABASE_URL": migrated_db, **ENV})
+
+
+def test_signature_missing_wrong_right(drain: DevServer, migrated_db: str) -> None:
+    body, headers = body_of(some_logs(3))
+    unsigned = {k: v for k, v in headers.items() if k != "x-vercel-signature"}
+    missing = drain.request("POST", PATH, content=body, headers=unsigned)
+    wrong = drain.request(
+        "POST", PATH, content=body, headers={**headers, "x-vercel-signature": "0" * 40}
+    )
+    assert (missing.status_code, wrong.status_code) == (403, 403)
+    assert requests_in(migrated_db) == 0, "nothing stored without a valid signature"
+    right = drain.request("POST", PATH, content=body, headers=headers)
+    assert right.status_code == 200, right.text
+    assert right.json() == {
+        "kind": "log",
+        "records": 3,
+        "skipped": 0,
+        "duplicate": False,
+        "buckets": 3,
+    }  # fmt: skip  (one route group, /api/leads/:id, in three grains)
+    assert requests_in(migrated_db) == 3
+    for answer in (missing, wrong, right, drain.get(PATH)):
+        assert answer.headers["x-vercel-verify"] == VERIFY, "both set-up flows verify the URL"
+    assert_no_secret(wrong.text + drain.close())
+
+
+def test_json_ndjson_gzip_and_a_retry_counted_once(drain: DevServer, migrated_db: str) -> None:
+    for fmt, compress, n in (("json", False, 2), ("ndjson", False, 3), ("ndjson", True, 4)):
+        body, headers = body_of(some_logs(n, NOW - timedelta(minutes=n)), fmt, compress)
+        first = drain.request("POST", PATH, content=body, headers=headers)
+        retry = drain.request("POST", PATH, content=body, headers=headers)
+        assert first.json()["duplicate"] is False and retry.json()["duplicate"] is True
+    assert requests_in(migrated_db) == 2 + 3 + 4
+
+
+def test_two_deliveries_for_the_same_minute_at_once(drain: DevServer, migrated_db: str) -> None:
+    bodies = [body_of([*some_logs(50), request_log(NOW, n=1000 + k)]) for k in range(2)]
+    answers: list[httpx.Response] = []
+
+    def post(body: bytes, headers: dict[str, str]) -> None:
+        answers.append(drain.request("POST", PATH, content=body, headers=headers))
+
+    threads = [threading.Thread(target=post, args=pair) for pair in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [a.status_code for a in answers] == [200, 200]
+    assert requests_in(migrated_db) == 102, "both counted, nothing lost"
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "words"),
+    [
+        (b"not json at all", {}, 400, "neither JSON nor NDJSON"),
+        (b"\x1f\x8b broken", {"content-encoding": "gzip"}, 400, "not valid gzip"),
+        (b"[1, 2, 3]", {}, 400, "JSON array of objects"),
+        (b'{"resourceSpans": "nope"}', {}, 400, "OTLP/JSON"),
+        (b"", {}, 400, "empty"),
+    ],
+)
+def test_bad_bodies_are_400s_naming_the_problem(
+    drain: DevServer, body: bytes, headers: dict[str, str], status: int, words: str
+) -> None:
+    from lib.core.signatures import sign
+
+    signed = {**headers, "x-vercel-signature": sign(SECRET, body)}
+    answer = drain.request("POST", PATH, content=body, headers=signed)
+    assert answer.status_code == status and words in answer.json()["error"], answer.text
+
+
+def test_unknown_records_are_counted_and_skipped(drain: DevServer, migrated_db: str) -> None:
+    body, headers = body_of([*some_logs(2), {"something": "else"}, {"source": "build", "id": "x"}])
+    answer = drain.request("POST", PATH, content=body, headers=headers)
+    assert answer.status_code == 200 and answer.json()["skipped"] == 2
+    assert requests_in(migrated_db) == 2
+
+
+def test_unset_secret_refused_outside_development(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    body, _ = body_of(some_logs(1))
+    for env, expected in (("preview", 503), ("development", 200)):
+        server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_ENV": env,
+                             "HEALTH_TOKEN": "t" * 32, "CRON_SECRET": "c" * 32})  # fmt: skip
+        assert server.request("POST", PATH, content=body).status_code == expected
+
+
+def test_too_large_a_body_is_413(drain: DevServer) -> None:
+    answer = drain.request("POST", PATH, content=b"[" + b" " * 4_600_000 + b"]")
+    assert answer.status_code == 413
+
+
+def test_route_groups_collapse_ids_and_cap_the_count(migrated_db: str) -> None:
+    assert route_group("/api/leads/123?x=1") == "/api/leads/:id"
+    assert route_group("/w/3f2a1b4c-1111-2222-3333-444455556666/edit") == "/w/:id/edit"
+    config = MonitorConfig.model_validate({"traffic": {"max_routes": 2}})
+    logs = [request_log(NOW, f"/page{i}", n=i) for i in range(5)]
+    with open_store(migrated_db) as store:
+        receive(settings_for(migrated_db), config, store, body_of(logs)[0], None)
+    with psycopg.connect(migrated_db) as conn:
+        routes = conn.execute(
+            "select route, requests from monitoring_traffic_buckets where grain = 'minute' "
+            "order by route"
+        ).fetchall()
+    assert routes == [("/page0", 1), ("/page1", 1), ("other", 3)]
+
+
+@pytest.mark.parametrize("transport", ["postgres", "supabase"])
+def test_percentiles_against_brute_force_on_both_transports(
+    transport: str, migrated_db: str, supabase_db: str, postgrest: object
+) -> None:
+    rng = random.Random(7)
+    durations = [rng.lognormvariate(4.5, 1.0) for _ in range(3000)]  # median ~90 ms, long tail
+    store = open_store(migrated_db) if transport == "postgres" else supabase_store(postgrest)
+    settings = settings_for(migrated_db)
+    with store:
+        for chunk in range(0, len(durations), 1000):  # three deliveries, minutes apart
+            spans = [
+                span(NOW - timedelta(minutes=chunk // 1000), d)
+                for d in durations[chunk : chunk + 1000]
+            ]
+            receive(settings, MonitorConfig(), store, body_of(traces(spans))[0], None)
+        stats = window_stats(store, NOW - timedelta(minutes=10), NOW + timedelta(minutes=1))
+        assert "trace" in last_received(store)
+    exact = sorted(durations)
+    for q, got in ((0.50, stats.p50_ms), (0.95, stats.p95_ms), (0.99, stats.p99_ms)):
+        true = exact[int(q * len(exact)) - 1]
+        assert got is not None and abs(got - true) / true <= histogram.RELATIVE_ERROR + 0.02, (
+            q,
+            got,
+        )
+    assert (
+        stats.timed == 3000 and stats.requests == 0
+    )  # durations come from traces, counts from logs
+    assert stats.avg_ms == pytest.approx(sum(durations) / len(durations), rel=1e-3)
+
+
+def test_daily_metrics_absent_without_data_present_with_it(migrated_db: str) -> None:
+    settings = settings_for(migrated_db, vercel_drain_sampling=0.5)
+    day = DayWindow.of(NOW.astimezone(settings.metrics_timezone).date(), settings.metrics_timezone)
+    with open_store(migrated_db) as store:
+        ctx = SourceContext(settings, store, MonitorConfig(), day, 1e12, True)
+        assert TrafficDay().collect(ctx) == {}, "no drain data: absent, never 0"
+        logs = [
+            *some_logs(90),
+            *some_logs(8, status=503),
+            crash_log(NOW),
+            request_log(NOW, cache="HIT"),
+        ]
+        receive(settings, MonitorConfig(), store, body_of(logs)[0], None)
+        spans = [span(NOW, 100), span(NOW, 300)]
+        receive(settings, MonitorConfig(), store, body_of(traces(spans))[0], None)
+        vitals = [vital(NOW, "LCP", 1800), vital(NOW, "LCP", 3100), vital(NOW, "CLS", 0.05)]
+        receive(settings, MonitorConfig(), store, body_of(vitals)[0], None)
+        assert web_vitals_p75(store, day.start, day.end)["CLS"] == pytest.approx(0.05, rel=0.1)
+        metrics = TrafficDay().collect(ctx)
+    assert metrics["requests"] == 2 * 99, "scaled by 1 / VERCEL_DRAIN_SAMPLING"
+    assert metrics["requests_5xx"] == 16 and metrics["function_crashes"] == 2
+    assert metrics["error_rate_pct"] == pytest.approx(100 * 9 / 99, abs=0.01)
+    assert metrics["cache_hit_pct"] == pytest.approx(100 / 99, abs=0.01)
+    assert metrics["response_avg_ms"] == 200.0
+    assert metrics["web_vitals_lcp_p75_ms"] == pytest.approx(3100, rel=histogram.RELATIVE_ERROR)
+
+
+def test_traffic_endpoint(drain: DevServer, migrated_db: str) -> None:
+    logs = [*some_logs(30), *some_logs(5, NOW - timedelta(minutes=2), 500)]
+    body, headers = body_of(logs)
+    assert drain.request("POST", PATH, content=body, headers=headers).status_code == 200
+    assert drain.get("/api/traffic?window=1h").status_code == 200  # development: no token set
+    for window, points in (("1h", 2), ("24h", 1), ("7d", 1), ("30d", 1)):
+        data = drain.get(f"/api/traffic?window={window}").json()
+        assert data["totals"]["requests"] == 35 and data["totals"]["errors"] == 5
+        assert len(data["series"]) == points, window
+        assert data["routes"]["by_requests"][0]["requests"] >= 1
+        assert data["deployments"][0]["key"] == "dpl_current"
+    bad = drain.get("/api/traffic?window=" + "9" * 500)
+    assert bad.status_code == 400 and "window must be one of" in bad.json()["error"]
+    assert len(bad.text) < 300, "the echoed value is truncated"
+    assert drain.get("/api/traffic?x=1").status_code == 400
