@@ -109,7 +109,7 @@ def test_check_config_on_the_example_and_on_a_typo(tmp_path: Path) -> None:
     assert example.returncode == 0, example.stdout + example.stderr
     assert example.stdout.splitlines() == [
         "settings: ok",
-        "monitoring.example.toml: ok (13 alert rules enabled)",
+        "monitoring.example.toml: ok (22 alert rules enabled)",
     ]
     bad = tmp_path / "monitoring.toml"
     bad.write_text("[alerts.service_down]\nthreshold = 15\nseverity = 'loud'\n")
