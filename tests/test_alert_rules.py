@@ -110,6 +110,7 @@ def test_every_rule_has_a_threshold_case() -> None:
     # The deployment rules read webhook events: tests/test_deployment_rules.py.
     elsewhere = {"tls_expiry", "service_down", "store_unreachable", "config_invalid"}
     deployments = {"build_failed", "certificate_renewal_failed", "budget_reached"}
+    deployments |= {"deployment_regression"}  # webhooks + drain buckets
     # The traffic rules read drain buckets: tests/test_traffic_rules.py.
     traffic = {"error_rate", "response_time", "function_crashes", "traffic_spike", "web_vitals"}
     assert set(CASES) | elsewhere | deployments | traffic == set(RULES_BY_NAME)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 
+from lib.core.http import MAX_BODY
 from lib.core.monitor_config import MonitorConfig
 from lib.deployments.metrics import DeploymentCounts
 from lib.deployments.store import deployment_timeline, recent_deployments, record_event
@@ -185,3 +186,13 @@ def test_both_transports_and_the_daily_metrics(migrated_db: str, postgrest: obje
                 "deployments_production": 0.0,
                 "deployments_failed_production": 0.0,
             }
+
+
+def test_oversized_body_is_refused_before_reading(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    body = b"x" * (MAX_BODY + 1)
+    answer = server.request("POST", PATH, content=body, headers={"x-vercel-signature": sign(body)})
+    assert answer.status_code == 413
+    assert answer.json() == {"error": f"request body larger than {MAX_BODY // 1024} KiB"}

@@ -15,6 +15,7 @@ from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from tests.conftest import ROOT, DevServer, _clone, assert_no_secret
 from tests.status_history import seed_history
+from tests.test_provider_attribution import INCIDENT, record_incident
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +47,7 @@ def page_server(pg, monitor_template: str) -> Iterator[DevServer]:
                 0,
                 {"state": "firing", "severity": "warning", "since": now - timedelta(hours=5)},
             )
+            record_incident(db, INCIDENT)
         server = DevServer({"DATABASE_URL": url})
         yield server
         assert_no_secret(server.close())
@@ -140,6 +142,10 @@ def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
         incidents = page.locator("#incidents li.incident")
         assert incidents.count() == 1
         assert "Cron job late (daily_metrics)" in incidents.inner_text()
+        providers = page.locator("#providers li.incident")
+        assert providers.count() == 1
+        assert "STRIPE" in providers.inner_text().upper()
+        assert "Elevated API errors" in providers.inner_text()
         for window in ("24h", "7d", "30d"):  # rounded down like the badge, never up to 100
             shown = page.inner_text(f"#uptime-{window}")
             assert shown == f"{status['uptime'][window]:.3f}"[:-1] + " %"

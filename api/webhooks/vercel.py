@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.vercel_webhook import vercel_webhook_response
 
-app = endpoint(vercel_webhook_response, methods=("POST",))
+app = endpoint(vercel_webhook_response, methods=("POST", "GET"))

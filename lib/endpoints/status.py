@@ -107,6 +107,42 @@ class History(BaseModel):
     overall: DaySeries
 
 
+class ProviderIncidentView(BaseModel):
+    """An open incident a provider reports on its own status page."""
+
+    name: str
+    status: str
+    impact: str | None
+    started_at: datetime | None
+    url: str | None
+
+
+class ProviderView(BaseModel):
+    """One provider's public status as the last health-check refresh read it."""
+
+    title: str
+    indicator: str | None  # none | minor | major | critical | maintenance (null: unreadable)
+    description: str | None
+    checked_at: datetime
+    readable: bool
+    incidents: list[ProviderIncidentView]
+
+
+class DeploymentView(BaseModel):
+    """A production deployment (token only)."""
+
+    id: str
+    url: str | None
+    state: str
+    sha: str | None
+    message: str | None
+    branch: str | None
+    created_at: datetime
+    ready_at: datetime | None
+    promoted_at: datetime | None
+    error_at: datetime | None
+
+
 class StatusBody(BaseModel):
     """The /api/status JSON."""
 
@@ -124,6 +160,8 @@ class StatusBody(BaseModel):
     traffic_availability: PerWindow | None = Field(None, exclude_if=lambda v: v is None)
     history: History | None = Field(None, exclude_if=lambda v: v is None)
     reason: str | None = Field(None, exclude_if=lambda v: v is None)
+    providers: dict[str, ProviderView] = {}
+    deployments: list[DeploymentView] | None = Field(None, exclude_if=lambda v: v is None)
 
 
 class Counts(BaseModel):
@@ -333,22 +371,62 @@ def unknown_status(settings: Settings, now: datetime, reason: str) -> StatusBody
 
 
 def load_status(
-    settings: Settings, now: datetime | None = None, history_days: int = HISTORY_DAYS
+    settings: Settings,
+    now: datetime | None = None,
+    history_days: int = HISTORY_DAYS,
+    *,
+    providers: bool = False,
+    deployments: bool = False,
 ) -> tuple[StatusBody, bool]:
-    """The summary and whether the store answered (False: `unknown` with the store's reason)."""
+    """The summary and whether the store answered (False: `unknown` with the store's reason).
+
+    `providers` adds the vendors' status pages, `deployments` the last production deployments.
+    """
     now = now or datetime.now(UTC)
     if not store.configured(settings):
         return unknown_status(settings, now, "no store configured"), True
     try:
         with Store.from_settings(settings, timeout=STORE_TIMEOUT_S) as db:
             raw = fetch_summary(db, now, settings.metrics_timezone.key, history_days)
+            try:  # the extras never cost the summary itself
+                extras = status_extras(db, providers, deployments)
+            except StoreError:
+                extras = {}
     except StoreError as error:
         return unknown_status(settings, now, f"status history unavailable: {error.reason}"), False
     body = build_status(raw, settings, now, with_history=history_days > 0)
     traffic = raw.get("traffic") or {}
     if history_days > 0 and any(value is not None for value in traffic.values()):
         body.traffic_availability = PerWindow.model_validate(traffic)
-    return body, True
+    return body.model_copy(update=extras), True
+
+
+def status_extras(db: Store, providers: bool, deployments: bool) -> dict[str, object]:
+    """Provider status pages and recent production deployments (lib/providers, lib/deployments)."""
+    extras: dict[str, object] = {}
+    if providers:
+        from lib.providers import DEFAULTS, provider_statuses
+
+        extras["providers"] = {
+            p.provider: ProviderView(
+                title=DEFAULTS[p.provider].title if p.provider in DEFAULTS else p.provider,
+                indicator=p.indicator,
+                description=p.description,
+                checked_at=p.checked_at,
+                readable=p.ok,
+                incidents=[
+                    ProviderIncidentView.model_validate(i.model_dump()) for i in p.incidents
+                ],
+            )
+            for p in provider_statuses(db)
+        }
+    if deployments:
+        from lib.deployments.store import recent_deployments
+
+        extras["deployments"] = [
+            DeploymentView.model_validate(d.model_dump()) for d in recent_deployments(db)
+        ]
+    return extras
 
 
 def preflight(methods: str = "GET, HEAD, OPTIONS") -> Response:
@@ -365,6 +443,9 @@ def preflight(methods: str = "GET, HEAD, OPTIONS") -> Response:
 def status_response(request: Request) -> Response:
     if request.method == "OPTIONS":
         return preflight()
-    body, answered = load_status(request.settings)
-    headers = {**CORS, "Cache-Control": PUBLIC_CACHE if answered else ERROR_CACHE}
+    # With HEALTH_TOKEN the body adds the deployments: never from a shared cache.
+    token = request.has_bearer(request.settings.health_token)
+    body, answered = load_status(request.settings, providers=True, deployments=token)
+    cache = PUBLIC_CACHE if answered else ERROR_CACHE
+    headers = {**CORS, "Cache-Control": "private, no-store" if token else cache}
     return json_response(body, 200 if answered else 503, headers=headers)

@@ -13,6 +13,9 @@ STORE_TIMEOUT_S = 5.0
 
 def vercel_webhook_response(request: Request) -> Response:
     """403 unless signed with VERCEL_WEBHOOK_SECRET; 200 for a new event and for a retry alike."""
+    if request.method != "POST":
+        # GET is routed here only so that a bad query is a 400 like everywhere (endpoint params).
+        raise HttpError(405, f"method {request.method} not allowed", {"Allow": "POST"})
     secret = request.settings.vercel_webhook_secret
     if secret is None:
         raise HttpError(503, "VERCEL_WEBHOOK_SECRET is not configured; webhooks are refused")

@@ -226,6 +226,30 @@
     }
   }
 
+  function renderProviders(status) {
+    // Our providers' own status pages (Vercel, Supabase, Stripe, OpenAI, Resend), read by the
+    // health check: shown beside our incidents, so a supplier's outage is told apart from ours.
+    const list = document.getElementById("providers");
+    list.replaceChildren();
+    const providers = Object.values(status.providers || {});
+    const open = providers.flatMap((p) => p.incidents.map((i) => [p, i]));
+    if (open.length === 0) {
+      const text = providers.length ? "No provider reports an incident." : "Not checked yet.";
+      list.append(el("li", "muted", text));
+      return;
+    }
+    for (const [provider, incident] of open) {
+      const item = el("li", "incident");
+      item.append(el("span", "severity severity-warning", provider.title));
+      const name = incident.url ? el("a", "", incident.name) : el("strong", "", incident.name);
+      if (incident.url) name.href = incident.url;
+      item.append(name);
+      const since = incident.started_at ? " · since " + when(incident.started_at) : "";
+      item.append(el("span", "muted", " · " + incident.status + since));
+      list.append(item);
+    }
+  }
+
   function minutes(seconds) {
     const m = Math.round(seconds / 60);
     return m < 60 ? m + " min" : Math.floor(m / 60) + " h " + (m % 60) + " min";
@@ -258,6 +282,7 @@
     renderServices(status);
     renderChart(status);
     renderIncidents(status);
+    renderProviders(status);
     renderPastIncidents(status);
     const checked = status.last_check_at ? " · last check " + when(status.last_check_at) : "";
     document.getElementById("updated").textContent =

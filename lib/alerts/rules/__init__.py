@@ -13,6 +13,7 @@ from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTim
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
+from lib.alerts.rules.regression import DeploymentRegression
 from lib.alerts.rules.security import FailedLogins
 from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
 from lib.alerts.rules.traffic import (
@@ -49,6 +50,7 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     BuildFailed,
     CertificateRenewalFailed,
     BudgetReached,
+    DeploymentRegression,
     ErrorRate,
     ResponseTime,
     FunctionCrashes,

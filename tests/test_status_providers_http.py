@@ -1,0 +1,52 @@
+"""/api/status through the dev server: open provider incidents for everyone, the last production
+deployments only with HEALTH_TOKEN (and then never from a shared cache)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from lib.deployments.store import record_event
+from lib.deployments.webhook import parse_event, store_event
+from tests.alerting import T0, open_store
+from tests.conftest import SECRETS, DevServer, assert_no_secret
+from tests.fakes.vercel import deployment_event, encode
+from tests.test_provider_attribution import INCIDENT, record_incident
+
+
+def test_status_shows_providers_and_token_only_deployments(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    with open_store(migrated_db) as store:
+        record_incident(store, INCIDENT)
+        for n in range(12):
+            at = T0 + timedelta(minutes=n)
+            for kind in ("deployment.created", "deployment.succeeded"):
+                event = deployment_event(kind, f"dpl_prod{n:02d}", at)
+                record_event(store, store_event(parse_event(encode(event)[0])))
+        preview = deployment_event("deployment.created", "dpl_preview", T0, target=None)
+        record_event(store, store_event(parse_event(encode(preview)[0])))
+    server = dev_server({"DATABASE_URL": migrated_db, "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"]})
+
+    public = server.get("/api/status")
+    assert public.status_code == 200
+    body = public.json()
+    assert "deployments" not in body
+    assert public.headers["cache-control"].startswith("public")
+    stripe = body["providers"]["stripe"]
+    assert (stripe["title"], stripe["indicator"], stripe["readable"]) == ("Stripe", "minor", True)
+    (incident,) = stripe["incidents"]
+    assert incident["name"] == "Elevated API errors"
+    assert incident["url"] == "https://www.stripestatus.com/incidents/x1"
+
+    wrong = server.get("/api/status", headers={"Authorization": "Bearer nope"})
+    assert "deployments" not in wrong.json()
+
+    auth = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+    detailed = server.get("/api/status", headers=auth)
+    assert detailed.headers["cache-control"] == "private, no-store"
+    deployments = detailed.json()["deployments"]
+    assert [d["id"] for d in deployments] == [f"dpl_prod{n:02d}" for n in range(11, 1, -1)]
+    assert {d["state"] for d in deployments} == {"ready"}
+    assert deployments[0]["sha"].startswith("abc1234")
+    assert_no_secret(detailed.text)
