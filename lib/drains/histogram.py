@@ -9,6 +9,7 @@ for any value between 1 and the last bound.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 
 R = 2**0.25
@@ -29,8 +30,12 @@ def empty() -> list[int]:
 
 
 def add(into: list[int], other: Sequence[int]) -> list[int]:
-    for i, count in enumerate(other[:N]):
-        into[i] += int(count)
+    """Add `other` into `into` element by element (C-level map: this runs per bucket row)."""
+    if len(other) == len(into):
+        into[:] = map(operator.add, into, other)
+    else:
+        for i, count in enumerate(other[: len(into)]):
+            into[i] += int(count)
     return into
 
 

@@ -101,10 +101,19 @@ def groups(
     rows = store.call(
         "monitoring_traffic_rows", p_grain=grain, p_from=first, p_to=last, p_deployment=deployment
     )
+    rows = [[*row[:-1], _counts(row[-1])] for row in rows]  # each histogram parsed once
     step_s = int((step or _GRAIN_SIZE[grain]).total_seconds())
     wanted = (by,) if isinstance(by, str) else by
     found = {b: _sum_by(rows, b, step_s, sampling) for b in wanted}
     return found[by] if isinstance(by, str) else found  # type: ignore[index,return-value]
+
+
+def _counts(latency: str | list[int]) -> list[int]:
+    """A histogram as the store sends it: the array's text form `{1,0,3}` (or a JSON list)."""
+    if isinstance(latency, list):
+        return latency
+    inner = latency.strip("{}")
+    return list(map(int, inner.split(","))) if inner else []
 
 
 def _sum_by(rows: list[list[Any]], by: By, step_s: int, sampling: float) -> dict[str, WindowStats]:

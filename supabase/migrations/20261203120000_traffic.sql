@@ -177,7 +177,8 @@ create function public.monitoring_traffic_rows(
 language sql stable set enable_seqscan = off as $$
     select coalesce(jsonb_agg(jsonb_build_array(
                extract(epoch from at)::bigint, deployment, route, requests, status_4xx,
-               status_5xx, crashes, bytes, cache_hits, timed, duration_ms, latency)), '[]')
+               status_5xx, crashes, bytes, cache_hits, timed, duration_ms,
+               latency::text)), '[]')  -- as '{1,2,…}': bigint[] → jsonb costs 5× more here
     from public.monitoring_traffic_buckets
     where grain = p_grain and at >= p_from and at < p_to
       and (p_deployment is null or deployment = p_deployment)
