@@ -17,8 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
+from lib.alerts.runbooks import rule_runbook
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.store import AlertRow, Store
 
@@ -188,6 +190,9 @@ class Engine:
 
     def _notification(self, obs: Observation, event: Event, since: datetime) -> Notification:
         duration = (self.now - since).total_seconds() if event == "resolved" else None
+        runbook: list[str] = []
+        if event != "resolved":  # the procedure helps while it fires, not once it is over
+            runbook = rule_runbook(obs.key, alert_evidence(self.store, obs, since))
         return Notification(
             id=uuid.uuid4().hex,
             rule=obs.key,
@@ -202,6 +207,7 @@ class Engine:
             at=self.now,
             duration_s=duration,
             environment=self.environment,
+            runbook=runbook,
         )
 
     def _queue(self, row: AlertRow | None, notification: Notification) -> dict[str, Any] | None:

@@ -40,6 +40,7 @@ class Notification(BaseModel):
     at: datetime
     duration_s: float | None = None  # resolved: how long it fired
     environment: str = "development"
+    runbook: list[str] = []  # the guide's procedure, evidence filled in (lib/alerts/runbooks.toml)
 
 
 class Notifier(Protocol):
