@@ -1,4 +1,4 @@
-"""The local command line: `python -m lib dev | migrate | db start|stop|status`."""
+"""The local command line: `python -m lib dev | migrate | doctor | db start|stop|status`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def main(argv: list[str]) -> None:
     dev.add_argument("--port", type=int, default=None)
     migrate = commands.add_parser("migrate", help="apply supabase/migrations to a database")
     migrate.add_argument("--database-url", help="default: DATABASE_URL (or the local database)")
+    doctor = commands.add_parser("doctor", help="check the monitoring checklist (exit 1 on fail)")
+    doctor.add_argument("--json", action="store_true", help="print the /api/doctor JSON")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
     db.add_argument("action", choices=("start", "stop", "status"))
     args = parser.parse_args(argv)
@@ -27,6 +29,8 @@ def main(argv: list[str]) -> None:
             serve_with_local_defaults(args.port)
         elif args.command == "migrate":
             _migrate(args.database_url)
+        elif args.command == "doctor":
+            _doctor(args.json)
         else:
             _db(args.action)
     except ConfigError as error:
@@ -50,6 +54,28 @@ def _migrate(url: str | None) -> None:
         print(f"applied {name}")
     if not applied:
         print("up to date")
+
+
+def _doctor(as_json: bool) -> None:
+    """The configured environment (.env, DATABASE_URL ...), never the embedded default store."""
+    from lib.core.config import load_settings
+    from lib.doctor import run_doctor
+
+    report = run_doctor(load_settings())
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    else:
+        marks = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "not_applicable": "N/A "}
+        for item in report.items:
+            print(f"[{marks[item.status]}] {item.title}: {item.evidence}")
+            if item.fix:
+                print(f"       fix: {item.fix}")
+            for step in item.runbook:
+                print(f"       - {step}")
+        counts = ", ".join(f"{n} {s}" for s, n in report.summary.counts.items() if n)
+        print(f"{report.summary.status}: {counts}")
+    if report.summary.status == "fail":
+        sys.exit(1)
 
 
 def _db(action: str) -> None:
