@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pydantic import SecretStr
 
 from lib.core.config import ConfigError
@@ -103,16 +106,18 @@ def notifier(ctx: DoctorContext) -> Finding:
     return Finding(status="pass", evidence=f"{', '.join(names)} configured; nothing failing")
 
 
-def _from_delivery_log(names: list[str], last_notification: object) -> Finding:
+def _from_delivery_log(names: list[str], last_notification: Callable[[str], Any]) -> Finding:
+    """store.last_notification(channel): the latest attempt's `sent_at` and `error`."""
     seen, failing = [], []
     for name in names:
-        last = last_notification(name)  # type: ignore[operator]
-        if not last:
+        last = last_notification(name)
+        if last is None:
             seen.append(f"{name}: never sent")
-        elif last.get("error"):
-            failing.append(f"{name}: {last['error']}")
+        elif last.error:
+            failing.append(f"{name}: {last.error}")
         else:
-            seen.append(f"{name}: last sent {last.get('sent_at')}")
+            sent = f"{last.sent_at:%Y-%m-%d %H:%M} UTC" if last.sent_at else "unknown"
+            seen.append(f"{name}: last sent {sent}")
     if failing:
         return Finding(
             status="fail",
