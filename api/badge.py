@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.badge import badge_response
 
-app = endpoint(badge_response, methods=("GET", "OPTIONS"))
+app = endpoint(badge_response, methods=("GET", "OPTIONS"), params=("metric", "window", "format"))

@@ -83,6 +83,8 @@ class Upstreams:
             "RESEND_DOMAIN": "carbot.de",
             "HEALTH_TOKEN": TOKEN,
             "HEALTH_TIMEOUT_MS": str(timeout_ms),
+            # Every request measures a live evaluation (anonymous reuse: bench_health_reuse.py).
+            "HEALTH_ANONYMOUS_REUSE_MS": "0",
         }
 
     def reset(self) -> None:

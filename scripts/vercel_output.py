@@ -14,7 +14,16 @@ HANDLER = "vc__handler__python.vc_handler"
 # Vercel's unzipped function size limit.
 BUNDLE_LIMIT_BYTES = 250 * 1024 * 1024
 # Never part of a function bundle: tests, tooling, local data.
-FORBIDDEN_IN_BUNDLE = ("tests/", "bench/", "scripts/", ".ci/", ".venv/", ".data/", ".tools/")
+FORBIDDEN_IN_BUNDLE = (
+    "tests/",
+    "bench/",
+    "scripts/",
+    ".ci/",
+    ".venv/",
+    ".data/",
+    ".tools/",
+    "lib/local/",
+)
 # Never served as a static file.
 FORBIDDEN_STATIC_NAMES = frozenset(
     {

@@ -118,7 +118,7 @@ def test_items_fail_on_an_unconfigured_production(
     assert found["health_check_cron"].evidence == "health_check has never run"
     assert "threshold must be between 0 and 100" in found["alert_config"].evidence
     assert "1 of 1 webhook endpoints disabled" in found["stripe_webhooks"].evidence
-    assert "3 failed webhook deliveries" in found["stripe_webhooks"].evidence
+    assert "3 webhook events not yet delivered" in found["stripe_webhooks"].evidence
     assert found["secrets"].evidence == (
         "HEALTH_TOKEN shorter than 32 characters; CRON_SECRET not set"
     )

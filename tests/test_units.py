@@ -44,7 +44,7 @@ def test_parses_lists_and_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("HEALTH_TIMEOUT_MS", "fast", "HEALTH_TIMEOUT_MS: Input should be a valid integer"),
         ("HEALTH_TIMEOUT_MS", "7", "HEALTH_TIMEOUT_MS: Input should be greater than or equal"),
-        ("CRITICAL_SERVICES", "database,redis", "CRITICAL_SERVICES: unknown service redis"),
+        ("CRITICAL_SERVICES", "database,redis", "CRITICAL_SERVICES: unknown service name; known"),
         ("METRICS_TIMEZONE", "Mars/Base", "METRICS_TIMEZONE: unknown time zone"),
         ("DATABASE_URL", "mysql://u:hunter22@h/db", "DATABASE_URL: not a postgresql:// URL"),
         ("STRIPE_API_BASE", "not a url", "STRIPE_API_BASE: Input should be a valid URL"),

@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.jobs.daily_metrics import daily_metrics_response
 
-app = endpoint(daily_metrics_response)
+app = endpoint(daily_metrics_response, params=("day",))

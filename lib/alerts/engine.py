@@ -4,7 +4,9 @@ Phase 1 applies each observation to its `monitoring_alerts` row with compare-and
 overlapping runs exactly one wins a transition, and the notification it implies is queued in the
 row's `pending`. Phase 2 delivers queued notifications: a run first claims the row's `pending`
 (compare-and-set again, with a lease), sends, then removes what was delivered. A failed channel
-stays queued and is retried by the next run; nothing a notifier does can break the run.
+stays queued and is retried by the next run; nothing a notifier does can break the run. Each
+channel's send of one notification is also claimed in monitoring_notifications (delivery.py), so
+a send recorded there is never repeated even when the `pending` bookkeeping failed after it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lib.alerts.delivery import send_once
 from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
@@ -250,14 +253,17 @@ class Engine:
                     failed_channels[channel] = "out of time; retried next run"
                     continue
                 try:
-                    notifier.send(item.notification)
+                    outcome = send_once(self.store, notifier, item.notification, self.now)
                 except NotifyError as error:
                     failed_channels[channel] = error.reason
                     report.failed += 1
                     report.errors.append(f"{item.notification.rule} {channel}: {error.reason}")
-                else:
-                    delivered.add((item.notification.id, channel))
-                    report.sent += 1
+                    continue
+                if outcome == "busy":  # another run is sending it right now: keep it queued
+                    failed_channels[channel] = "being sent by another run"
+                    continue
+                delivered.add((item.notification.id, channel))
+                report.sent += outcome == "sent"
         self._finalize(claimed, delivered, "; ".join(failed_channels.values()) or None)
 
     def _finalize(

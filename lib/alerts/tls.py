@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 X509_V_ERR_CERT_HAS_EXPIRED = 10
@@ -72,35 +72,11 @@ def _peer_der(host: str, port: int, timeout: float, context: ssl.SSLContext) -> 
     return der
 
 
-def _read(der: bytes, at: int) -> tuple[int, int, int]:
-    """One DER TLV at `at`: (tag, start of content, end of content)."""
-    tag, length = der[at], der[at + 1]
-    at += 2
-    if length & 0x80:
-        count = length & 0x7F
-        length = int.from_bytes(der[at : at + count], "big")
-        at += count
-    return tag, at, at + length
-
-
 def _not_after(der: bytes) -> datetime:
-    """Certificate → tbsCertificate → validity → notAfter (RFC 5280), without a crypto library."""
+    """The leaf certificate's notAfter (RFC 5280), parsed by cryptography (imported here only)."""
+    from cryptography import x509
+
     try:
-        _, cert, _ = _read(der, 0)
-        _, tbs, _ = _read(der, cert)
-        at = tbs
-        tag, _, end = _read(der, at)
-        if tag == 0xA0:  # explicit [0] version
-            at = end
-        for _ in range(3):  # serialNumber, signature algorithm, issuer
-            _, _, at = _read(der, at)
-        _, validity, _ = _read(der, at)
-        _, _, after_before = _read(der, validity)
-        tag, start, end = _read(der, after_before)
-        text = der[start:end].decode("ascii")
-    except (IndexError, UnicodeDecodeError):
+        return x509.load_der_x509_certificate(der).not_valid_after_utc
+    except ValueError:
         raise TlsUnavailable("certificate could not be parsed") from None
-    formats = {0x17: "%y%m%d%H%M%SZ", 0x18: "%Y%m%d%H%M%SZ"}
-    if tag not in formats:
-        raise TlsUnavailable("certificate could not be parsed")
-    return datetime.strptime(text, formats[tag]).replace(tzinfo=UTC)

@@ -92,6 +92,9 @@ def reason_for(error: BaseException) -> str:
     httpx = sys.modules.get("httpx")
     if httpx is not None and isinstance(error, httpx.HTTPError):
         return _http_reason(error, httpx)
+    postgrest = sys.modules.get("postgrest.exceptions")
+    if postgrest is not None and isinstance(error, postgrest.APIError):
+        return code_reason(error.code)
     psycopg = sys.modules.get("psycopg")
     if psycopg is not None and isinstance(error, psycopg.Error):
         return _postgres_reason(error, psycopg)
@@ -117,8 +120,50 @@ def _http_reason(error: BaseException, httpx: object) -> str:
     return "network error"
 
 
+# SQLSTATE / PostgREST codes in the project's words. The server's own message is never relayed:
+# it names functions, tables and roles ("permission denied for function …"), and a gateway's
+# error page may echo the request, key included.
+_CODE_WORDS = {
+    "42501": "permission denied",
+    "42883": "store function missing (migrations not applied?)",
+    "PGRST202": "store function missing (migrations not applied?)",
+    "42P01": "store table missing (migrations not applied?)",
+    "57014": "timeout",
+    "40001": "conflict with a concurrent run",
+    "40P01": "conflict with a concurrent run",
+    "53300": "too many connections",
+    "PGRST301": "credentials rejected",
+    "PGRST302": "credentials rejected",
+    "401": "credentials rejected",
+    "403": "credentials rejected",
+    "429": "rate limited",
+}
+_CLASS_WORDS = {
+    "08": "connection failed",
+    "22": "invalid value",
+    "23": "constraint violated",
+    "53": "database overloaded",
+    "57": "database unavailable",
+    "PGRST0": "store unreachable",
+    "PGRST1": "malformed request",
+}
+
+
+def code_reason(code: object) -> str:
+    """A database or PostgREST error code in short words; anything unrecognised is generic."""
+    text = str(code or "")
+    if text in _CODE_WORDS:
+        return _CODE_WORDS[text]
+    if text.isdigit() and len(text) == 3:  # an HTTP status (gateway page without PostgREST JSON)
+        return status_reason(int(text))
+    for prefix in sorted(_CLASS_WORDS, key=len, reverse=True):
+        if text.startswith(prefix):
+            return _CLASS_WORDS[prefix]
+    return "database error"
+
+
 def _postgres_reason(error: BaseException, psycopg: object) -> str:
-    """psycopg messages can name hosts and users: only the server's primary message and code."""
+    """psycopg messages can name hosts and users: only our words for the server's error code."""
     if isinstance(error, psycopg.OperationalError):  # type: ignore[attr-defined]
         text = str(error).lower()
         if "refused" in text:
@@ -129,6 +174,6 @@ def _postgres_reason(error: BaseException, psycopg: object) -> str:
             return "timeout"
         return "connection failed"
     diag = getattr(error, "diag", None)
-    if diag is not None and diag.message_primary:
-        return f"{diag.message_primary} ({diag.sqlstate})"
-    return type(error).__name__
+    if diag is not None and diag.sqlstate:
+        return code_reason(diag.sqlstate)
+    return "database error"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class Request:
         }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
-        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        query = _query(environ)
         return cls(
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=environ.get("PATH_INFO", "/"),
@@ -72,7 +73,46 @@ class Request:
         return hmac.compare_digest(token.encode(), secret.get_secret_value().encode())
 
     def accepts(self, media_type: str) -> bool:
-        return media_type in self.headers.get("accept", "")
+        """Whether Accept names `media_type` itself with q > 0 (`;q=0` means "not this")."""
+        return accept_quality(self.headers.get("accept", ""), media_type) > 0
+
+
+def accept_quality(header: str, media_type: str) -> float:
+    """The q of `media_type` in an Accept header (RFC 9110 §12.5.1); 0 when it is not listed.
+
+    Only an exact type counts: a wildcard never selects a special format like health+json.
+    """
+    best = 0.0
+    for item in header.split(","):
+        kind, *parameters = (part.strip() for part in item.split(";"))
+        if kind.lower() != media_type:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(1.0, max(0.0, float(value.strip())))
+                except ValueError:
+                    quality = 0.0  # a malformed weight selects nothing
+        best = max(best, quality)
+    return best
+
+
+ECHO_LIMIT = 40
+
+
+def echo(value: str, limit: int = ECHO_LIMIT) -> str:
+    """A client's value quoted in an error message, cut to `limit` characters."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def check_parameters(query: Mapping[str, str], accepted: tuple[str, ...]) -> None:
+    """Unknown query parameters are a 400: they would only mint new CDN cache keys."""
+    for name in query:
+        if name not in accepted:
+            listed = ", ".join(accepted) if accepted else "none"
+            raise HttpError(400, f"unknown parameter {echo(name)}; accepted: {listed}")
 
 
 @dataclass
@@ -104,10 +144,10 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
 
 
 def require_token(request: Request) -> None:
-    """Gate for detail endpoints: HEALTH_TOKEN bearer; production requires it to be configured."""
+    """Gate for detail endpoints: HEALTH_TOKEN bearer; only development may leave it unset."""
     secret = request.settings.health_token
     if secret is None:
-        if request.settings.production:
+        if request.settings.vercel_env != "development":  # preview deployments are public too
             raise HttpError(403, "HEALTH_TOKEN is not configured; detail endpoints are closed")
         return
     if not request.has_bearer(secret):
@@ -118,14 +158,20 @@ def require_cron_secret(request: Request) -> None:
     """Gate for cron endpoints: Vercel sends `Authorization: Bearer <CRON_SECRET>`."""
     secret = request.settings.cron_secret
     if secret is None:
-        if request.settings.production:
+        if request.settings.vercel_env != "development":
             raise HttpError(503, "CRON_SECRET is not configured; cron endpoints are closed")
         return
     if not request.has_bearer(secret):
         raise HttpError(401, "a valid cron secret is required", {"WWW-Authenticate": "Bearer"})
 
 
+# pydantic shows a cut input in its errors (`input_value='…7890'`): the cut no longer matches the
+# whole secret, so the value is dropped wherever it appears.
+_PYDANTIC_INPUT = re.compile(r"input_value=.*?, input_type=")
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
+    text = _PYDANTIC_INPUT.sub("input_value=***, input_type=", text)
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
@@ -135,8 +181,13 @@ Handler = Callable[[Request], Response]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
-    """Wrap a handler into a WSGI app: method check (405 + Allow), HEAD, and safe error pages."""
+def endpoint(
+    handler: Handler, methods: tuple[str, ...] = ("GET",), params: tuple[str, ...] = ()
+) -> WsgiApp:
+    """Wrap a handler into a WSGI app: method check (405 + Allow), HEAD, and safe error pages.
+
+    `params` are the query parameters the handler reads; any other is a 400 before it runs.
+    """
     allowed = tuple(dict.fromkeys((*methods, "HEAD") if "GET" in methods else methods))
     allow_header = ", ".join(allowed)
     lib.loaded()  # the api/ file is done importing
@@ -153,7 +204,9 @@ def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
         if method not in allowed:
             return error_response(405, f"method {method} not allowed", {"Allow": allow_header})
         secrets: list[str] = []
+        request: Request | None = None
         try:
+            check_parameters(_query(environ), params)
             settings = get_settings()
             secrets = settings.secret_values()
             request = Request.from_environ(environ, settings)
@@ -161,13 +214,29 @@ def endpoint(handler: Handler, methods: tuple[str, ...] = ("GET",)) -> WsgiApp:
         except HttpError as error:
             return error_response(error.status, error.message, error.headers)
         except ConfigError as error:
-            return error_response(500, str(error))
+            # The settings are unusable, so no token can be checked: the log has the names.
+            log.error("configuration error in %s: %s", environ.get("PATH_INFO"), error)
+            if request is not None and _holds_a_secret(request):
+                return error_response(500, str(error))  # names settings/keys, never values
+            return error_response(500, "configuration error; see the function log")
         except Exception:  # noqa: BLE001 - the one place that turns any bug into a safe 500
             trace = redact(traceback.format_exc(), secrets)
             log.error("unhandled error in %s:\n%s", environ.get("PATH_INFO"), trace)
             return error_response(500, "internal error; see the function log")
 
     return app
+
+
+def _holds_a_secret(request: Request) -> bool:
+    """HEALTH_TOKEN or CRON_SECRET holders may read configuration details (never values)."""
+    settings = request.settings
+    return request.has_bearer(settings.health_token) or request.has_bearer(settings.cron_secret)
+
+
+def _query(environ: Mapping[str, Any]) -> dict[str, str]:
+    # keep_blank_values: an empty `?day=` is a bad value (400), not an absent parameter.
+    pairs = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    return {key: values[-1] for key, values in pairs.items()}
 
 
 def _phrase(status: int) -> str:

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lib.core.http import HttpError, Request, Response, json_response
+from lib.core.http import HttpError, Request, Response, echo, json_response
 from lib.endpoints.status import CORS, PUBLIC_CACHE, WINDOWS, OverallWord, load_status, preflight
 
 CACHE_SECONDS = 300  # shields.io never caches endpoint badges for less than 300 s
@@ -63,10 +63,12 @@ def parse_query(query: dict[str, str]) -> tuple[str, str, str]:
     """(metric, window, format) or a 400 naming the bad parameter and what is accepted."""
     for name, value in query.items():
         if name not in PARAMETERS:
-            raise HttpError(400, f"unknown parameter {name!r}; accepted: {', '.join(PARAMETERS)}")
+            raise HttpError(
+                400, f"unknown parameter {echo(name)}; accepted: {', '.join(PARAMETERS)}"
+            )
         if value not in PARAMETERS[name]:
             accepted = ", ".join(PARAMETERS[name])
-            raise HttpError(400, f"unknown {name} {value!r}; accepted: {accepted}")
+            raise HttpError(400, f"unknown {name} {echo(value)}; accepted: {accepted}")
     metric = query.get("metric", "status")
     if "window" in query and metric != "uptime":
         raise HttpError(400, "window applies to metric=uptime only")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -62,11 +65,52 @@ class DraftHealthBody(BaseModel, defer_build=True):
     checks: dict[str, list[DraftCheck]] = Field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Evaluation:
+    settings: Settings  # reused only for the same settings (in-process tests swap them)
+    at: float  # time.monotonic()
+    timestamp: str
+    status: OverallStatus
+    results: dict[str, ProbeResult]
+
+
+_recent: _Evaluation | None = None
+_lock = threading.Lock()
+
+
+def _fresh(settings: Settings) -> _Evaluation:
+    global _recent
+    status, results = evaluate(settings)
+    _recent = _Evaluation(settings, time.monotonic(), utc_timestamp(), status, dict(results))
+    return _recent
+
+
+def current_evaluation(settings: Settings, anonymous: bool) -> _Evaluation:
+    """Token holders always get a fresh evaluation; anonymous callers one of the last few seconds
+    (HEALTH_ANONYMOUS_REUSE_MS): each anonymous call would otherwise cost three vendor requests
+    with CarBot's keys and a database connection, under a new CDN cache key per query string.
+
+    The lock makes concurrent anonymous requests wait for one evaluation instead of each running
+    their own (the dev server is threaded; a Vercel instance serves one request at a time).
+    """
+    if not anonymous:
+        return _fresh(settings)
+    with _lock:
+        recent = _recent
+        if (
+            recent is not None
+            and recent.settings is settings
+            and time.monotonic() - recent.at < settings.health_anonymous_reuse_ms / 1000
+        ):
+            return recent
+        return _fresh(settings)
+
+
 def health_response(request: Request) -> Response:
     settings = request.settings
-    status, results = evaluate(settings)
-    now = utc_timestamp()
     authorized = request.has_bearer(settings.health_token)
+    evaluation = current_evaluation(settings, anonymous=not authorized)
+    status, results, now = evaluation.status, evaluation.results, evaluation.timestamp
     headers = {
         "Cache-Control": PRIVATE_CACHE if authorized else PUBLIC_CACHE,
         "Vary": "Authorization, Accept",

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel
 
 from lib import store as store_module
-from lib.core.http import HttpError, Request, Response, json_response, require_token
+from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
 from lib.metrics import METRICS, today, unit_of
 from lib.store import Store, StoreError
 
@@ -66,7 +66,7 @@ def parse_metrics(value: str | None) -> list[str]:
         if unit_of(name) is None:
             known = ", ".join(METRICS)
             raise HttpError(
-                400, f"unknown metric {name[:64]!r}; known: {known}, revenue_cents_<ccy>, all"
+                400, f"unknown metric {echo(name)}; known: {known}, revenue_cents_<ccy>, all"
             )
     return names
 

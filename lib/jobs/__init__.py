@@ -11,6 +11,8 @@ from lib.store import Store, StoreError
 
 # Store calls inside a cron get this long; Vercel's maxDuration for crons is set in vercel.json.
 CRON_STORE_TIMEOUT_S = 10.0
+# vercel.json's maxDuration for api/cron/*.py: a run still `running` after it is `abandoned`.
+CRON_MAX_DURATION_S = 60
 
 CronJob = Callable[[Request, Store], dict[str, Any]]
 
@@ -34,7 +36,7 @@ def cron_endpoint(
             return json_response({"job": job, "error": str(error)}, 503)
         with store:
             try:
-                run_id = store.cron_start(job)
+                run_id = store.cron_start(job, CRON_MAX_DURATION_S)
             except StoreError as error:
                 return json_response(
                     {"job": job, "error": f"store unavailable: {error.reason}"}, 503

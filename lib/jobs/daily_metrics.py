@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lib.core.http import HttpError, Request
+from lib.core.http import HttpError, Request, echo
 from lib.core.monitor_config import load_monitor_config
 from lib.jobs import cron_endpoint
 from lib.metrics import MetricSource, today
@@ -17,23 +17,31 @@ from lib.store import Store
 # Every source the daily run measures; feature packages add their SOURCES tuple here.
 SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES,)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# `?day=` reaches back at most this far: older days call every vendor for nothing (Stripe events
+# live 30 days, OpenAI costs a year) and `0001-01-01` overflows the day window's timestamps.
+OLDEST_DAY = timedelta(days=730)
 
 
 def parse_day(value: str | None, zone: Any, now: datetime) -> date | None:
-    """`?day=YYYY-MM-DD`: a day that has ended in the metrics time zone; 400 otherwise."""
+    """`?day=YYYY-MM-DD`: an ended day (metrics time zone) of the last 2 years; else a 400."""
     if value is None:
         return None
+    if not value:
+        raise HttpError(400, "day is empty; give a date as YYYY-MM-DD or leave day out")
     try:
         if not _DAY.match(value):
             raise ValueError
         day = date.fromisoformat(value)
     except ValueError:
-        raise HttpError(400, f"day must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
+        raise HttpError(400, f"day must be a date as YYYY-MM-DD, got {echo(value)}") from None
     current = today(zone, now)
     if day >= current:
         when = "is in the future" if day > current else "has not ended yet"
         latest = current - timedelta(days=1)
         raise HttpError(400, f"day {day} {when} in {zone.key}; the latest complete day is {latest}")
+    oldest = current - OLDEST_DAY
+    if day < oldest:
+        raise HttpError(400, f"day {day} is too old; the oldest day accepted is {oldest}")
     return day
 
 

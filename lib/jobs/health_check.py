@@ -63,6 +63,7 @@ def check_and_alert(
         rules=rules,
     )
     pruned = store.prune_checks(now - KEEP_CHECKS)
+    store.prune_notifications(now - KEEP_CHECKS)  # delivery rows of long-resolved alerts
     return {
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": recorded,

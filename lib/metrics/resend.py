@@ -33,7 +33,7 @@ def describe(error: Exception) -> str:
     try:
         return status_reason(int(code))
     except ValueError:
-        return "unexpected error"
+        return "malformed response"
 
 
 class ResendEmails:
@@ -64,7 +64,8 @@ class ResendEmails:
             body = EmailMetrics.model_validate(dict(resend.Emails.metrics(params)))
         except resend.exceptions.ResendError as error:
             raise SourceError(describe(error)) from None
-        except ValidationError:
+        except (ValidationError, TypeError, KeyError, AttributeError, ValueError):
+            # The SDK hands back whatever it parsed: a body it cannot read is a malformed response.
             raise SourceError("malformed response") from None
         missing = [name for name in WANTED if name not in body.totals]
         if missing:

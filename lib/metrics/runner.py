@@ -99,6 +99,10 @@ def compute_day(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     values.update(derive(values))
+    for name in [n for n in values if unit_of(n) is None]:
+        # A metric the catalog has no unit for would fail the whole day's upsert: name it instead.
+        del values[name]
+        unavailable[name] = "not a known metric (no unit); left out"
     return DayReport(
         day=window.day,
         start=window.start,

@@ -1,4 +1,4 @@
-"""Stripe: charges (payments, revenue per currency), subscriptions, failed webhook deliveries.
+"""Stripe: charges (payments, revenue per currency), subscriptions, webhook events undelivered.
 
 Three sources, so a key restricted to some resources (or one failing list) still leaves the
 others measured. The SDK (imported here, in the cron only) pages with `auto_paging_iter` and
@@ -7,17 +7,20 @@ raises typed errors; every request has a timeout and at most one retry (`make_cl
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
+from lib.core.log import log
 from lib.metrics import SourceContext, SourceError
 
 PAGE_SIZE = 100  # Stripe's maximum `limit`
 REQUEST_TIMEOUT_S = 10.0
 HEADLINE_CURRENCY = "eur"
+_CURRENCY = re.compile(r"[a-z]{3}")
 
 
 class Charge(BaseModel):
@@ -27,7 +30,16 @@ class Charge(BaseModel):
     object: Literal["charge"]
     status: str  # succeeded | pending | failed
     amount_captured: int
-    currency: str
+    # Three-letter ISO code, lowercased; anything else is None so the one charge's revenue is
+    # left out (and logged) instead of becoming a metric without a unit that voids the day.
+    currency: str | None
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _iso_currency(cls, value: object) -> str | None:
+        if isinstance(value, str) and _CURRENCY.fullmatch(value.lower()):
+            return value.lower()
+        return None
 
 
 class Subscription(BaseModel):
@@ -73,7 +85,8 @@ class _StripeSource:
             return self.measure(ctx, client)
         except stripe.StripeError as error:
             raise SourceError(stripe_signal(error).reason) from None
-        except ValidationError:
+        except (ValidationError, TypeError, KeyError, AttributeError, ValueError):
+            # An SDK that cannot read the body fails in its own ways: the documented words.
             raise SourceError("malformed response") from None
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
@@ -88,16 +101,21 @@ class StripeCharges(_StripeSource):
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         statuses: Counter[str] = Counter()
         revenue: Counter[str] = Counter()
+        unreadable = 0
         for charge in _listed(ctx, Charge, client.v1.charges.list):
             statuses[charge.status] += 1
-            if charge.status == "succeeded":
-                revenue[charge.currency.lower()] += charge.amount_captured
+            if charge.status == "succeeded" and charge.currency is None:
+                unreadable += 1
+            elif charge.status == "succeeded":
+                revenue[charge.currency] += charge.amount_captured
         values: dict[str, float] = {
             "payments_succeeded": statuses["succeeded"],
             "payments_failed": statuses["failed"],
             "revenue_cents": revenue.pop(HEADLINE_CURRENCY, 0),
         }
         values.update({f"revenue_cents_{currency}": cents for currency, cents in revenue.items()})
+        if unreadable:
+            log.warning("stripe.charges: %d charge(s) without an ISO currency left out", unreadable)
         return values
 
 

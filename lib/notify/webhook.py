@@ -35,4 +35,6 @@ class WebhookNotifier:
         }
 
     def send(self, notification: Notification) -> None:
-        post_json("webhook", self._url, self.payload(notification))
+        # The same notification is retried with the same key: a receiver can drop a duplicate.
+        headers = {"Idempotency-Key": f"carbot-alert-{notification.id}"}
+        post_json("webhook", self._url, self.payload(notification), headers)

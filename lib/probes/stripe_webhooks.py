@@ -217,7 +217,7 @@ def _verdict(
         problems.append("failed deliveries not counted in time")
     elif tally.events:
         at_least = "" if complete else "at least "
-        problems.append(f"{at_least}{tally.events} failed webhook deliveries in 24 h")
+        problems.append(f"{at_least}{tally.events} webhook events not yet delivered in 24 h")
     if problems:
         raise ProbeDegraded("; ".join(problems), details)
     return details

@@ -47,7 +47,7 @@ class ResendDomain(BaseModel):
 class ResendDomainList(BaseModel):
     """Resend's `GET /domains` body (`ListDomainsResponse`), one page of it."""
 
-    object: Literal["list"] = "list"
+    object: str = "list"  # Resend's spec types it as any string: only `data` is used
     has_more: bool = False
     data: list[ResendDomain]
 

@@ -55,6 +55,26 @@ class CronJobStatus(BaseModel, defer_build=True):
     last_success_at: datetime | None
     last_outcome: str | None
     last_error: str | None
+    abandoned_7d: int = 0  # runs that died `running` (maxDuration, database kill) in 7 days
+
+
+class NotificationClaim(BaseModel, defer_build=True):
+    """monitoring_notification_claim: may this run send now; was it delivered already."""
+
+    claimed: bool
+    sent: bool
+    attempts: int
+
+
+class LastNotification(BaseModel, defer_build=True):
+    """The latest delivery attempt on one channel (the doctor's "last send succeeded")."""
+
+    sent_at: datetime | None
+    error: str | None
+    attempted_at: datetime | None = None
+    attempts: int = 0
+    rule: str | None = None
+    event: str | None = None
 
 
 class AlertRow(BaseModel, defer_build=True):
@@ -198,8 +218,9 @@ class Store:
         )
         return AlertRow.model_validate(raw) if raw else None
 
-    def cron_start(self, job: str) -> int:
-        return int(self.call("monitoring_cron_start", p_job=job))
+    def cron_start(self, job: str, max_duration_s: int = 60) -> int:
+        """Start a run; the job's runs still `running` after max_duration_s become `abandoned`."""
+        return int(self.call("monitoring_cron_start", p_job=job, p_max_duration_s=max_duration_s))
 
     def cron_finish(
         self, run_id: int, outcome: str, error: str | None = None, summary: object = None
@@ -215,6 +236,41 @@ class Store:
     def cron_status(self) -> dict[str, CronJobStatus]:
         raw = self.call("monitoring_cron_status")
         return {job: CronJobStatus.model_validate(v) for job, v in raw.items()}
+
+    def notification_claim(
+        self, notification_id: str, channel: str, rule: str, event: str, now: datetime, lease_s: int
+    ) -> NotificationClaim:
+        """Claim one notification on one channel before sending (conditional UPDATE)."""
+        raw = self.call(
+            "monitoring_notification_claim",
+            p_id=notification_id,
+            p_channel=channel,
+            p_rule=rule,
+            p_event=event,
+            p_now=now,
+            p_lease_s=lease_s,
+        )
+        return NotificationClaim.model_validate(raw)
+
+    def notification_done(
+        self, notification_id: str, channel: str, now: datetime, error: str | None
+    ) -> None:
+        """Record a claimed send: delivered (error None) or failed; releases the claim."""
+        self.call(
+            "monitoring_notification_done",
+            p_id=notification_id,
+            p_channel=channel,
+            p_now=now,
+            p_error=error,
+        )
+
+    def last_notification(self, channel: str) -> LastNotification | None:
+        """The latest attempt on `channel` ("email", "webhook"), None when it never sent."""
+        raw = self.call("monitoring_notifications_last", p_channel=channel)
+        return LastNotification.model_validate(raw) if raw else None
+
+    def prune_notifications(self, before: datetime) -> int:
+        return int(self.call("monitoring_prune_notifications", p_before=before))
 
     def count_rows(
         self,

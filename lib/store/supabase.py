@@ -46,10 +46,7 @@ class SupabaseTransport:
                 self._http = httpx.Client(timeout=timeout, verify=tls.ssl_context())
                 self._client = client(self._settings, self._http)
             return self._client.rpc(function, dict(params)).execute().data
-        except APIError as error:
-            detail = error.message or "PostgREST error"
-            raise StoreError(f"{detail} ({error.code})", function) from None
-        except httpx.HTTPError as error:
+        except (APIError, httpx.HTTPError) as error:  # never the upstream text: reason_for
             raise StoreError(reason_for(error), function) from None
 
     def close(self) -> None:

@@ -39,6 +39,8 @@ class CronLate(BaseRule):
             age = (ctx.now - last).total_seconds() / 3600
             what = "last success" if seen.last_success_at else "no success since first run"
             message = f"{job}: {what} {age:.1f} h ago (limit {hours:g} h)"
+            if seen.abandoned_7d:  # runs killed at maxDuration or by a database failure
+                message += f"; {seen.abandoned_7d} run(s) abandoned in 7 days"
             found.append(self.above(age, message, key, threshold=hours))
         return found
 

@@ -1,0 +1,48 @@
+"""One notification on one channel, sent at most once: claimed in monitoring_notifications first.
+
+The claim is a conditional UPDATE (not sent, no live lease), so two runs never both send, and a
+send that was recorded is never repeated. A duplicate takes two failures: the send succeeded but
+recording it failed (store down), or the channel answered after our timeout; the next run then
+sends again after the lease, with the same idempotency key (Resend drops it; a webhook receiver
+can). See docs/alerts.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import Literal
+
+from lib.core.errors import NotifyError, StoreError
+from lib.notify import Notification, Notifier
+from lib.store import Store
+
+# Longer than a send may take (SEND_TIMEOUT_S) by far: a live claim is never taken over.
+CLAIM_LEASE_S = 120
+
+Outcome = Literal["sent", "already_sent", "busy"]
+
+
+def send_once(
+    store: Store, notifier: Notifier, notification: Notification, now: datetime
+) -> Outcome:
+    """Claim, send, record. Raises NotifyError (failed, retried next run) with a short reason."""
+    channel = notifier.name
+    try:
+        claim = store.notification_claim(
+            notification.id, channel, notification.rule, notification.event, now, CLAIM_LEASE_S
+        )
+    except StoreError:
+        raise NotifyError("store unavailable; not sent, retried next run") from None
+    if not claim.claimed:
+        return "already_sent" if claim.sent else "busy"
+    try:
+        notifier.send(notification)
+    except NotifyError as error:
+        with contextlib.suppress(StoreError):
+            store.notification_done(notification.id, channel, now, error.reason)
+        raise
+    # Sent: if recording fails the claim expires and the next run sends again (documented).
+    with contextlib.suppress(StoreError):
+        store.notification_done(notification.id, channel, now, None)
+    return "sent"
