@@ -68,6 +68,28 @@ class MetricSources(Strict):
     chat_conversations: TableSource = TableSource(table="chat_conversations")
 
 
+class ActivitySource(TableSource):
+    """Rows that mark a workshop active (retention): `id_column` names the workshop."""
+
+    id_column: Identifier = "workshop_id"
+
+
+class SatisfactionSource(TableSource):
+    """Feedback rows; those with `positive_column` = `positive_value` count as satisfied."""
+
+    positive_column: Identifier
+    positive_value: str = "true"
+
+
+class ReportSources(Strict):
+    """[reports.*]: optional count sources of the weekly and monthly reports."""
+
+    support_tickets: TableSource | None = None
+    activity: ActivitySource | None = None
+    satisfaction: SatisfactionSource | None = None
+    feature_usage: dict[Identifier, TableSource] = {}
+
+
 class RuleOverride(Strict):
     """Per-rule overrides of docs/alerts.md defaults; rule-specific options live beside them."""
 
@@ -131,6 +153,7 @@ class MonitorConfig(Strict):
     metrics: MetricSources = MetricSources()
     alerts: dict[str, RuleOverride] = {}
     maintenance: list[MaintenanceWindow] = []
+    reports: ReportSources = ReportSources()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

@@ -1,0 +1,39 @@
+"""Build one report: gather the period's facts, then the weekly or monthly form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lib.core.config import Settings
+from lib.core.errors import StoreError
+from lib.core.monitor_config import MonitorConfig
+from lib.reports.gather import Facts, gather
+from lib.reports.model import Report
+from lib.reports.monthly import build_monthly
+from lib.reports.periods import Period
+from lib.reports.weekly import build_weekly
+from lib.store import Store
+
+
+def build_from(facts: Facts, config: MonitorConfig, now: datetime, store: Store) -> Report:
+    if facts.period.kind == "weekly":
+        return build_weekly(facts, config, now)
+    try:
+        slow = store.database_stats().slow_queries
+    except StoreError:
+        slow = None
+    return build_monthly(facts, config, now, slow)
+
+
+def build_report(
+    store: Store,
+    settings: Settings,
+    config: MonitorConfig,
+    period: Period,
+    now: datetime,
+    *,
+    live: bool = True,
+) -> Report:
+    """The report of a period that has ended; `live` also reads Stripe and Resend."""
+    facts = gather(store, settings, config, period, live=live)
+    return build_from(facts, config, now, store)

@@ -1,0 +1,166 @@
+"""Data gathering: every fact a report needs, one store round trip per kind of fact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from lib.core.config import Settings
+from lib.core.errors import SourceError
+from lib.core.monitor_config import MonitorConfig, TableSource
+from lib.reports.figures import Points
+from lib.reports.history import AlertEpisode, alert_episodes
+from lib.reports.periods import Period
+from lib.reports.stripe import Mrr, failure_codes, mrr
+from lib.store import Store
+
+
+@dataclass
+class Facts:
+    """What the store (and Stripe) know about a period and the period before it."""
+
+    period: Period
+    previous: Period
+    points: Points
+    uptime: dict[str, dict[str, Any] | None]  # "current" / "previous": overall probe uptime
+    episodes: list[AlertEpisode]
+    counts: dict[str, int | None]  # "<source>:current" / "<source>:previous"
+    retention: dict[str, dict[str, int] | None]
+    cron: dict[str, dict[str, int]]
+    failure_codes: Counter[str] | None = None
+    mrr: Mrr | None = None
+    domain_status: str | None = None  # RESEND_DOMAIN's status at build time
+    missing: dict[str, str] = field(default_factory=dict)  # source → why it is absent
+    store_calls: int = 0
+
+
+def _count(key: str, source: TableSource, period: Period, **extra: str | None) -> dict[str, Any]:
+    return {
+        "key": key,
+        "table": source.table,
+        "column": source.column,
+        "filter_column": extra.get("filter_column", source.filter_column),
+        "filter_value": extra.get("filter_value", source.filter_value),
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+    }
+
+
+def count_requests(config: MonitorConfig, periods: dict[str, Period]) -> list[dict[str, Any]]:
+    """Every configured count source over each period, for one monitoring_report_counts call."""
+    sources = config.reports
+    wanted: list[dict[str, Any]] = []
+    for name, period in periods.items():
+        if sources.support_tickets is not None:
+            wanted.append(_count(f"support_tickets:{name}", sources.support_tickets, period))
+        if sources.satisfaction is not None:
+            s = sources.satisfaction
+            wanted.append(_count(f"satisfaction_total:{name}", s, period))
+            wanted.append(
+                _count(
+                    f"satisfaction_positive:{name}",
+                    s,
+                    period,
+                    filter_column=s.positive_column,
+                    filter_value=s.positive_value,
+                )
+            )
+        for feature, source in sources.feature_usage.items():
+            wanted.append(_count(f"feature:{feature}:{name}", source, period))
+    return wanted
+
+
+def gather(
+    store: Store, settings: Settings, config: MonitorConfig, period: Period, *, live: bool = True
+) -> Facts:
+    """Read the period and the one before (for changes); `live` also asks Stripe."""
+    previous = period.previous()
+    calls = 0
+    points = Points.from_raw(
+        store.call("monitoring_report_metrics", p_from=previous.first, p_to=period.last)
+    )
+    windows = [
+        {"key": "current", "from": period.start, "to": period.end},
+        {"key": "previous", "from": previous.start, "to": previous.end},
+    ]
+    uptime = store.call("monitoring_report_uptime", p_windows=windows)
+    episodes = alert_episodes(store, period.start, period.end)
+    calls += 3
+    cron: dict[str, dict[str, int]] = {}
+    if period.kind == "monthly":  # the technical-debt section only
+        cron = store.call("monitoring_report_cron_runs", p_from=period.start, p_to=period.end)
+        calls += 1
+    requests = count_requests(config, {"current": period, "previous": previous})
+    counts: dict[str, int | None] = {}
+    if requests:
+        counts = store.call("monitoring_report_counts", p_counts=requests)
+        calls += 1
+    retention: dict[str, dict[str, int] | None] = {}
+    activity = config.reports.activity
+    if activity is not None:
+        for name, (before, now) in {
+            "current": (previous, period),
+            "previous": (previous.previous(), previous),
+        }.items():
+            retention[name] = store.call(
+                "monitoring_report_retention",
+                p_table=activity.table,
+                p_id_column=activity.id_column,
+                p_column=activity.column,
+                p_prev_from=before.start,
+                p_from=now.start,
+                p_to=now.end,
+            )
+            calls += 1
+    facts = Facts(
+        period=period,
+        previous=previous,
+        points=points,
+        uptime={k: uptime.get(k) for k in ("current", "previous")},
+        episodes=episodes,
+        counts=counts,
+        retention=retention,
+        cron=cron,
+        store_calls=calls,
+    )
+    if live:
+        _read_stripe(facts, settings)
+        _read_domain(facts, settings)
+    return facts
+
+
+def _read_domain(facts: Facts, settings: Settings) -> None:
+    """RESEND_DOMAIN's verification status (first page of `GET /domains`), when bounces matter."""
+    if settings.resend_api_key is None or settings.resend_domain is None:
+        return
+    if not facts.points.total("emails_bounced", facts.period.days):
+        return
+    import httpx
+
+    from lib.core import tls
+
+    url = str(settings.resend_api_url).rstrip("/") + "/domains"
+    headers = {"Authorization": f"Bearer {settings.resend_api_key.get_secret_value()}"}
+    try:
+        response = httpx.get(
+            url, params={"limit": "100"}, headers=headers, timeout=5.0, verify=tls.ssl_context()
+        )
+        response.raise_for_status()
+        domains = {d.get("name", "").lower(): d.get("status") for d in response.json()["data"]}
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        facts.missing["resend"] = "Resend domains unavailable"
+        return
+    wanted = settings.resend_domain.lower()
+    facts.domain_status = f"{wanted} {domains.get(wanted) or 'not found'}"
+
+
+def _read_stripe(facts: Facts, settings: Settings) -> None:
+    failed = facts.points.total("payments_failed", facts.period.days)
+    try:
+        if facts.period.kind == "monthly":
+            facts.mrr = mrr(settings)
+        if failed:
+            facts.failure_codes = failure_codes(settings, facts.period.start, facts.period.end)
+    except SourceError as error:
+        facts.missing["stripe"] = error.reason
