@@ -23,6 +23,7 @@ FORBIDDEN_IN_BUNDLE = (
     ".data/",
     ".tools/",
     "lib/local/",
+    "node_modules/",
 )
 # Never served as a static file.
 FORBIDDEN_STATIC_NAMES = frozenset(
