@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.alerts import alerts_response
 
-app = endpoint(alerts_response)
+app = endpoint(alerts_response, params=("days",))

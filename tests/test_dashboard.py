@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ LIBRARY = ROOT / "public" / "dashboard" / "vendor" / "uPlot.iife.min.js"
 DESKTOP = {"width": 1280, "height": 1600}
 PHONE = {"width": 390, "height": 844}
 # Panels whose endpoints other packages add (CONTRACTS.md); each must degrade, never break.
-ELSEWHERE = ("#traffic", "#alerts", "#report-weekly", "#report-monthly")
+ELSEWHERE = ("#traffic", "#providers")
 
 
 def yesterday() -> date:
@@ -49,6 +49,41 @@ def value(metric: str, offset: int) -> float:
 
 def expected_points(metric: str, days: int) -> int:
     return sum(1 for offset in SEEDS[metric][1] if offset < days)
+
+
+def seed_alerts_and_report(url: str) -> None:
+    """One resolved critical episode, one open warning, and a stored weekly report."""
+    from lib.core.config import load_settings
+    from lib.core.monitor_config import MonitorConfig
+    from lib.reports import periods, storage
+    from lib.reports.build import build_report
+    from lib.store import Store
+    from lib.store.postgres import PostgresTransport
+
+    now = datetime.now(UTC)
+    with Store(PostgresTransport(url, 5)) as db:
+        fired = db.alert_cas(
+            "payment_failure_rate",
+            0,
+            {"state": "firing", "severity": "critical", "since": now - timedelta(days=3)},
+        )
+        assert fired is not None
+        db.alert_cas(
+            "payment_failure_rate",
+            fired.version,
+            {"state": "ok", "since": now - timedelta(days=3, hours=-2)},
+        )
+        db.alert_cas(
+            "cron_late:daily_metrics",
+            0,
+            {"state": "firing", "severity": "warning", "since": now - timedelta(hours=5)},
+        )
+        zone = ZoneInfo("Europe/Berlin")
+        settings = load_settings(database_url=url)
+        report = build_report(
+            db, settings, MonitorConfig(), periods.latest("weekly", zone, now), now
+        )
+        storage.save(db, report)
 
 
 def seed(url: str) -> None:
@@ -84,6 +119,7 @@ def server(pg, monitor_template: str, library: None) -> Iterator[DevServer]:
     for name in _clone(pg, monitor_template):
         url = pg.url_for(name)
         seed(url)
+        seed_alerts_and_report(url)
         dev = DevServer({"DATABASE_URL": url, "HEALTH_TOKEN": TOKEN})
         yield dev
         assert_no_secret(dev.close())
@@ -206,6 +242,19 @@ def test_dashboard_charts_tiles_and_doctor(
             == "pass"
         )
         assert page.locator("#doctor .check.fail details").count() >= 1
+        # The alert timeline: both episodes with their severity; the latest reports.
+        page.wait_for_selector("#alerts .episode")
+        episodes = page.locator("#alerts .episode")
+        assert episodes.count() == 2
+        classes = {episodes.nth(i).get_attribute("class") for i in range(2)}
+        assert classes == {"episode critical", "episode warning"}
+        assert "still firing" in page.inner_text("#alerts .episode.warning")
+        assert "lasted 120 min" in page.inner_text("#alerts .episode.critical")
+        page.wait_for_selector("#report-weekly iframe")
+        srcdoc = page.get_attribute("#report-weekly iframe", "srcdoc") or ""
+        assert "Weekly" in srcdoc and page.get_attribute("#report-weekly iframe", "sandbox") == ""
+        page.wait_for_selector("#report-monthly p")
+        assert page.inner_text("#report-monthly") == "No monthly report stored yet."
         # Panels whose endpoints are not in this build say so instead of breaking the page.
         for panel in ELSEWHERE:
             settled = (

@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.reports import monthly_response
 
-app = endpoint(monthly_response)
+app = endpoint(monthly_response, params=("month", "format"))

@@ -3,4 +3,4 @@
 from lib.core.http import endpoint
 from lib.endpoints.reports import weekly_response
 
-app = endpoint(weekly_response)
+app = endpoint(weekly_response, params=("week", "format"))
