@@ -40,13 +40,16 @@
   }
 
   async function api(path) {
+    const token = state.token;
     let response;
     try {
-      response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` }, cache: "no-store" });
+      response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
     } catch {
       return { status: 0, error: "the monitor did not answer (network error)" };
     }
     if (response.status === 401 || response.status === 403) {
+      // A late answer to an older, rejected token must not sign out the token typed since.
+      if (state.token !== token) throw new Unauthorized();
       signOut(response.status === 401 ? "That token was rejected. Try again." : "Detail endpoints are closed (HEALTH_TOKEN not configured).");
       throw new Unauthorized();
     }
@@ -378,7 +381,7 @@
     }
     if (!result.ok || typeof result.body !== "string") return unavailable(panel, result, `The ${kind} report`);
     // A sandboxed frame: the report's HTML is shown, never run, and cannot reach this page.
-    const frame = el("iframe", { sandbox: "", title: `Latest ${kind} report`, class: "report", loading: "lazy" });
+    const frame = el("iframe", { sandbox: "", title: `Latest ${kind} report`, class: "report" });
     frame.srcdoc = result.body;
     panel.replaceChildren(frame);
   }
