@@ -51,8 +51,10 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 # The real `vercel build` (npm vercel@58.10.0 under .tools/) of a throwaway copy in .vercel-check/,
-# its output checked, and the built /api/health run under Vercel's own Python runtime.
+# its output checked, and the built /api/health run under Vercel's own Python runtime; settings and
+# monitoring.toml are validated first (python -m lib check-config).
 vercel-check: setup postgres
+	$(BIN)/python -m lib check-config
 	$(BIN)/python -m scripts.vercel_check
 
 bench: setup postgres

@@ -21,6 +21,8 @@ from tests.fakes.webhook import FakeWebhook
 
 ROOT = Path(__file__).resolve().parent.parent
 lib.loaded()  # a test session is long: keep the cyclic GC that `import lib` paused
+# Tests never reach the internet: no provider status page unless a test points one at a fake.
+os.environ.setdefault("PROVIDER_STATUS", "false")
 
 # Secrets configured in test servers; no response body may ever contain any of them.
 SECRETS = {
@@ -123,6 +125,7 @@ class DevServer:
             "ENV_FILE": "",
             "DEV_SERVER_QUIET": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "PROVIDER_STATUS": "false",
             **env,
         }
         self.process = subprocess.Popen(

@@ -388,7 +388,7 @@ def test_health_check_loads_and_builds_the_rules_once(
     import lib.jobs.health_check as health_check
 
     calls: list[str] = []
-    for name in ("load_monitor_config", "build_rules"):
+    for name in ("load_rules",):
         real = getattr(health_check, name)
 
         def counted(*args: Any, _real: Any = real, _name: str = name) -> Any:
@@ -398,7 +398,7 @@ def test_health_check_loads_and_builds_the_rules_once(
         monkeypatch.setattr(health_check, name, counted)
     with open_store(migrated_db) as store:
         summary = run(store, env("service_unresponsive"), T0, Level.DOWN)
-    assert calls == ["load_monitor_config", "build_rules"]
+    assert calls == ["load_rules"]
     assert set(summary["alerts"]) == {"service_unresponsive:database"}
 
 

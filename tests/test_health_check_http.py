@@ -103,15 +103,19 @@ def test_cron_records_alerts_once_and_notifies(
     assert [p["event"] for p in fake_webhook.payloads] == ["firing", "resolved"]
 
 
-def test_bad_monitoring_toml_is_a_clear_500(
+def test_bad_monitoring_toml_keeps_monitoring_with_the_defaults(
     migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer], tmp_path: Any
 ) -> None:
     config = tmp_path / "monitoring.toml"
     config.write_text("[alerts.payment_failure_rate]\nthreshold = 500\n")
-    server = dev_server({"DATABASE_URL": migrated_db, "MONITOR_CONFIG": str(config), **SECRETS})
+    env = {"DATABASE_URL": migrated_db, "MONITOR_CONFIG": str(config)}
+    server = dev_server({**env, "CRON_SECRET": SECRETS["CRON_SECRET"]})
     answer = server.get("/api/cron/health_check", headers=AUTH)
-    assert answer.status_code == 500
-    assert answer.json() == {
-        "error": "MONITOR_CONFIG: [alerts.payment_failure_rate] threshold must be between 0 "
-        "and 100 %"
-    }
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["recorded"] == 1, "the database check is still recorded"
+    assert body["config_problem"] == (
+        "monitoring.toml line 2: alerts.payment_failure_rate.threshold: must be between 0 and 100 %"
+    )
+    assert body["alerts"]["config_invalid"]["state"] == "firing"
+    assert "500" not in body["alerts"]["config_invalid"]["message"], "never the value"

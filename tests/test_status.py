@@ -235,7 +235,7 @@ def test_both_transports_give_the_same_json(postgrest, supabase_db: str) -> None
     with Store(SupabaseTransport(settings, timeout=5)) as db:
         via_rpc = fetch_summary(db, NOW, "Europe/Berlin", 90)
     assert via_rpc == direct
-    assert "monitoring_status_summary" in postgrest.calls  # type: ignore[attr-defined]
+    assert "monitoring_status_summary_with_incidents" in postgrest.calls  # type: ignore[attr-defined]
 
 
 def test_summary_is_one_statement(seeded: str) -> None:

@@ -1,7 +1,6 @@
 """GET|HEAD /api/cron/health_check: probe, record, evaluate alert rules, notify (CRON_SECRET)."""
 
 from lib.core.http import endpoint
-from lib.jobs import cron_endpoint
-from lib.jobs.health_check import JOB, run_health_check
+from lib.jobs.health_check import health_check_response
 
-app = endpoint(cron_endpoint(JOB, run_health_check))
+app = endpoint(health_check_response)

@@ -19,12 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lib.alerts.attribution import incident_for, incident_key, merge
 from lib.alerts.delivery import send_once
 from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
 from lib.alerts.runbooks import rule_runbook
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
+from lib.providers import ProviderIncident
 from lib.store import AlertRow, Store
 
 # A claimed delivery older than this is presumed abandoned (the function was killed mid-send).
@@ -105,6 +107,7 @@ class Engine:
         maintenance: MaintenanceState,
         environment: str = "development",
         delivery_budget_s: float = 15.0,
+        incidents: Sequence[ProviderIncident] = (),
     ) -> None:
         self.store = store
         self.notifiers = {n.name: n for n in notifiers}
@@ -112,6 +115,7 @@ class Engine:
         self.maintenance = maintenance
         self.environment = environment
         self.deadline = time.monotonic() + delivery_budget_s
+        self.incidents = incidents  # open provider incidents: named in what fires meanwhile
 
     def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
         rows = self.store.alerts()
@@ -128,9 +132,7 @@ class Engine:
                 self._silence(row, "no longer watched")
         delivery = DeliveryReport()
         if not self.maintenance.active:
-            for row in self.store.alerts().values():
-                if row.pending:
-                    self._deliver(row, delivery)
+            self._deliver([r for r in self.store.alerts().values() if r.pending], delivery)
         delivery.queued = sum(
             len(p.items) for r in self.store.alerts().values() if (p := Pending.of(r))
         )
@@ -210,6 +212,7 @@ class Engine:
             at=self.now,
             duration_s=duration,
             environment=self.environment,
+            incident=None if event == "resolved" else incident_for(obs.key, self.incidents),
             runbook=runbook,
         )
 
@@ -231,40 +234,57 @@ class Engine:
 
     # -- phase 2: delivery ----------------------------------------------------------------
 
-    def _deliver(self, row: AlertRow, report: DeliveryReport) -> None:
-        pending = Pending.of(row)
-        if pending is None or pending.claimed(self.now):
-            return
-        pending.claimed_at = self.now
-        claimed = self.store.alert_cas(row.rule, row.version, {"pending": pending.dump()})
-        if claimed is None:
-            return  # another run claimed it first
+    def _deliver(self, rows: list[AlertRow], report: DeliveryReport) -> None:
+        """Claim every row's queue, send, release. Firing notifications of one provider
+        incident go out as one update (attribution.merge); each row still records its own."""
+        claims: list[tuple[AlertRow, Pending]] = []
+        for row in rows:
+            pending = Pending.of(row)
+            if pending is None or pending.claimed(self.now):
+                continue
+            pending.claimed_at = self.now
+            claimed = self.store.alert_cas(row.rule, row.version, {"pending": pending.dump()})
+            if claimed is not None:  # else another run claimed it first
+                claims.append((claimed, pending))
         delivered: set[tuple[str, str]] = set()
-        failed_channels: dict[str, str] = {}
-        for item in pending.items:
-            for channel in item.channels:
-                if channel in failed_channels:
-                    continue  # keep each channel's order: no "resolved" before its "firing"
+        failed: dict[str, dict[str, str]] = {row.rule: {} for row, _ in claims}
+        for unit in _units(claims):
+            channels = dict.fromkeys(c for _, item in unit for c in item.channels)
+            for channel in channels:
+                # Keep each row's order per channel: no "resolved" before its "firing".
+                members = [
+                    (rule, item)
+                    for rule, item in unit
+                    if channel in item.channels and channel not in failed[rule]
+                ]
+                if not members:
+                    continue
+                ids = {(item.notification.id, channel) for _, item in members}
                 notifier = self.notifiers.get(channel)
                 if notifier is None:
-                    delivered.add((item.notification.id, channel))  # channel no longer set up
+                    delivered |= ids  # channel no longer set up
                     continue
                 if time.monotonic() > self.deadline:
-                    failed_channels[channel] = "out of time; retried next run"
+                    for rule, _ in members:
+                        failed[rule][channel] = "out of time; retried next run"
                     continue
+                notification = merge([item.notification for _, item in members])
                 try:
-                    outcome = send_once(self.store, notifier, item.notification, self.now)
+                    outcome = send_once(self.store, notifier, notification, self.now)
                 except NotifyError as error:
-                    failed_channels[channel] = error.reason
+                    for rule, _ in members:
+                        failed[rule][channel] = error.reason
                     report.failed += 1
-                    report.errors.append(f"{item.notification.rule} {channel}: {error.reason}")
+                    report.errors.append(f"{notification.rule} {channel}: {error.reason}")
                     continue
                 if outcome == "busy":  # another run is sending it right now: keep it queued
-                    failed_channels[channel] = "being sent by another run"
+                    for rule, _ in members:
+                        failed[rule][channel] = "being sent by another run"
                     continue
-                delivered.add((item.notification.id, channel))
+                delivered |= ids
                 report.sent += outcome == "sent"
-        self._finalize(claimed, delivered, "; ".join(failed_channels.values()) or None)
+        for claimed, _ in claims:
+            self._finalize(claimed, delivered, "; ".join(failed[claimed.rule].values()) or None)
 
     def _finalize(
         self, claimed: AlertRow, delivered: set[tuple[str, str]], error: str | None
@@ -290,3 +310,22 @@ class Engine:
             row = self.store.alerts().get(claimed.rule)
             if row is None:
                 return
+
+
+def _units(
+    claims: list[tuple[AlertRow, Pending]],
+) -> list[list[tuple[str, QueuedNotification]]]:
+    """Queued notifications in order, firing ones of one provider incident in one unit."""
+    units: list[list[tuple[str, QueuedNotification]]] = []
+    by_incident: dict[tuple[str, str], list[tuple[str, QueuedNotification]]] = {}
+    for row, pending in claims:
+        for item in pending.items:
+            key = incident_key(item.notification)
+            if key is not None and key in by_incident:
+                by_incident[key].append((row.rule, item))
+                continue
+            unit = [(row.rule, item)]
+            if key is not None:
+                by_incident[key] = unit
+            units.append(unit)
+    return units

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from lib.alerts.config_state import load_rules
 from lib.alerts.engine import Engine, RunReport
 from lib.alerts.maintenance import maintenance_state
 from lib.alerts.rules import BaseRule, RuleContext, build_rules, disabled_rules, observe_all
 from lib.core.config import Settings
-from lib.core.monitor_config import MonitorConfig, load_monitor_config
+from lib.core.monitor_config import MonitorConfig
 from lib.notify import Notifier, configured_notifiers
-from lib.store import Store
+from lib.providers import ProviderIncident, open_incidents
+from lib.store import Store, StoreError
 
 
 def evaluate_alerts(
@@ -30,10 +32,11 @@ def evaluate_alerts(
 ) -> RunReport:
     """Observe the enabled rules, apply them to the alert rows, deliver notifications.
 
-    `config` and its `rules` (build_rules(config)) are loaded here unless the caller has them.
+    `config` and its `rules` (build_rules(config)) are loaded here unless the caller has them;
+    an invalid monitoring.toml gives the built-in defaults and fires config_invalid.
     """
     if config is None:
-        config = load_monitor_config(settings)
+        config, rules, _ = load_rules(settings)
     if rules is None:
         rules = build_rules(config)
     rules = [r for r in rules if r.daily or not daily_only]
@@ -45,8 +48,17 @@ def evaluate_alerts(
         now,
         maintenance_state(config, now),
         environment=settings.vercel_env,
+        incidents=_open_incidents(store),
     )
     return engine.run(observations, disabled_rules(config))
+
+
+def _open_incidents(store: Store) -> list[ProviderIncident]:
+    """Provider incidents to name in notifications; without them alerts still go out."""
+    try:
+        return open_incidents(store)
+    except StoreError:
+        return []
 
 
 def evaluate_daily_rules(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from lib.core.config import Settings
-from lib.core.monitor_config import MonitorConfig, load_monitor_config
+from lib.core.monitor_config import MonitorConfig
 
 
 class MaintenanceState(BaseModel):
@@ -30,4 +30,7 @@ def maintenance_state(config: MonitorConfig, now: datetime) -> MaintenanceState:
 
 def current_maintenance(settings: Settings, now: datetime | None = None) -> MaintenanceState:
     """Is CarBot in a maintenance window right now? (the alert engine mutes notifications)."""
-    return maintenance_state(load_monitor_config(settings), now or datetime.now(UTC))
+    # An invalid file means the built-in defaults: no windows (config_invalid reports it).
+    from lib.alerts.config_state import load_rules
+
+    return maintenance_state(load_rules(settings).config, now or datetime.now(UTC))

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     report_email_to: str | None = None
     site_url: HttpUrl | None = None
     monitor_config: str | None = None
+    # A dead-man's switch outside the monitor (docs/operations.md); its path is the check's token.
+    heartbeat_url: HttpUrl | None = None
+    # How often the health check is called (vercel.json, or an outside scheduler): with the store
+    # down, the first run of each 30-minute window sends the direct notification.
+    health_check_every_min: int = Field(5, ge=1, le=1440)
+    vercel_webhook_secret: SecretStr | None = None  # signs POST /api/webhooks/vercel
+    provider_status: bool = True  # false: read no provider status page (offline CI, tests)
 
     @field_validator("critical_services", mode="before")
     @classmethod
@@ -119,6 +126,7 @@ class Settings(BaseSettings):
                 self.resend_api_key,
                 self.health_token,
                 self.cron_secret,
+                self.vercel_webhook_secret,
             )
             if field is not None
         ]
@@ -128,6 +136,8 @@ class Settings(BaseSettings):
                 values.append(password)
         if self.alert_webhook_url is not None:  # Slack-style URLs carry their token in the path
             values += [str(self.alert_webhook_url), self.alert_webhook_url.path or ""]
+        if self.heartbeat_url is not None:  # healthchecks.io: the check's UUID is the path
+            values += [str(self.heartbeat_url), self.heartbeat_url.path or ""]
         return [v for v in values if len(v) >= 4]
 
 
@@ -144,6 +154,10 @@ def describe_errors(error: ValidationError) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment and the `.env` file named by ENV_FILE (default `.env`)."""
     env_file = os.environ.get("ENV_FILE", ".env") or None
+    named = os.environ.get("ENV_FILE")
+    if named and not os.path.isfile(named):
+        # Named explicitly, a missing file is a mistake; only the default `.env` is optional.
+        raise ConfigError(f"ENV_FILE: no such file {named} (unset ENV_FILE to use .env)")
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as error:

@@ -21,6 +21,7 @@ from lib.core.log import log
 
 JSON = "application/json"
 NO_STORE = "no-store"
+MAX_BODY = 1024 * 1024  # Vercel's own limit for a function request body is 4.5 MB
 
 
 class HttpError(Exception):
@@ -42,6 +43,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     settings: Settings
+    body: bytes = b""  # the raw body (webhooks verify their signature over these exact bytes)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], settings: Settings) -> Request:
@@ -59,6 +61,7 @@ class Request:
             query=query,
             headers=headers,
             settings=settings,
+            body=_read_body(environ),
         )
 
     def bearer_token(self) -> str | None:
@@ -113,6 +116,18 @@ def check_parameters(query: Mapping[str, str], accepted: tuple[str, ...]) -> Non
         if name not in accepted:
             listed = ", ".join(accepted) if accepted else "none"
             raise HttpError(400, f"unknown parameter {echo(name)}; accepted: {listed}")
+
+
+def _read_body(environ: Mapping[str, Any]) -> bytes:
+    """At most MAX_BODY bytes of `wsgi.input`; a longer body is a 413 before anything parses it."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HttpError(400, "Content-Length must be a number") from None
+    if length > MAX_BODY:
+        raise HttpError(413, f"request body larger than {MAX_BODY // 1024} KiB")
+    stream = environ.get("wsgi.input")
+    return stream.read(length) if length > 0 and stream is not None else b""
 
 
 @dataclass

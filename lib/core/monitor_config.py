@@ -14,11 +14,13 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    HttpUrl,
     ValidationError,
     model_validator,
 )
 
-from lib.core.config import ConfigError, Settings
+from lib.core.config import Settings
+from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
@@ -29,7 +31,7 @@ WEEKDAYS: tuple[Weekday, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 def _identifier(value: str) -> str:
     if not value.replace("_", "a").isalnum() or not value[:1].isalpha() or len(value) > 63:
-        raise ValueError(f"{value!r} is not a plain SQL identifier")
+        raise ValueError("not a plain SQL identifier")  # never echo the value
     return value
 
 
@@ -37,7 +39,7 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}") from None
+        raise ValueError("unknown time zone (use an IANA name like Europe/Berlin)") from None
     return value
 
 
@@ -100,6 +102,17 @@ class RuleOverride(Strict):
     jobs: dict[Identifier, float] | None = None  # cron_late: hours allowed per job
 
 
+ProviderName = Literal["vercel", "supabase", "stripe", "openai", "resend"]
+
+
+class ProviderOverride(Strict):
+    """`[providers.<name>]`: where a vendor's public status lives (lib/providers has defaults)."""
+
+    enabled: bool = True
+    kind: Literal["statuspage", "feed"] | None = None  # Statuspage v2 summary.json, or RSS/Atom
+    url: HttpUrl | None = None
+
+
 class WeeklyWindow(Strict):
     """A weekly recurring window in its own time zone, e.g. Sunday 02:00-03:00 Europe/Berlin."""
 
@@ -154,6 +167,7 @@ class MonitorConfig(Strict):
     alerts: dict[str, RuleOverride] = {}
     maintenance: list[MaintenanceWindow] = []
     reports: ReportSources = ReportSources()
+    providers: dict[ProviderName, ProviderOverride] = {}
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)
@@ -168,17 +182,27 @@ def config_path(settings: Settings) -> Path | None:
 
 
 def parse_monitor_config(text: str, name: str = "monitoring.toml") -> MonitorConfig:
+    """The validated file; a ProblemError names file, line and key of each problem (no value)."""
     try:
         return MonitorConfig.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"MONITOR_CONFIG ({name}): invalid TOML: {error}") from None
+        raise ProblemError([syntax_problem(name, text, str(error))]) from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in error.errors(include_url=False, include_input=False)
-        )
-        raise ConfigError(f"MONITOR_CONFIG ({name}): {problems}") from None
+        raise ProblemError(
+            [
+                keyed_problem(name, text, e["loc"], e["msg"].removeprefix("Value error, "))
+                for e in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
+
+
+def config_source(settings: Settings) -> tuple[str, str] | None:
+    """(file name, text) of the monitoring.toml in use; None without one (or unreadable)."""
+    path = config_path(settings)
+    try:
+        return (path.name, path.read_text()) if path is not None else None
+    except OSError:
+        return None
 
 
 def load_monitor_config(settings: Settings) -> MonitorConfig:
@@ -193,5 +217,6 @@ def _load(path: Path, mtime: float) -> MonitorConfig:
     try:
         text = path.read_text()
     except OSError:
-        raise ConfigError(f"MONITOR_CONFIG: cannot read {path.name}") from None
+        problem = ConfigProblem(file=path.name, message="cannot read the file (does it exist?)")
+        raise ProblemError([problem]) from None
     return parse_monitor_config(text, path.name)

@@ -74,6 +74,17 @@ class Incident(BaseModel):
     since: datetime
 
 
+class PastIncident(BaseModel):
+    """A resolved alert episode of the history window, public part only (no message, no value)."""
+
+    rule: str
+    title: str
+    severity: Literal["critical", "warning"]
+    started_at: datetime
+    ended_at: datetime
+    duration_s: float
+
+
 class Maintenance(BaseModel):
     reason: str
     ends_at: datetime | None
@@ -108,6 +119,7 @@ class StatusBody(BaseModel):
     avg_response_ms: PerWindow
     services: dict[str, ServiceStatus]
     incidents: list[Incident]
+    resolved_incidents: list[PastIncident] = []
     history: History | None = Field(None, exclude_if=lambda v: v is None)
     reason: str | None = Field(None, exclude_if=lambda v: v is None)
 
@@ -140,10 +152,32 @@ def percent_down(part: int, whole: int, decimals: int) -> float | None:
 
 
 def fetch_summary(db: Store, now: datetime, timezone: str, history_days: int) -> dict:
-    """The one store round trip: `monitoring_status_summary` (see its migration)."""
+    """The one store round trip: `monitoring_status_summary` (see its migration) with the
+    resolved episodes of the same days (the incident history, reports migration)."""
     return db.call(
-        "monitoring_status_summary", p_now=now, p_timezone=timezone, p_history_days=history_days
+        "monitoring_status_summary_with_incidents",
+        p_now=now,
+        p_timezone=timezone,
+        p_history_days=history_days,
     )
+
+
+def past_incidents(raw: list[dict]) -> list[PastIncident]:
+    """Resolved critical/warning episodes, newest first, without their messages."""
+    from lib.reports.history import episodes_from
+
+    return [
+        PastIncident(
+            rule=e.rule,
+            title=incident_title(e.rule),
+            severity=e.severity,  # type: ignore[arg-type]
+            started_at=e.started_at,
+            ended_at=e.ended_at,
+            duration_s=e.duration_s or 0.0,
+        )
+        for e in episodes_from(raw)
+        if e.ended_at is not None and e.severity in ("critical", "warning")
+    ]
 
 
 def _per_window(windows: dict[str, dict], attribute: str) -> PerWindow:
@@ -264,6 +298,7 @@ def build_status(
         avg_response_ms=_per_window(windows.get("overall", {}), "avg_ms"),
         services=services,
         incidents=incidents,
+        resolved_incidents=past_incidents(raw.get("resolved", [])) if with_history else [],
         history=history,
         reason=_reason(word, services),
     )

@@ -6,8 +6,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from lib.alerts.config_state import load_rules
 from lib.core.http import HttpError, Request, echo
-from lib.core.monitor_config import load_monitor_config
+from lib.deployments.metrics import SOURCES as DEPLOYMENT_SOURCES
 from lib.jobs import cron_endpoint
 from lib.metrics import MetricSource, today
 from lib.metrics.runner import plan_days, run_daily_metrics
@@ -15,7 +16,7 @@ from lib.metrics.sources import CORE_SOURCES
 from lib.store import Store
 
 # Every source the daily run measures; feature packages add their SOURCES tuple here.
-SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES,)
+SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES, *DEPLOYMENT_SOURCES)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # `?day=` reaches back at most this far: older days call every vendor for nothing (Stripe events
 # live 30 days, OpenAI costs a year) and `0001-01-01` overflows the day window's timestamps.
@@ -53,7 +54,7 @@ def daily_metrics_job(request: Request, store: Store) -> dict[str, Any]:
     latest = today(zone, now) - timedelta(days=1)
     requested = parse_day(request.query.get("day"), zone, now)
     days = [requested] if requested is not None else plan_days(store, latest)
-    config = load_monitor_config(settings)
+    config = load_rules(settings).config  # an invalid file: the default sources, config_invalid
     run = run_daily_metrics(settings, store, config, days, latest, SOURCES)
     summary = run.model_dump(mode="json")
     if any(report.day == latest for report in run.days):

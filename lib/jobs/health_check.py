@@ -7,14 +7,17 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lib.alerts.config_state import load_rules
 from lib.alerts.evaluate import evaluate_alerts
-from lib.alerts.rules import build_rules
+from lib.alerts.outage import record_store_outage
+from lib.alerts.rules.monitor import StoreUnreachable
 from lib.core.config import Settings
 from lib.core.http import Request
-from lib.core.monitor_config import load_monitor_config
+from lib.jobs import cron_endpoint
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
-from lib.store import Store
+from lib.providers.refresh import Refresh, start_refresh
+from lib.store import Store, StoreError
 
 JOB = "health_check"
 KEEP_CHECKS = timedelta(days=90)
@@ -45,12 +48,19 @@ def check_and_alert(
     ssl_context: ssl.SSLContext | None = None,
 ) -> dict[str, Any]:
     """The whole health check run; `results` lets tests replay probe outcomes at any clock."""
-    config = load_monitor_config(settings)
-    rules = build_rules(config)  # a bad monitoring.toml fails before probing
+    # An invalid monitoring.toml: the built-in defaults, and config_invalid says why.
+    config, rules, problem = load_rules(settings)
+    # Provider status pages are read while the probes run, within their own budget.
+    refresh = start_refresh(store, config, now, enabled=settings.provider_status)
     if results is None:
         from lib.probes.health import evaluate
 
         _, results = evaluate(settings)
+    # Back after an outage? Record the gap as an episode, so the state machine resolves it.
+    every = timedelta(minutes=settings.health_check_every_min)
+    watching = any(rule.name == StoreUnreachable.name for rule in rules)
+    outage = record_store_outage(store, now, every, config) if watching else None
+    providers = refresh.finish(store) if isinstance(refresh, Refresh) else refresh
     recorded = store.record_checks(check_rows(results, now))
     report = evaluate_alerts(
         store,
@@ -68,10 +78,27 @@ def check_and_alert(
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": recorded,
         "pruned": pruned,
+        "providers": providers,
         **report.model_dump(mode="json"),
+        "config_problem": problem,
+        "outage_recorded": outage is not None,
     }
 
 
 def run_health_check(request: Request, store: Store) -> dict[str, Any]:
     """The cron job behind /api/cron/health_check."""
     return check_and_alert(store, request.settings, datetime.now(UTC))
+
+
+def health_check_without_store(request: Request, error: StoreError) -> dict[str, Any]:
+    """The store is unreachable: probe and notify every channel directly (lib/jobs/store_down)."""
+    from lib.jobs.store_down import store_down_summary
+
+    return store_down_summary(request.settings, datetime.now(UTC), error.reason)
+
+
+# GET /api/cron/health_check: with the store down it still probes and notifies; HEARTBEAT_URL
+# hears of every run.
+health_check_response = cron_endpoint(
+    JOB, run_health_check, on_store_down=health_check_without_store, heartbeat=True
+)

@@ -1,9 +1,11 @@
-"""The local command line: `python -m lib dev | migrate | doctor | db start|stop|status`."""
+"""The local command line: `python -m lib dev | migrate | doctor | check-config | db ...`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import lib
 from lib.core.config import ConfigError
@@ -19,6 +21,8 @@ def main(argv: list[str]) -> None:
     migrate.add_argument("--database-url", help="default: DATABASE_URL (or the local database)")
     doctor = commands.add_parser("doctor", help="check the monitoring checklist (exit 1 on fail)")
     doctor.add_argument("--json", action="store_true", help="print the /api/doctor JSON")
+    check = commands.add_parser("check-config", help="validate settings and monitoring.toml")
+    check.add_argument("--file", type=Path, help="a TOML file to check instead (e.g. the example)")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
     db.add_argument("action", choices=("start", "stop", "status"))
     args = parser.parse_args(argv)
@@ -31,10 +35,14 @@ def main(argv: list[str]) -> None:
             _migrate(args.database_url)
         elif args.command == "doctor":
             _doctor(args.json)
+        elif args.command == "check-config":
+            _check_config(args.file)
         else:
             _db(args.action)
-    except ConfigError as error:
+    except ConfigError as error:  # every mistake of the operator: one line, no traceback
         sys.exit(str(error))
+    except RuntimeError as error:  # the local PostgreSQL could not be set up
+        sys.exit(f"local database: {error}")
 
 
 def _migrate(url: str | None) -> None:
@@ -44,12 +52,22 @@ def _migrate(url: str | None) -> None:
     if url is None:
         settings = load_settings()
         if settings.database_url is None:
-            sys.exit("no database: pass --database-url or set DATABASE_URL")
+            # As the help says: with neither, the project-local database (started, migrated).
+            from lib.local.embedded import ensure_local_database
+
+            print(f"local database: {ensure_local_database()}")
+            return
         url = settings.database_url.get_secret_value()
+    elif urlsplit(url).scheme not in ("postgres", "postgresql"):
+        sys.exit("--database-url: not a postgresql:// URL (e.g. postgresql://user@host:5432/db)")
     try:
         applied = migrate(url)
     except MigrationError as error:
         sys.exit(f"migration failed: {error}")
+    except Exception as error:  # noqa: BLE001 - psycopg: bad DSN, refused, rejected password
+        from lib.core.errors import reason_for
+
+        sys.exit(f"cannot reach the database ({reason_for(error)}): check --database-url")
     for name in applied:
         print(f"applied {name}")
     if not applied:
@@ -75,6 +93,16 @@ def _doctor(as_json: bool) -> None:
         counts = ", ".join(f"{n} {s}" for s, n in report.summary.counts.items() if n)
         print(f"{report.summary.status}: {counts}")
     if report.summary.status == "fail":
+        sys.exit(1)
+
+
+def _check_config(file: Path | None) -> None:
+    from lib.local.check_config import check_config
+
+    lines = check_config(file)
+    for line in lines:
+        print(line)
+    if any(line.startswith("error:") for line in lines):
         sys.exit(1)
 
 

@@ -15,6 +15,9 @@ from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from lib.core.errors import ConfigError
+from lib.local.ports import busy_port_error, env_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -113,37 +116,56 @@ def make_app(root: Path = ROOT) -> Any:
     return app
 
 
-def serve_with_local_defaults(port: int | None) -> None:
-    """`make dev`: with no store configured, start the project-local PostgreSQL and use it."""
+def bind(host: str, port: int) -> WSGIServer:
+    """The listening server; a busy or forbidden port is a ConfigError naming PORT."""
+    try:
+        return make_server(
+            host, port, make_app(ROOT), server_class=ThreadingWSGIServer, handler_class=QuietHandler
+        )
+    except OSError as error:
+        raise busy_port_error(error, "PORT", port) from None
+
+
+def serve(server: WSGIServer, host: str) -> None:
+    port = server.server_port
+    print(f"CarBot Monitor dev server on http://{host}:{port}", flush=True)
+    for function in server.get_app().loader.functions():  # type: ignore[attr-defined]
+        print(f"  http://{host}:{port}{function}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+def serve_with_local_defaults(port: int | None, host: str = "127.0.0.1") -> None:
+    """`make dev`: settings and monitoring.toml checked first, the port taken, then (with no store
+    configured) the project-local PostgreSQL started and used. Mistakes are ConfigErrors."""
     from lib import store
+    from lib.alerts.config_state import check_rules
     from lib.core.config import load_settings
 
-    if not store.configured(load_settings()):
+    settings = load_settings()
+    check_rules(settings)  # at start a bad monitoring.toml is an error, not the defaults
+    server = bind(host, env_port("PORT", 3000) if port is None else port)
+    if not store.configured(settings):
         from lib.local.embedded import DATA_ROOT, ensure_local_database
 
         url = ensure_local_database()
         os.environ["DATABASE_URL"] = url
         print(f"Local database (migrated): {url}  data: {DATA_ROOT}", flush=True)
         print("  stop it with: .venv/bin/python -m lib db stop", flush=True)
-    main([] if port is None else ["--port", str(port)])
+    serve(server, host)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=int, default=None, help="default: PORT, else 3000")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    app = make_app(ROOT)
-    server = make_server(
-        args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler
-    )
-    functions = app.loader.functions()
-    print(f"CarBot Monitor dev server on http://{args.host}:{server.server_port}", flush=True)
-    for function in functions:
-        print(f"  http://{args.host}:{server.server_port}{function}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    try:
+        server = bind(args.host, env_port("PORT", 3000) if args.port is None else args.port)
+    except ConfigError as error:
+        sys.exit(str(error))
+    serve(server, args.host)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lib.core.errors import ConfigError
 from lib.local.localpg import LocalPostgres, find_bin_dir
+from lib.local.ports import env_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # LOCAL_DATA_DIR moves the data (tests); LOCAL_PG_SERVER=pgserver forces the bundled server.
@@ -15,8 +17,7 @@ PGSERVER_DIR = DATA_ROOT / "pgserver"
 
 
 def _cluster(bin_dir: Path) -> LocalPostgres:
-    port = int(os.environ.get("LOCAL_PG_PORT", "54329"))
-    return LocalPostgres(DATA_DIR, port=port, bin_dir=bin_dir)
+    return LocalPostgres(DATA_DIR, port=env_port("LOCAL_PG_PORT", 54329), bin_dir=bin_dir)
 
 
 def _system_bin_dir() -> Path | None:
@@ -38,7 +39,16 @@ def ensure_local_database() -> str:
     if bin_dir is not None:
         cluster = _cluster(bin_dir)
         if not cluster.running():
-            cluster.start()
+            try:
+                cluster.start()
+            except RuntimeError:
+                # A second `make dev` may have started it a moment ago: then use it.
+                if not cluster.running():
+                    raise ConfigError(
+                        f"LOCAL_PG_PORT: the local database did not start on port {cluster.port} "
+                        f"(in use by another server?); see {DATA_DIR / 'server.log'} or set "
+                        f"LOCAL_PG_PORT={cluster.port + 1}"
+                    ) from None
         url = cluster.url
         import psycopg
 

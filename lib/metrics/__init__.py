@@ -42,6 +42,13 @@ METRICS: dict[str, str] = {
     "db_storage_pct": "%",
     "db_connections": "count",
     "stripe_webhook_failures": "count",
+    # deployments (lib/deployments/metrics.py, from Vercel's deployment webhooks)
+    "deployments": "count",
+    "deployments_failed": "count",
+    "build_success_pct": "%",
+    "deployments_production": "count",
+    "deployments_failed_production": "count",
+    "build_success_pct_production": "%",
 }
 _CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
 

@@ -24,6 +24,16 @@ SEND_TIMEOUT_S = 5.0
 REMIND_EVERY = timedelta(hours=6)
 
 
+class IncidentNote(BaseModel):
+    """A provider incident open while the alert fired (lib/alerts/attribution.py)."""
+
+    provider: str  # its title: "Stripe"
+    name: str
+    status: str
+    started_at: datetime | None
+    url: str | None = None
+
+
 class Notification(BaseModel):
     """One alert event to deliver: what fired (or resolved), how bad, since when."""
 
@@ -40,7 +50,16 @@ class Notification(BaseModel):
     at: datetime
     duration_s: float | None = None  # resolved: how long it fired
     environment: str = "development"
+    incident: IncidentNote | None = None  # the provider incident behind it, if one is open
+    # Other alerts firing from the same provider incident, sent in this one update.
+    grouped: list[str] = []
     runbook: list[str] = []  # the guide's procedure, evidence filled in (lib/alerts/runbooks.toml)
+
+
+def idempotency_key(notification: Notification) -> str:
+    """The same event always carries the same key: Resend deduplicates it for 24 h, and webhook
+    receivers that honour an `Idempotency-Key` header can too."""
+    return f"carbot-alert-{notification.id}"
 
 
 class Notifier(Protocol):

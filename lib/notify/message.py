@@ -47,6 +47,21 @@ def subject(n: Notification) -> str:
     return f"[{n.severity.upper()}] CarBot {headline(n)}"
 
 
+def incident_line(n: Notification) -> str | None:
+    """`Stripe reports 'Elevated API errors' since 10:02 UTC (investigating)`."""
+    if n.incident is None:
+        return None
+    note = n.incident
+    since = f" since {note.started_at.astimezone(UTC):%H:%M} UTC" if note.started_at else ""
+    return f"{note.provider} reports '{note.name}'{since} ({note.status})"
+
+
+def grouped_lines(n: Notification) -> list[str]:
+    if not n.grouped:
+        return []
+    return ["Also firing from this provider incident:", *(f"- {g}" for g in n.grouped)]
+
+
 def facts(n: Notification) -> list[tuple[str, str]]:
     rows = [
         ("Rule", n.rule),
@@ -59,6 +74,9 @@ def facts(n: Notification) -> list[tuple[str, str]]:
     ]
     if n.duration_s is not None:
         rows.insert(5, ("Lasted", format_duration(n.duration_s)))
+    line = incident_line(n)
+    if line is not None:
+        rows.append(("Provider", line + (f" {n.incident.url}" if n.incident.url else "")))  # type: ignore[union-attr]
     return rows
 
 
@@ -71,6 +89,8 @@ def runbook_lines(n: Notification) -> list[str]:
 
 def text_body(n: Notification) -> str:
     lines = [subject(n), "", n.message, ""]
+    extra = [line for line in (incident_line(n),) if line] + grouped_lines(n)
+    lines += [*extra, ""] if extra else []
     lines += [f"{label}: {value}" for label, value in facts(n)]
     if n.runbook:
         lines += ["", *runbook_lines(n)]
@@ -90,7 +110,7 @@ def html_body(n: Notification) -> str:
     return (
         "<!doctype html><html><body style='font-family:sans-serif'>"
         f"<h2 style='color:{color}'>{escape(subject(n))}</h2>"
-        f"<p>{escape(n.message)}</p><table>{rows}</table>{_html_runbook(n)}"
+        f"<p>{escape(n.message)}</p>{_grouped_html(n)}<table>{rows}</table>{_html_runbook(n)}"
         f"<p style='color:#666'>CarBot Monitor ({REMINDERS})</p>"
         "</body></html>"
     )
@@ -103,8 +123,20 @@ def _html_runbook(n: Notification) -> str:
     return f"<h3>What to do</h3><ol>{steps}</ol>"
 
 
+def _grouped_html(n: Notification) -> str:
+    if not n.grouped:
+        return ""
+    items = "".join(f"<li>{escape(g)}</li>" for g in n.grouped)
+    return f"<p>Also firing from this provider incident:</p><ul>{items}</ul>"
+
+
 def chat_line(n: Notification) -> str:
     """Slack/Mattermost `text`: one headline, severity first, then the runbook's steps."""
     icon = {"firing": ":rotating_light:", "reminder": ":bell:", "resolved": ":white_check_mark:"}
     line = f"{icon[n.event]} {subject(n)} - {n.message}"
+    note = incident_line(n)
+    if note:
+        line += f" ({note})"
+    if n.grouped:
+        line += f"; also firing: {'; '.join(n.grouped)}"
     return "\n".join([line, *(f"{i}. {step}" for i, step in enumerate(n.runbook, 1))])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from lib.core.config import Settings
-from lib.notify import Notification, post_json
+from lib.notify import Notification, idempotency_key, post_json
 from lib.notify.message import html_body, subject, text_body
 
 
@@ -35,7 +35,7 @@ class ResendNotifier:
         headers = {
             "Authorization": f"Bearer {self._key.get_secret_value()}",
             # A retry of the same event is deduplicated by Resend for 24 h.
-            "Idempotency-Key": f"carbot-alert-{notification.id}",
+            "Idempotency-Key": idempotency_key(notification),
         }
         post_json("resend", self._url, self.payload(notification), headers, _error_name)
 

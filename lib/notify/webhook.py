@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lib.notify import Notification, post_json
+from lib.notify import Notification, idempotency_key, post_json
 from lib.notify.message import chat_line
 
 
@@ -35,6 +35,5 @@ class WebhookNotifier:
         }
 
     def send(self, notification: Notification) -> None:
-        # The same notification is retried with the same key: a receiver can drop a duplicate.
-        headers = {"Idempotency-Key": f"carbot-alert-{notification.id}"}
+        headers = {"Idempotency-Key": idempotency_key(notification)}
         post_json("webhook", self._url, self.payload(notification), headers)

@@ -205,6 +205,11 @@ class Store:
         raw = self.call("monitoring_down_since", p_service=service)
         return datetime.fromisoformat(raw) if raw else None
 
+    def last_check_before(self, before: datetime) -> datetime | None:
+        """When the newest check before `before` was recorded (any service); None: never."""
+        raw = self.call("monitoring_last_check_before", p_before=before)
+        return datetime.fromisoformat(raw) if raw else None
+
     def prune_checks(self, before: datetime) -> int:
         return int(self.call("monitoring_prune_checks", p_before=before))
 

@@ -222,6 +222,29 @@
     }
   }
 
+  function minutes(seconds) {
+    const m = Math.round(seconds / 60);
+    return m < 60 ? m + " min" : Math.floor(m / 60) + " h " + (m % 60) + " min";
+  }
+
+  function renderPastIncidents(status) {
+    const list = document.getElementById("past-incidents");
+    list.replaceChildren();
+    const past = status.resolved_incidents || [];
+    if (past.length === 0) {
+      list.append(el("li", "muted", "No incidents in the last 90 days."));
+      return;
+    }
+    for (const incident of past) {
+      const item = el("li", "incident resolved");
+      item.append(el("span", "severity severity-" + incident.severity, incident.severity));
+      item.append(el("strong", "", incident.title));
+      const span = " · " + when(incident.started_at) + ", resolved after " + minutes(incident.duration_s);
+      item.append(el("span", "muted", span));
+      list.append(item);
+    }
+  }
+
   let last = null;
 
   function render(status) {
@@ -231,6 +254,7 @@
     renderServices(status);
     renderChart(status);
     renderIncidents(status);
+    renderPastIncidents(status);
     const checked = status.last_check_at ? " · last check " + when(status.last_check_at) : "";
     document.getElementById("updated").textContent =
       "Last updated " + when(status.updated_at) + checked;

@@ -246,6 +246,17 @@ language sql stable as $$
           group by job) j
 $$;
 
+-- The status page's summary plus its incident history (the episodes of the same days), still one
+-- statement for /api/status. The endpoint publishes only resolved episodes' rule and times.
+create function public.monitoring_status_summary_with_incidents(
+    p_now timestamptz, p_timezone text, p_history_days integer default 90
+) returns jsonb
+language sql stable as $$
+    select public.monitoring_status_summary(p_now, p_timezone, p_history_days)
+           || jsonb_build_object('resolved', public.monitoring_alert_episodes(
+                  p_now - make_interval(days => greatest(p_history_days, 1)), p_now))
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Privileges, as in the first migration: service_role only.
 do $$
@@ -262,7 +273,8 @@ begin
                             'monitoring_report_sent', 'monitoring_reports_unsent',
                             'monitoring_report_metrics', 'monitoring_report_uptime',
                             'monitoring_report_counts', 'monitoring_report_retention',
-                            'monitoring_report_cron_runs')
+                            'monitoring_report_cron_runs',
+                            'monitoring_status_summary_with_incidents')
     loop
         execute format('revoke all on function %s from public', fn);
         for role_name in select rolname from pg_roles where rolname in ('anon', 'authenticated') loop

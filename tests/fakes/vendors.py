@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from typing import Any
 
@@ -152,6 +153,10 @@ class FakeResend(FakeUpstream):
         self._initial = dict(domains or {"carbot.de": "verified"})
         self.domains = dict(self._initial)
         self.emails: list[dict[str, Any]] = []
+        # Idempotency-Key -> (payload, answer): Resend sends a key's e-mail once in 24 h and
+        # answers a repeat with the first answer; the same key with another payload is a 409.
+        self.idempotent: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
         self.route("GET", r"/domains")(self._domains)
         self.route("POST", r"/emails")(self._send_email)
 
@@ -164,13 +169,28 @@ class FakeResend(FakeUpstream):
                 "message": f"Missing `{missing[0]}` field.",
                 "name": "missing_required_field",
             }
-        self.emails.append(body)
-        return 200, {"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"}
+        key = request.headers.get("idempotency-key")
+        with self._lock:
+            if key is not None and key in self.idempotent:
+                payload, answer = self.idempotent[key]
+                if payload != body:
+                    return 409, {
+                        "statusCode": 409,
+                        "message": "Same idempotency key used with a different request payload.",
+                        "name": "invalid_idempotent_request",
+                    }
+                return 200, answer
+            self.emails.append(body)
+            answer = {"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"}
+            if key is not None:
+                self.idempotent[key] = (body, answer)
+        return 200, answer
 
     def reset(self) -> None:
         super().reset()
         self.domains = dict(self._initial)
         self.emails.clear()
+        self.idempotent.clear()
 
     def _domains(self, request: FakeRequest) -> Reply:
         data = [

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
-from lib.alerts.rules.operations import CronLate, TlsExpiry
+from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
+from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
+from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.security import FailedLogins
-from lib.alerts.rules.services import ServiceUnresponsive
-from lib.core.config import ConfigError
+from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
+from lib.core.config_problems import KeyedConfigError
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig, RuleOverride
 from lib.store import StoreError
@@ -34,6 +36,12 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     DatabaseStorage,
     CronLate,
     TlsExpiry,
+    ServiceDown,
+    StoreUnreachable,
+    ConfigInvalid,
+    BuildFailed,
+    CertificateRenewalFailed,
+    BudgetReached,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 
@@ -42,9 +50,9 @@ def build_rules(config: MonitorConfig) -> list[BaseRule]:
     """Every enabled rule with its configured threshold and severity; bad overrides are errors."""
     unknown = sorted(set(config.alerts) - set(RULES_BY_NAME))
     if unknown:
-        raise ConfigError(
-            f"MONITOR_CONFIG: unknown alert rule {', '.join(unknown)}; "
-            f"known: {', '.join(RULES_BY_NAME)}"
+        raise KeyedConfigError(
+            ("alerts", unknown[0]),
+            f"unknown alert rule; known: {', '.join(RULES_BY_NAME)}",
         )
     rules = []
     for cls in RULE_CLASSES:
@@ -53,14 +61,20 @@ def build_rules(config: MonitorConfig) -> list[BaseRule]:
         low, high = cls.threshold_range
         if not low < threshold <= high:
             bound = f"between {low:g} and {high:g}" if high != float("inf") else f"above {low:g}"
-            raise ConfigError(
-                f"MONITOR_CONFIG: [alerts.{cls.name}] threshold must be {bound} {cls.unit}"
+            raise KeyedConfigError(
+                ("alerts", cls.name, "threshold"), f"must be {bound} {cls.unit}".rstrip()
             )
         for option in _RULE_OPTIONS - cls.options_taken:
             if getattr(override, option) is not None:
-                raise ConfigError(f"MONITOR_CONFIG: [alerts.{cls.name}] takes no {option}")
-        if override.jobs and any(hours <= 0 for hours in override.jobs.values()):
-            raise ConfigError(f"MONITOR_CONFIG: [alerts.{cls.name}] job limits must be > 0 h")
+                raise KeyedConfigError(("alerts", cls.name, option), "this rule takes no " + option)
+        for job, hours in (override.jobs or {}).items():
+            if job not in CRON_JOBS:
+                known = ", ".join(CRON_JOBS)
+                raise KeyedConfigError(
+                    ("alerts", cls.name, "jobs", job), f"unknown cron job; known: {known}"
+                )
+            if hours <= 0:
+                raise KeyedConfigError(("alerts", cls.name, "jobs", job), "must be above 0 h")
         if override.enabled:
             severity = override.severity or cls.default_severity
             rules.append(cls(threshold=threshold, severity=severity, options=override))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext
 
 HEALTH_CHECK_LATE_H = 1.0
+# Every cron job of the monitor (api/cron/<job>.py); `[alerts.cron_late] jobs` may name only
+# these, so a misspelled job is an error rather than a limit nobody checks.
+CRON_JOBS: tuple[str, ...] = ("health_check", "daily_metrics", "weekly_report", "monthly_report")
 
 
 class CronLate(BaseRule):

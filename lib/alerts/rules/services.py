@@ -1,4 +1,4 @@
-"""Service rules: a critical service unresponsive for longer than its threshold."""
+"""Service rules: a critical service unresponsive, any other service down, past a threshold."""
 
 from __future__ import annotations
 
@@ -22,12 +22,15 @@ class ServiceUnresponsive(BaseRule):
     default_threshold = 2.0
     default_severity = "critical"
 
+    def watched(self, ctx: RuleContext) -> list[str]:
+        return sorted(ctx.settings.critical_services)
+
     def observe(self, ctx: RuleContext) -> list[Observation]:
         from lib.probes.health import HEALTH_PROBES
 
         configured = {p.name for p in HEALTH_PROBES if p.configured(ctx.settings)}
         found = []
-        for service in sorted(ctx.settings.critical_services):
+        for service in self.watched(ctx):
             key = f"{self.name}:{service}"
             if service not in configured:
                 found.append(
@@ -48,3 +51,21 @@ class ServiceUnresponsive(BaseRule):
             else:
                 found.append(self.observation("ok", 0.0, f"{service} answering", key))
         return found
+
+
+class ServiceDown(ServiceUnresponsive):
+    """A service outside CRITICAL_SERVICES down continuously for longer than the threshold.
+
+    Stripe or Resend being down does not make the system unhealthy, but someone has to know:
+    the same streak measure as the critical rule, a longer default and a lower severity.
+    """
+
+    name = "service_down"
+    title = "Service down"
+    default_threshold = 10.0
+    default_severity = "warning"
+
+    def watched(self, ctx: RuleContext) -> list[str]:
+        from lib.probes.health import HEALTH_PROBES
+
+        return sorted({p.name for p in HEALTH_PROBES} - ctx.settings.critical_services)

@@ -1,0 +1,1 @@
+"""Deployments: Vercel account webhooks stored per event id, each deployment's state timeline."""

@@ -1,0 +1,102 @@
+"""Provider status: the public status pages of Vercel, Supabase, Stripe, OpenAI and Resend.
+
+The health-check cron refreshes them (lib/providers/refresh.py) at most every 5 minutes into
+monitoring_provider_status; everything else reads the stored result (`open_incidents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from lib.core.monitor_config import MonitorConfig, ProviderName
+from lib.store import Store
+
+Kind = Literal["statuspage", "feed"]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider to watch: how and where (docs/configuration.md lists the defaults' sources)."""
+
+    name: ProviderName
+    title: str
+    kind: Kind
+    url: str
+
+
+# Researched 2026-12: Vercel and Supabase run Atlassian Statuspage (summary.json); OpenAI and
+# Resend moved to incident.io status pages, Stripe runs its own page (status.stripe.com) and
+# publishes its incident history as Atom on stripestatus.com: feeds for those three.
+DEFAULTS: dict[ProviderName, Provider] = {
+    "vercel": Provider(
+        "vercel", "Vercel", "statuspage", "https://www.vercel-status.com/api/v2/summary.json"
+    ),
+    "supabase": Provider(
+        "supabase", "Supabase", "statuspage", "https://status.supabase.com/api/v2/summary.json"
+    ),
+    "stripe": Provider("stripe", "Stripe", "feed", "https://www.stripestatus.com/history.atom"),
+    "openai": Provider("openai", "OpenAI", "feed", "https://status.openai.com/history.atom"),
+    "resend": Provider("resend", "Resend", "feed", "https://resend-status.com/history.atom"),
+}
+
+
+def configured_providers(config: MonitorConfig) -> list[Provider]:
+    """The defaults with `[providers.<name>]` applied; switched-off providers left out."""
+    found = []
+    for name, default in DEFAULTS.items():
+        override = config.providers.get(name)
+        if override is None:
+            found.append(default)
+        elif override.enabled:
+            found.append(
+                Provider(
+                    name,
+                    default.title,
+                    override.kind or default.kind,
+                    str(override.url) if override.url else default.url,
+                )
+            )
+    return found
+
+
+class ProviderIncident(BaseModel, defer_build=True):
+    """One open incident a provider reports (contract: CONTRACTS.md, deployments)."""
+
+    provider: str
+    name: str
+    status: str  # investigating | identified | monitoring | ... (the provider's word)
+    started_at: datetime | None
+    url: str | None
+    impact: str | None  # Statuspage: none | minor | major | critical; feeds: None
+
+    @property
+    def title(self) -> str:
+        default = DEFAULTS.get(self.provider)  # type: ignore[call-overload]
+        return default.title if default else self.provider.capitalize()
+
+
+class ProviderStatus(BaseModel, defer_build=True):
+    """The stored result of one provider's last refresh."""
+
+    provider: str
+    kind: Kind
+    checked_at: datetime
+    ok: bool  # false: the status page itself could not be read (last incidents kept)
+    indicator: str | None
+    description: str | None
+    error: str | None
+    incidents: list[ProviderIncident]
+
+
+def provider_statuses(store: Store) -> list[ProviderStatus]:
+    rows = store.call("monitoring_provider_statuses")
+    return [ProviderStatus.model_validate(row) for row in rows]
+
+
+def open_incidents(store: Store) -> list[ProviderIncident]:
+    """Every open incident of every watched provider, as the last refresh saw them."""
+    return [incident for status in provider_statuses(store) for incident in status.incidents]

@@ -1,0 +1,65 @@
+"""The status page's incident history: resolved episodes of the last 90 days under the open ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.alerting import open_store
+from tests.conftest import DevServer
+from tests.status_history import seed_history
+from tests.test_status_page import ARTIFACTS, browser, open_page  # noqa: F401 - the fixture
+
+
+def test_resolved_incidents_in_json_and_on_the_page(
+    migrated_db: str,
+    dev_server: Any,
+    browser: Any,  # noqa: F811
+) -> None:
+    now = datetime.now(UTC)
+    seed_history(migrated_db, now, days=3, every_minutes=60)
+    with open_store(migrated_db) as store:
+        for rule, start, hours in (
+            ("service_unresponsive:database", now - timedelta(days=20), 2),
+            ("cron_late:daily_metrics", now - timedelta(days=5), 0.5),
+            ("payment_failure_rate", now - timedelta(days=120), 1),  # older than 90 days
+        ):
+            row = store.alert_cas(
+                rule,
+                0,
+                {
+                    "state": "firing",
+                    "severity": "critical",
+                    "since": start,
+                    "last_notified_at": start,
+                    "message": "secret figure 4711",
+                },
+            )
+            assert row is not None
+            store.alert_cas(
+                rule, row.version, {"state": "ok", "since": start + timedelta(hours=hours)}
+            )
+        store.alert_cas("tls_expiry", 0, {"state": "firing", "since": now - timedelta(hours=1)})
+    server: DevServer = dev_server({"DATABASE_URL": migrated_db})
+    body = server.get("/api/status").json()
+    past = body["resolved_incidents"]
+    assert [(p["rule"], p["duration_s"]) for p in past] == [
+        ("cron_late:daily_metrics", 1800.0),
+        ("service_unresponsive:database", 7200.0),
+    ]
+    assert past[1]["title"] == "Critical service unresponsive (database)"
+    assert "4711" not in server.get("/api/status").text  # messages stay private
+    context, page, problems = open_page(
+        browser, server.url, viewport={"width": 1100, "height": 1400}
+    )
+    try:
+        items = page.locator("#past-incidents li.incident")
+        assert items.count() == 2
+        assert "resolved after 30 min" in items.nth(0).inner_text()
+        assert "resolved after 2 h 0 min" in items.nth(1).inner_text()
+        assert page.locator("#incidents li.incident").count() == 1  # tls_expiry, still open
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "status-page-incident-history.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
