@@ -135,3 +135,41 @@ def test_unknown_rule_gets_the_default_and_unknown_check_nothing() -> None:
     assert rule_runbook("a_rule_from_the_future:x", {"message": "m"})[0].endswith(": m")
     assert check_runbook("no_such_check", {}) == []
     assert check_runbook("secrets", {})[0].startswith("Generate each secret")
+
+
+def test_outage_runbook_names_the_deployment_before_the_first_failure(migrated_db: str) -> None:
+    """The deployments package's store (a real webhook delivery) fills {deployment}."""
+    from datetime import timedelta
+
+    from lib.alerts.evidence import alert_evidence
+    from lib.deployments.store import record_event
+    from lib.deployments.webhook import parse_event, store_event
+    from tests.fakes.vercel import deployment_event, encode
+
+    since = T0 - timedelta(minutes=5)
+    with open_store(migrated_db) as store:
+        for kind, deployment, minutes in (
+            ("deployment.created", "dpl_old001", 300),
+            ("deployment.succeeded", "dpl_old001", 299),
+            ("deployment.created", "dpl_new002", 20),
+            ("deployment.succeeded", "dpl_new002", 17),  # live 12 min before the failure
+            ("deployment.created", "dpl_after3", 1),  # after the failure began: not the cause
+            ("deployment.succeeded", "dpl_after3", 1),
+        ):
+            event = deployment_event(kind, deployment, T0 - timedelta(minutes=minutes))
+            record_event(store, store_event(parse_event(encode(event)[0])))
+        obs = Observation(
+            key="service_unresponsive:database",
+            rule="service_unresponsive",
+            title="Critical service unresponsive (database)",
+            state="firing",
+            severity="critical",
+            threshold=2,
+            unit="min",
+            value=5,
+            message="database down for 5.0 min",
+        )
+        steps = rule_runbook(obs.key, alert_evidence(store, obs, since))
+    (step,) = [s for s in steps if s.startswith("Immediate: check recent deployments")]
+    assert step.startswith("Immediate: check recent deployments: dpl_new002 (")
+    assert step.endswith(" went live 12 min before the first failure"), step
