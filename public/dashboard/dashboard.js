@@ -283,7 +283,7 @@
     if (Array.isArray(providers)) return providers;
     if (providers && Array.isArray(providers.incidents)) return providers.incidents;
     if (providers && typeof providers === "object") {
-      return Object.entries(providers).flatMap(([name, p]) => (p && Array.isArray(p.incidents) ? p.incidents.map((i) => ({ provider: name, ...i })) : []));
+      return Object.entries(providers).flatMap(([name, p]) => (p && Array.isArray(p.incidents) ? p.incidents.map((i) => ({ provider: p.title || name, ...i })) : []));
     }
     return [];
   }
