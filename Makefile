@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTHON312 := $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || \
 	(p=$$(pyenv prefix 3.12 2>/dev/null) && echo $$p/bin/python3.12))
 
-.PHONY: dev test lint format vercel-check bench clean setup postgres chromium
+.PHONY: dev test lint format vercel-check bench clean setup postgres chromium dashboard
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (install it, e.g. pyenv install 3.12)"; exit 1; }
@@ -24,10 +24,20 @@ postgres:
 chromium:
 	@bash scripts/ensure-chromium
 
-dev: setup
+# The dashboard's charting library: installed from npm (package-lock.json) and copied into
+# public/dashboard/vendor/ by the same build step Vercel runs (vercel.json buildCommand).
+DASHBOARD_LIB := public/dashboard/vendor/uPlot.iife.min.js
+$(DASHBOARD_LIB): package.json package-lock.json scripts/build_dashboard.mjs
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ for the dashboard"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+dashboard: $(DASHBOARD_LIB)
+
+dev: setup dashboard
 	PORT=$(PORT) $(BIN)/python -m lib dev
 
-test: setup postgres chromium lint
+test: setup postgres chromium dashboard lint
 	$(BIN)/pytest
 
 # ruff, then the layer contract of .importlinter (docs/development.md).
@@ -51,4 +61,4 @@ bench: setup postgres
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .vercel-check
+	rm -rf $(VENV) .pytest_cache .ruff_cache .vercel-check node_modules public/dashboard/vendor

@@ -23,6 +23,7 @@ FORBIDDEN_IN_BUNDLE = (
     ".data/",
     ".tools/",
     "lib/local/",
+    "node_modules/",
 )
 # Never served as a static file.
 FORBIDDEN_STATIC_NAMES = frozenset(
@@ -235,6 +236,44 @@ def check_static(project: Path, output: Path) -> list[str]:
     return problems
 
 
+DASHBOARD_LIBRARY = ("uPlot.iife.min.js", "uPlot.min.css")
+
+
+def check_dashboard(project: Path, output: Path) -> list[str]:
+    """The build installed the charting library from npm and serves it beside the dashboard:
+    the copy (which holds neither node_modules/ nor public/dashboard/vendor/, both ignored) got
+    them from `npm ci` + `npm run build`, and the static output has the very files npm installed."""
+    problems: list[str] = []
+    static = output / "static" / "dashboard"
+    installed = project / "node_modules" / "uplot"
+    if not (installed / "package.json").is_file():
+        return ["the build did not install uplot from npm (installCommand)"]
+    version = json.loads((installed / "package.json").read_text())["version"]
+    locked = json.loads((project / "package-lock.json").read_text())["packages"]
+    if locked.get("node_modules/uplot", {}).get("version") != version:
+        problems.append(f"uplot {version} installed, package-lock.json says otherwise")
+    for name in DASHBOARD_LIBRARY:
+        served = static / "vendor" / name
+        if not served.is_file():
+            problems.append(f"static/dashboard/vendor/{name} missing: the buildCommand did not run")
+        elif served.read_bytes() != (installed / "dist" / name).read_bytes():
+            problems.append(f"static/dashboard/vendor/{name} differs from npm's uplot {version}")
+    page = static / "index.html"
+    if not page.is_file():
+        problems.append("static/dashboard/index.html missing")
+    else:
+        html = page.read_text()
+        for name in DASHBOARD_LIBRARY:
+            if f'"/dashboard/vendor/{name}"' not in html:
+                problems.append(f"dashboard/index.html does not load /dashboard/vendor/{name}")
+        if "://" in "".join(line for line in html.splitlines() if "<script" in line):
+            problems.append("dashboard/index.html loads a script from another origin (a CDN)")
+    config = json.loads((output / "config.json").read_text())
+    if not any(r.get("src", "").startswith("^/dashboard") for r in config.get("routes", [])):
+        problems.append("config.json has no /dashboard route (vercel.json rewrites)")
+    return problems
+
+
 def check_output(project: Path, built: dict[str, BuiltFunction]) -> list[str]:
     """Every problem found in `project/.vercel/output` (`built`: its built_functions); empty when
     the build is right."""
@@ -247,4 +286,5 @@ def check_output(project: Path, built: dict[str, BuiltFunction]) -> list[str]:
         *check_functions(project, built, vercel_json),
         *check_crons(output, built, vercel_json),
         *check_static(project, output),
+        *check_dashboard(project, output),
     ]

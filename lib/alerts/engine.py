@@ -21,8 +21,10 @@ from pydantic import BaseModel
 
 from lib.alerts.attribution import incident_for, incident_key, merge
 from lib.alerts.delivery import send_once
+from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
+from lib.alerts.runbooks import rule_runbook
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.providers import ProviderIncident
 from lib.store import AlertRow, Store
@@ -193,6 +195,9 @@ class Engine:
 
     def _notification(self, obs: Observation, event: Event, since: datetime) -> Notification:
         duration = (self.now - since).total_seconds() if event == "resolved" else None
+        runbook: list[str] = []
+        if event != "resolved":  # the procedure helps while it fires, not once it is over
+            runbook = rule_runbook(obs.key, alert_evidence(self.store, obs, since))
         return Notification(
             id=uuid.uuid4().hex,
             rule=obs.key,
@@ -208,6 +213,7 @@ class Engine:
             duration_s=duration,
             environment=self.environment,
             incident=None if event == "resolved" else incident_for(obs.key, self.incidents),
+            runbook=runbook,
         )
 
     def _queue(self, row: AlertRow | None, notification: Notification) -> dict[str, Any] | None:

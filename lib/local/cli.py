@@ -1,4 +1,4 @@
-"""The local command line: `python -m lib dev | migrate | db start|stop|status | check-config`."""
+"""The local command line: `python -m lib dev | migrate | doctor | check-config | db ...`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def main(argv: list[str]) -> None:
     dev.add_argument("--port", type=int, default=None)
     migrate = commands.add_parser("migrate", help="apply supabase/migrations to a database")
     migrate.add_argument("--database-url", help="default: DATABASE_URL (or the local database)")
+    doctor = commands.add_parser("doctor", help="check the monitoring checklist (exit 1 on fail)")
+    doctor.add_argument("--json", action="store_true", help="print the /api/doctor JSON")
     check = commands.add_parser("check-config", help="validate settings and monitoring.toml")
     check.add_argument("--file", type=Path, help="a TOML file to check instead (e.g. the example)")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
@@ -31,6 +33,8 @@ def main(argv: list[str]) -> None:
             serve_with_local_defaults(args.port)
         elif args.command == "migrate":
             _migrate(args.database_url)
+        elif args.command == "doctor":
+            _doctor(args.json)
         elif args.command == "check-config":
             _check_config(args.file)
         else:
@@ -68,6 +72,28 @@ def _migrate(url: str | None) -> None:
         print(f"applied {name}")
     if not applied:
         print("up to date")
+
+
+def _doctor(as_json: bool) -> None:
+    """The configured environment (.env, DATABASE_URL ...), never the embedded default store."""
+    from lib.core.config import load_settings
+    from lib.doctor import run_doctor
+
+    report = run_doctor(load_settings())
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    else:
+        marks = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "not_applicable": "N/A "}
+        for item in report.items:
+            print(f"[{marks[item.status]}] {item.title}: {item.evidence}")
+            if item.fix:
+                print(f"       fix: {item.fix}")
+            for step in item.runbook:
+                print(f"       - {step}")
+        counts = ", ".join(f"{n} {s}" for s, n in report.summary.counts.items() if n)
+        print(f"{report.summary.status}: {counts}")
+    if report.summary.status == "fail":
+        sys.exit(1)
 
 
 def _check_config(file: Path | None) -> None:

@@ -53,6 +53,7 @@ class Notification(BaseModel):
     incident: IncidentNote | None = None  # the provider incident behind it, if one is open
     # Other alerts firing from the same provider incident, sent in this one update.
     grouped: list[str] = []
+    runbook: list[str] = []  # the guide's procedure, evidence filled in (lib/alerts/runbooks.toml)
 
 
 def idempotency_key(notification: Notification) -> str:

@@ -80,11 +80,20 @@ def facts(n: Notification) -> list[tuple[str, str]]:
     return rows
 
 
+def runbook_lines(n: Notification) -> list[str]:
+    """The runbook as numbered lines under a heading; nothing when there is none."""
+    if not n.runbook:
+        return []
+    return ["What to do:", *(f"{i}. {step}" for i, step in enumerate(n.runbook, 1))]
+
+
 def text_body(n: Notification) -> str:
     lines = [subject(n), "", n.message, ""]
     extra = [line for line in (incident_line(n),) if line] + grouped_lines(n)
     lines += [*extra, ""] if extra else []
     lines += [f"{label}: {value}" for label, value in facts(n)]
+    if n.runbook:
+        lines += ["", *runbook_lines(n)]
     lines += ["", f"-- CarBot Monitor ({REMINDERS})"]
     return "\n".join(lines) + "\n"
 
@@ -101,10 +110,17 @@ def html_body(n: Notification) -> str:
     return (
         "<!doctype html><html><body style='font-family:sans-serif'>"
         f"<h2 style='color:{color}'>{escape(subject(n))}</h2>"
-        f"<p>{escape(n.message)}</p>{_grouped_html(n)}<table>{rows}</table>"
+        f"<p>{escape(n.message)}</p>{_grouped_html(n)}<table>{rows}</table>{_html_runbook(n)}"
         f"<p style='color:#666'>CarBot Monitor ({REMINDERS})</p>"
         "</body></html>"
     )
+
+
+def _html_runbook(n: Notification) -> str:
+    if not n.runbook:
+        return ""
+    steps = "".join(f"<li>{escape(step)}</li>" for step in n.runbook)
+    return f"<h3>What to do</h3><ol>{steps}</ol>"
 
 
 def _grouped_html(n: Notification) -> str:
@@ -115,7 +131,7 @@ def _grouped_html(n: Notification) -> str:
 
 
 def chat_line(n: Notification) -> str:
-    """Slack/Mattermost `text`: one line, severity first."""
+    """Slack/Mattermost `text`: one headline, severity first, then the runbook's steps."""
     icon = {"firing": ":rotating_light:", "reminder": ":bell:", "resolved": ":white_check_mark:"}
     line = f"{icon[n.event]} {subject(n)} - {n.message}"
     note = incident_line(n)
@@ -123,4 +139,4 @@ def chat_line(n: Notification) -> str:
         line += f" ({note})"
     if n.grouped:
         line += f"; also firing: {'; '.join(n.grouped)}"
-    return line
+    return "\n".join([line, *(f"{i}. {step}" for i, step in enumerate(n.runbook, 1))])

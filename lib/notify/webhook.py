@@ -31,6 +31,7 @@ class WebhookNotifier:
             "duration_s": n.duration_s,
             "environment": n.environment,
             "id": n.id,
+            "runbook": n.runbook,
         }
 
     def send(self, notification: Notification) -> None:

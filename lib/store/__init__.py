@@ -184,6 +184,17 @@ class Store:
     def metric_series(self, metric: str, first: date, last: date) -> list[dict[str, Any]]:
         return list(self.call("monitoring_metric_series", p_metric=metric, p_from=first, p_to=last))
 
+    def metric_series_many(
+        self, metrics: list[str], first: date, last: date
+    ) -> dict[str, list[dict[str, Any]]]:
+        """{"metric": [{"day", "value"}]} in one call; metrics without a row are absent."""
+        raw = self.call("monitoring_metric_series_many", p_metrics=metrics, p_from=first, p_to=last)
+        return {metric: list(points) for metric, points in raw.items()}
+
+    def console_facts(self) -> dict[str, Any]:
+        """{"pg_stat_statements": bool, "migrations": [version] | None} for the setup doctor."""
+        return dict(self.call("monitoring_console_facts"))
+
     def metrics_of_day(self, day: date) -> dict[str, float]:
         return dict(self.call("monitoring_metrics_of_day", p_day=day))
 

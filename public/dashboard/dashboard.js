@@ -1,0 +1,426 @@
+/* CarBot Monitor dashboard: reads the token-gated JSON endpoints, charts with uPlot (from npm).
+ * The token lives in sessionStorage only (this tab), is sent as a bearer header, never in a URL.
+ * Every panel loads on its own and says why when its endpoint is missing (404) or down (503). */
+"use strict";
+(() => {
+  const KEY = "carbot.healthToken";
+  const DAY_S = 86400;
+  const $ = (id) => document.getElementById(id);
+  const state = { token: sessionStorage.getItem(KEY), days: 30, traffic: "24h", charts: {}, series: null, deployments: [] };
+  window.carbotDashboard = state; // the browser test reads the drawn charts from here
+
+  // Success criteria of the guide: the first metric with data wins (real traffic before probes).
+  const CRITERIA = [
+    { label: "Uptime", metrics: ["uptime_pct"], op: ">", target: 99.9, unit: "%" },
+    { label: "Response time", metrics: ["response_avg_ms", "avg_response_ms"], op: "<", target: 500, unit: "ms" },
+    { label: "Error rate", metrics: ["error_rate_pct"], op: "<", target: 1, unit: "%" },
+    { label: "Lead conversion", metrics: ["lead_conversion_pct"], op: ">", target: 15, unit: "%" },
+    { label: "Payment success", metrics: ["payment_success_pct"], op: ">", target: 95, unit: "%" },
+    { label: "E-mail delivery", metrics: ["email_delivery_pct"], op: ">", target: 98, unit: "%" },
+  ];
+  // Threshold lines (the guide's criteria and the default alert thresholds).
+  const THRESHOLDS = {
+    uptime_pct: 99.9, avg_response_ms: 500, response_avg_ms: 500, error_rate_pct: 1,
+    lead_conversion_pct: 15, payment_success_pct: 95, email_delivery_pct: 98, email_bounce_pct: 10,
+    db_storage_pct: 80, web_vitals_lcp_p75_ms: 2500, web_vitals_inp_p75_ms: 200,
+    web_vitals_cls_p75: 0.1, db_backup_age_h: 26, build_success_pct: 100,
+  };
+
+  class Unauthorized extends Error {}
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  }
+
+  async function api(path) {
+    const token = state.token;
+    let response;
+    try {
+      response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+    } catch {
+      return { status: 0, error: "the monitor did not answer (network error)" };
+    }
+    if (response.status === 401 || response.status === 403) {
+      // A late answer to an older, rejected token must not sign out the token typed since.
+      if (state.token !== token) throw new Unauthorized();
+      signOut(response.status === 401 ? "That token was rejected. Try again." : "Detail endpoints are closed (HEALTH_TOKEN not configured).");
+      throw new Unauthorized();
+    }
+    const type = response.headers.get("content-type") || "";
+    const body = type.includes("json") ? await response.json().catch(() => null) : await response.text();
+    return { status: response.status, ok: response.ok, body, error: body && body.error };
+  }
+
+  function unavailable(panel, result, what) {
+    let text;
+    if (result.status === 404) text = `${what}: not available in this deployment yet.`;
+    else if (result.status === 0) text = `${what}: ${result.error}.`;
+    else text = `${what} unavailable: ${result.error || `HTTP ${result.status}`}.`;
+    panel.replaceChildren(el("p", { class: "unavailable", text }));
+  }
+
+  function isStoreDown(result) {
+    return result.status === 503 && /store/.test(result.error || "");
+  }
+
+  function banner(text) {
+    const node = $("banner");
+    node.textContent = text;
+    node.hidden = !text;
+  }
+
+  const fmt = (v, unit) => {
+    if (v == null || Number.isNaN(v)) return "n/a";
+    // Percentages keep two decimals: 99.89 % must not read as a met 99.9 %.
+    const digits = unit === "%" ? 2 : Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+    const n = v.toLocaleString("en-GB", { maximumFractionDigits: digits });
+    return unit === "%" ? `${n} %` : unit && unit !== "count" ? `${n} ${unit}` : n;
+  };
+  const dayKey = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+  const toSeconds = (iso) => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso) / 1000;
+
+  // -- sign in / out ----------------------------------------------------------------------------
+
+  function signOut(message) {
+    sessionStorage.removeItem(KEY);
+    state.token = null;
+    for (const chart of Object.values(state.charts)) chart.destroy();
+    state.charts = {};
+    $("main").hidden = true;
+    $("sign-out").hidden = $("refresh").hidden = true;
+    banner("");
+    $("login").hidden = false;
+    const error = $("login-error");
+    error.textContent = message || "";
+    error.hidden = !message;
+    $("token").value = "";
+    $("token").focus();
+  }
+
+  $("login-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = $("token").value.trim();
+    if (!token) return;
+    state.token = token;
+    sessionStorage.setItem(KEY, token);
+    start();
+  });
+  $("sign-out").addEventListener("click", () => signOut(""));
+  $("refresh").addEventListener("click", () => loadAll());
+
+  function start() {
+    $("login").hidden = true;
+    $("main").hidden = false;
+    $("sign-out").hidden = $("refresh").hidden = false;
+    $("main").focus();
+    loadAll();
+  }
+
+  async function loadAll() {
+    banner("");
+    const jobs = [loadMetrics(), loadStatus().then(loadTraffic), loadAlerts(), loadReport("weekly"), loadReport("monthly"), loadDoctor()];
+    for (const job of jobs) job.catch((error) => { if (!(error instanceof Unauthorized)) console.error(error); });
+  }
+
+  // -- charts -----------------------------------------------------------------------------------
+
+  function markersPlugin(times) {
+    return {
+      hooks: {
+        draw: [(u) => {
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.strokeStyle = "#7c3aed";
+          ctx.setLineDash([3, 3]);
+          ctx.lineWidth = 1;
+          for (const t of times) {
+            const x = Math.round(u.valToPos(t, "x", true));
+            if (x < bbox.left || x > bbox.left + bbox.width) continue;
+            ctx.beginPath();
+            ctx.moveTo(x, bbox.top);
+            ctx.lineTo(x, bbox.top + bbox.height);
+            ctx.stroke();
+          }
+          ctx.restore();
+        }],
+      },
+    };
+  }
+
+  function drawChart(id, container, { title, unit, xs, ys, threshold, markers = [], daily = true }) {
+    if (state.charts[id]) state.charts[id].destroy();
+    const points = ys.filter((v) => v != null).length;
+    const box = el("figure", { class: "chart", id: `chart-${id}`, "data-points": String(points), "data-days": String(xs.length) });
+    box.append(el("figcaption", { text: `${title} (${points} of ${xs.length} ${daily ? "days" : "buckets"} with data)` }));
+    container.append(box);
+    const series = [{}, { label: title, stroke: "#1a73e8", width: 2, spanGaps: false, points: { show: true, size: 4 }, value: (u, v) => fmt(v, unit) }];
+    const data = [xs, ys];
+    if (threshold != null) {
+      series.push({ label: "threshold", stroke: "#d93025", dash: [6, 4], width: 1, points: { show: false }, value: (u, v) => fmt(v, unit) });
+      data.push(xs.map(() => threshold));
+    }
+    const width = Math.max(260, Math.min(container.clientWidth || 600, 860));
+    const chart = new uPlot({
+      width, height: 170, series, plugins: markers.length ? [markersPlugin(markers)] : [],
+      axes: [{}, { values: (u, vals) => vals.map((v) => fmt(v, unit)), size: 64 }],
+      scales: { x: { time: true } },
+      legend: { live: true },
+    }, data, box);
+    state.charts[id] = chart;
+    return chart;
+  }
+
+  // -- daily metrics and success criteria -------------------------------------------------------
+
+  async function loadMetrics() {
+    const panel = $("metrics");
+    const tiles = $("criteria");
+    const result = await api("/api/metrics?metric=all&days=365");
+    if (!result.ok) {
+      if (isStoreDown(result)) banner(`The monitor's store is unavailable (${result.error}). Panels that need it are empty; the others still work.`);
+      unavailable(panel, result, "Daily metrics");
+      unavailable(tiles, result, "Success criteria");
+      return;
+    }
+    state.series = result.body;
+    drawMetrics();
+    drawCriteria();
+  }
+
+  function seriesWindow(days) {
+    const last = toSeconds(state.series.last);
+    const xs = [];
+    for (let i = days - 1; i >= 0; i--) xs.push(last - i * DAY_S);
+    return xs;
+  }
+
+  function valuesOf(metric) {
+    const found = state.series.series.find((s) => s.metric === metric);
+    return found ? new Map(found.points.map((p) => [p.day, p.value])) : new Map();
+  }
+
+  function drawMetrics() {
+    const panel = $("metrics");
+    for (const [id, chart] of Object.entries(state.charts)) if (id.startsWith("metric-")) { chart.destroy(); delete state.charts[id]; }
+    panel.replaceChildren();
+    const xs = seriesWindow(state.days);
+    const empty = [];
+    for (const s of state.series.series) {
+      const values = valuesOf(s.metric);
+      const ys = xs.map((x) => (values.has(dayKey(x)) ? values.get(dayKey(x)) : null));
+      if (!ys.some((v) => v != null)) { empty.push(s.metric); continue; }
+      drawChart(`metric-${s.metric}`, panel, { title: s.metric, unit: s.unit, xs, ys, threshold: THRESHOLDS[s.metric] });
+    }
+    if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.` }));
+  }
+
+  function mean(values) {
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  }
+
+  function windowMean(values, xs) {
+    return mean(xs.map((x) => values.get(dayKey(x))).filter((v) => v != null));
+  }
+
+  function drawCriteria() {
+    const tiles = $("criteria");
+    tiles.replaceChildren();
+    const all = seriesWindow(60);
+    for (const c of CRITERIA) {
+      const metric = c.metrics.find((m) => valuesOf(m).size) || c.metrics[0];
+      const values = valuesOf(metric);
+      const tile = el("article", { class: "tile", "data-metric": metric });
+      tile.append(el("h3", { text: c.label }), el("p", { class: "muted", text: `target ${c.op} ${fmt(c.target, c.unit)} (${metric})` }));
+      for (const days of [7, 30]) {
+        const now = windowMean(values, all.slice(-days));
+        const before = windowMean(values, all.slice(-2 * days, -days));
+        const row = el("p", { class: "criterion", "data-days": String(days) });
+        if (now == null) {
+          row.append(el("span", { class: "badge none", text: "no data" }), ` ${days} days`);
+        } else {
+          const met = c.op === ">" ? now > c.target : now < c.target;
+          row.classList.add(met ? "met" : "missed");
+          row.append(el("span", { class: `badge ${met ? "met" : "missed"}`, text: met ? "met" : "missed" }), ` ${days} days: ${fmt(now, c.unit)} `);
+          if (before != null && before !== now) {
+            const better = c.op === ">" ? now > before : now < before;
+            row.append(el("span", { class: `trend ${better ? "better" : "worse"}`, text: now > before ? "▲" : "▼", title: `${better ? "better" : "worse"} than the ${days} days before (${fmt(before, c.unit)})`, "aria-label": `${better ? "better" : "worse"} than the ${days} days before` }));
+          }
+        }
+        tile.append(row);
+      }
+      tiles.append(tile);
+    }
+  }
+
+  document.querySelectorAll("[data-days]").forEach((button) => {
+    if (button.tagName !== "BUTTON") return;
+    button.addEventListener("click", () => {
+      state.days = Number(button.dataset.days);
+      document.querySelectorAll("button[data-days]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      if (state.series) drawMetrics();
+    });
+  });
+
+  $("csv").addEventListener("click", async (event) => {
+    event.preventDefault();
+    const response = await fetch(`/api/metrics?metric=all&days=${state.days}&format=csv`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!response.ok) return banner(`CSV export failed: HTTP ${response.status}`);
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `carbot-metrics-${state.days}d.csv` });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+
+  // -- status: providers, deployments -----------------------------------------------------------
+
+  function incidentsOf(providers) {
+    if (Array.isArray(providers)) return providers;
+    if (providers && Array.isArray(providers.incidents)) return providers.incidents;
+    if (providers && typeof providers === "object") {
+      return Object.entries(providers).flatMap(([name, p]) => (p && Array.isArray(p.incidents) ? p.incidents.map((i) => ({ provider: p.title || name, ...i })) : []));
+    }
+    return [];
+  }
+
+  async function loadStatus() {
+    const panel = $("providers");
+    const result = await api("/api/status");
+    if (!result.ok || !result.body) return unavailable(panel, result, "Provider status");
+    const status = result.body;
+    if (status.environment) $("environment").textContent = status.environment;
+    state.deployments = (Array.isArray(status.deployments) ? status.deployments : [])
+      .map((d) => d.promoted_at || d.ready_at || d.created_at).filter(Boolean).map(toSeconds);
+    if (!("providers" in status)) {
+      panel.replaceChildren(el("p", { class: "unavailable", text: "Provider status: not available in this deployment yet." }));
+      return;
+    }
+    const incidents = incidentsOf(status.providers).filter((i) => !i.status || !/resolved|completed|postmortem/.test(i.status));
+    if (!incidents.length) return panel.replaceChildren(el("p", { class: "ok", text: "No open provider incidents." }));
+    const list = el("ul", { class: "incidents" });
+    for (const i of incidents) {
+      const name = i.url && /^https:\/\//.test(i.url) ? el("a", { href: i.url, rel: "noopener noreferrer", text: i.name || "incident" }) : el("span", { text: i.name || "incident" });
+      list.append(el("li", {}, el("strong", { text: `${i.provider || "provider"}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${i.started_at ? new Date(i.started_at).toLocaleString() : "?"}` })));
+    }
+    panel.replaceChildren(list);
+  }
+
+  // -- traffic ----------------------------------------------------------------------------------
+
+  const pick = (o, ...keys) => { for (const k of keys) if (o && o[k] != null) return o[k]; return null; };
+
+  async function loadTraffic() {
+    const panel = $("traffic");
+    const result = await api(`/api/traffic?window=${state.traffic}`);
+    if (!result.ok || !result.body) return unavailable(panel, result, "Traffic (Vercel drains)");
+    const body = result.body;
+    const rows = Array.isArray(body.series) ? body.series : [];
+    for (const [id, chart] of Object.entries(state.charts)) if (id.startsWith("traffic-")) { chart.destroy(); delete state.charts[id]; }
+    panel.replaceChildren();
+    if (!rows.length) return panel.append(el("p", { class: "muted", text: "No drain data in this window yet." }));
+    const xs = rows.map((r) => toSeconds(String(pick(r, "t", "at", "start", "minute", "bucket", "time"))));
+    const fromBody = (Array.isArray(body.deployments) ? body.deployments : []).map((d) => pick(d, "promoted_at", "ready_at", "created_at", "first_seen")).filter(Boolean).map(toSeconds);
+    const markers = [...new Set([...state.deployments, ...fromBody])];
+    const lines = [
+      ["requests", "Requests", "count", ["requests"]],
+      ["error-rate", "Error rate", "%", ["error_rate_pct"]],
+      ["p95", "Response p95", "ms", ["p95_ms", "response_p95_ms"]],
+    ];
+    for (const [id, title, unit, keys] of lines) {
+      const ys = rows.map((r) => pick(r, ...keys));
+      drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, daily: false, threshold: id === "error-rate" ? 1 : null });
+    }
+    if (markers.length) panel.append(el("p", { class: "muted legend-note", text: "Dashed violet lines: deployments." }));
+  }
+
+  document.querySelectorAll("button[data-traffic]").forEach((button) => {
+    button.addEventListener("click", () => {
+      state.traffic = button.dataset.traffic;
+      document.querySelectorAll("button[data-traffic]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      loadTraffic().catch(() => {});
+    });
+  });
+
+  // -- alerts, reports, doctor ------------------------------------------------------------------
+
+  async function loadAlerts() {
+    const panel = $("alerts");
+    const result = await api("/api/alerts?days=30");
+    if (!result.ok || !result.body) return unavailable(panel, result, "Alert history");
+    const episodes = result.body.episodes || [];
+    if (!episodes.length) return panel.replaceChildren(el("p", { class: "ok", text: "No alerts in the last 30 days." }));
+    const end = Date.now();
+    const begin = end - 30 * DAY_S * 1000;
+    const list = el("ol", { class: "timeline" });
+    for (const e of episodes) {
+      const from = Date.parse(e.started_at);
+      const to = e.ended_at ? Date.parse(e.ended_at) : end;
+      const left = Math.max(0, (from - begin) / (end - begin)) * 100;
+      const width = Math.max(0.6, ((to - Math.max(from, begin)) / (end - begin)) * 100);
+      const bar = el("span", { class: `bar ${e.severity}`, style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%` });
+      const when = `${new Date(from).toLocaleString()} · ${e.open ? "still firing" : `lasted ${Math.round((e.duration_s || 0) / 60)} min`}`;
+      list.append(el("li", { class: `episode ${e.severity}` },
+        el("span", { class: `badge ${e.severity}`, text: e.severity }), " ",
+        el("strong", { text: e.rule }), el("span", { class: "muted", text: ` ${when}` }),
+        e.message ? el("div", { class: "message", text: e.message }) : null,
+        el("div", { class: "track", "aria-hidden": "true" }, bar)));
+    }
+    panel.replaceChildren(list);
+  }
+
+  async function loadReport(kind) {
+    const panel = $(`report-${kind}`);
+    const result = await api(`/api/reports/${kind}?format=html`);
+    if (result.status === 404 && result.error && /no .* report stored/.test(result.error)) {
+      return panel.replaceChildren(el("p", { class: "muted", text: `No ${kind} report stored yet.` }));
+    }
+    if (!result.ok || typeof result.body !== "string") return unavailable(panel, result, `The ${kind} report`);
+    // A sandboxed frame: the report's HTML is shown, never run, and cannot reach this page.
+    const frame = el("iframe", { sandbox: "", title: `Latest ${kind} report`, class: "report" });
+    frame.srcdoc = result.body;
+    panel.replaceChildren(frame);
+  }
+
+  async function loadDoctor() {
+    const panel = $("doctor");
+    const result = await api("/api/doctor");
+    if (!result.ok || !result.body) return unavailable(panel, result, "Setup doctor");
+    const { items, summary } = result.body;
+    const counts = Object.entries(summary.counts).filter(([, n]) => n).map(([s, n]) => `${n} ${s.replace("_", " ")}`).join(", ");
+    const list = el("ul", { class: "doctor" });
+    for (const item of items) {
+      const li = el("li", { class: `check ${item.status}`, "data-check": item.id },
+        el("span", { class: `badge ${item.status}`, text: item.status.replace("_", " ") }), " ",
+        el("strong", { text: item.title }), el("div", { class: "evidence", text: item.evidence }));
+      if (item.fix) li.append(el("div", { class: "fix", text: `Fix: ${item.fix}` }));
+      if (item.runbook && item.runbook.length) {
+        const steps = el("ol");
+        for (const step of item.runbook) steps.append(el("li", { text: step }));
+        li.append(el("details", {}, el("summary", { text: "Runbook" }), steps));
+      }
+      list.append(li);
+    }
+    panel.replaceChildren(el("p", { class: `summary ${summary.status}`, text: `Overall: ${summary.status} (${counts})` }), list);
+  }
+
+  let resizing;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      for (const chart of Object.values(state.charts)) {
+        const width = Math.max(260, Math.min(chart.root.parentElement.parentElement.clientWidth, 860));
+        chart.setSize({ width, height: 170 });
+      }
+    }, 150);
+  });
+
+  if (typeof uPlot === "undefined") {
+    banner("The charting library did not load (public/dashboard/vendor/ is built by `npm run build`).");
+  }
+  if (state.token) start(); else signOut("");
+})();
