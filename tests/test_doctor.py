@@ -16,13 +16,16 @@ from lib.alerts.engine import Engine
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation
 from lib.core.config import Settings, load_settings
+from lib.core.monitor_config import MonitorConfig
 from lib.doctor import CHECKS, DoctorReport, run_doctor
 from lib.doctor.base import optional
 from lib.doctor.setup import SECRETS as SECRETS_CHECKED
+from lib.drains.receiver import receive
 from lib.notify import configured_notifiers
 from lib.store import Store
 from tests.alerting import T0, YESTERDAY, open_store, seed_cron_success, seed_metrics
 from tests.conftest import ROOT, SECRETS, assert_no_secret, dead_url
+from tests.fakes.drains import body_of, request_log, span, traces, vital
 from tests.fakes.vendors import FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -48,6 +51,14 @@ def seed_healthy(url: str, now: datetime) -> None:
     day = now.astimezone(UTC).date() - timedelta(days=1)
     with open_store(url) as store:
         seed_metrics(store, day, requests=1200, web_vitals_lcp_p75_ms=1800, db_backup_age_h=9.5)
+        # One delivery of each drain kind (the doctor asks the drains package when they came).
+        settings = load_settings(database_url=url)
+        for records in (
+            [request_log(now)],
+            traces([span(now, 120)]),
+            [vital(now, "LCP", 1800)],
+        ):
+            receive(settings, MonitorConfig(), store, body_of(records)[0], None)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("create extension pg_stat_statements")
 

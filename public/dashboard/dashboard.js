@@ -323,7 +323,7 @@
     for (const [id, chart] of Object.entries(state.charts)) if (id.startsWith("traffic-")) { chart.destroy(); delete state.charts[id]; }
     panel.replaceChildren();
     if (!rows.length) return panel.append(el("p", { class: "muted", text: "No drain data in this window yet." }));
-    const xs = rows.map((r) => toSeconds(String(pick(r, "t", "at", "start", "minute", "bucket", "time"))));
+    const xs = rows.map((r) => toSeconds(String(pick(r, "key", "t", "at", "start", "minute", "bucket", "time"))));
     const fromBody = (Array.isArray(body.deployments) ? body.deployments : []).map((d) => pick(d, "promoted_at", "ready_at", "created_at", "first_seen")).filter(Boolean).map(toSeconds);
     const markers = [...new Set([...state.deployments, ...fromBody])];
     const lines = [
