@@ -202,13 +202,11 @@ class AnomalyConfig(Strict):
     metrics: list[str] = list(ANOMALY_METRICS)
     weeks: int = 8  # same weekdays compared
     min_history: int = 4  # fewer comparable days: `unknown`
-    mad_factor: float = 3.0  # band: median ± factor × 1.4826 × MAD
     holiday_state: str = "BY"  # German state of the public holidays (holidays package codes)
     minimum: dict[str, float] = {"revenue_cents": 5000.0}  # least |difference| that alerts
     default_minimum: float = 3.0
     activity_metrics: list[str] = ["leads", "chat_conversations"]  # CarBot tables, intraday
-    activity_hours: float = 3.0  # no new row for this long ...
-    activity_weeks: int = 4  # ... while the same hours of this many same weekdays had some
+    activity_weeks: int = 4  # quiet for [alerts.activity_missing] threshold hours while the same hours of this many same weekdays had some
     business_hours: BusinessHours = BusinessHours()
 
 

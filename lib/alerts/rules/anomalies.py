@@ -51,7 +51,7 @@ class Anomaly(BaseRule):
     title = "Unusual business metric"
     unit = "difference"
     daily = True
-    default_threshold = 3.0  # the MAD factor when [anomalies] sets none
+    default_threshold = 3.0  # the band: median ± threshold × 1.4826 × MAD
     default_severity = "warning"
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
@@ -81,7 +81,7 @@ class Anomaly(BaseRule):
                 key,
             )
         base = Baseline(history)
-        band = base.band(config.mad_factor)
+        band = base.band(self.threshold)
         difference = value - base.median
         minimum = config.minimum.get(metric, config.default_minimum)
         unusual = abs(difference) > band and abs(difference) >= minimum
@@ -98,8 +98,8 @@ class ActivityMissing(BaseRule):
 
     name = "activity_missing"
     title = "No business activity"
-    unit = "rows"
-    default_threshold = 0.0
+    unit = "h"
+    default_threshold = 3.0  # hours without a new row
     default_severity = "warning"
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
@@ -126,19 +126,20 @@ class ActivityMissing(BaseRule):
         name = holiday(local.date(), config.holiday_state)
         if name is not None:
             return self.observation("ok", None, f"holiday ({name})", key)
-        span = timedelta(hours=config.activity_hours)
+        span = timedelta(hours=self.threshold)
         now_count = self._count(ctx, source, local - span, local)
         if now_count is None:
             return self.observation("unknown", None, f"table {source.table} not found", key)
         if now_count > 0:
-            return self.observation("ok", now_count, f"{now_count} new in {span}", key)
+            message = f"{now_count} new in the last {self.threshold:g} h"
+            return self.observation("ok", now_count, message, key)
         past = [
             self._count(ctx, source, start - span, start)
             for start in self._same_hours(local, config)
         ]
         usual = len(past) == config.activity_weeks and all(c for c in past)
         message = (
-            f"no new {source.table} row for {config.activity_hours:g} h; "
+            f"no new {source.table} row for {self.threshold:g} h; "
             f"the same hours of the last {len(past)} {weekday}s had {past}"
         )
         return self.observation("firing" if usual else "ok", 0.0, message, key)

@@ -62,7 +62,7 @@ class SecurityAdvisor(BaseRule):
     title = "Supabase security advisor"
     unit = "findings"
     daily = True
-    default_threshold = 0.0
+    default_threshold = 1.0  # shown only: every ERROR/WARN lint fires
     default_severity = "warning"
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
