@@ -187,6 +187,11 @@ ANOMALY_METRICS = (
 )
 
 
+GermanState = Literal[
+    "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH"
+]
+
+
 class BusinessHours(Strict):
     """When activity is expected (activity_missing): weekdays and [start, end) local time."""
 
@@ -202,11 +207,12 @@ class AnomalyConfig(Strict):
     metrics: list[str] = list(ANOMALY_METRICS)
     weeks: int = 8  # same weekdays compared
     min_history: int = 4  # fewer comparable days: `unknown`
-    holiday_state: str = "BY"  # German state of the public holidays (holidays package codes)
+    holiday_state: GermanState = "BY"  # whose public holidays (codes of the holidays package)
     minimum: dict[str, float] = {"revenue_cents": 5000.0}  # least |difference| that alerts
     default_minimum: float = 3.0
     activity_metrics: list[str] = ["leads", "chat_conversations"]  # CarBot tables, intraday
-    activity_weeks: int = 4  # quiet for [alerts.activity_missing] threshold hours while the same hours of this many same weekdays had some
+    # activity_missing fires when the same hours of this many earlier same weekdays had rows
+    activity_weeks: int = 4
     business_hours: BusinessHours = BusinessHours()
 
 
