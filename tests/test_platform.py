@@ -280,3 +280,33 @@ def test_integrations_and_daily_metrics_over_http(
     assert values["security_findings"] == 1 and values["performance_findings"] == 1
     assert values["failed_logins"] == 12
     assert 4.9 <= values["db_backup_age_h"] <= 5.2
+
+
+def test_database_health_shows_backups_and_findings(
+    migrated_db: str, dev_server: Any, fake_management: FakeManagement
+) -> None:
+    env = {
+        "DATABASE_URL": migrated_db,
+        "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"],
+        "SUPABASE_ACCESS_TOKEN": TOKEN,
+        "SUPABASE_PROJECT_REF": REF,
+        "SUPABASE_API_URL": fake_management.url,
+    }
+    server: DevServer = dev_server(env)
+    token = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+    fake_management.security = [lint("rls_disabled_in_public", "ERROR", "leads")]
+    body = httpx.get(server.url + "/api/health/database", headers=token, timeout=10).json()
+    details = body["platform"]
+    assert details["status"] == "ok"
+    assert details["backups"]["pitr_enabled"] is False and 4.9 <= details["backups"]["age_h"] <= 5.2
+    assert details["security_findings"] == [
+        {"name": "rls_disabled_in_public", "level": "ERROR", "entity": "public.leads"}
+    ]
+    fake_management.mode = "401"
+    refused = httpx.get(server.url + "/api/health/database", headers=token, timeout=10).json()
+    assert refused["platform"] == {
+        **refused["platform"],
+        "status": "unavailable",
+        "reason": "token rejected",
+    }
+    assert TOKEN not in str(refused)
