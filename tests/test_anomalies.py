@@ -58,6 +58,12 @@ def test_normal_week_is_ok_and_a_drop_fires(migrated_db: str, anomaly_config: Pa
         drop = judge(store, migrated_db, anomaly_config, TUESDAY)["anomaly:leads"]
         assert (drop.state, drop.value, drop.severity) == ("firing", -16.5, "warning")
         assert "8 earlier Tuesdays" in drop.message
+        # A metric with no data at all (no drains: no `requests`) is not configured.
+        requests_config = anomaly_config.parent / "requests.toml"
+        requests_config.write_text('[anomalies]\nmetrics = ["requests", "leads"]\n')
+        both = judge(store, migrated_db, requests_config, TUESDAY)
+        assert both["anomaly:requests"].state == "not_configured"
+        assert both["anomaly:leads"].state == "firing"
 
 
 def test_small_absolute_difference_does_not_fire(migrated_db: str, tmp_path: Path) -> None:

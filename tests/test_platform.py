@@ -310,3 +310,22 @@ def test_database_health_shows_backups_and_findings(
         "reason": "token rejected",
     }
     assert TOKEN not in str(refused)
+
+
+@pytest.mark.parametrize(("hours", "state"), [(26.1, "firing"), (25.9, "ok")])
+def test_backup_stale_threshold_edges(
+    migrated_db: str, tmp_path: Path, fake_management: FakeManagement, hours: float, state: str
+) -> None:
+    from lib.alerts.rules.base import RuleContext
+    from lib.alerts.rules.platform import BackupStale
+
+    config = tmp_path / "monitoring.toml"
+    config.write_text("[platform]\nwarn_without_pitr = false\n")
+    now = datetime.now(UTC)
+    fake_management.backups_body["backups"] = [backup("COMPLETED", hours, now)]
+    with open_store(migrated_db) as store:
+        settings = platform(migrated_db, fake_management, monitor_config=str(config))
+        seen = BackupStale(threshold=26, severity="critical").observe(
+            RuleContext(store, settings, now)
+        )[0]
+    assert (seen.state, seen.severity) == (state, "critical")

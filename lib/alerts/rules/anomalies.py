@@ -66,13 +66,15 @@ class Anomaly(BaseRule):
             why = f"{day} is a holiday ({name}): not judged"
             return self.observation("unknown", None, why, key)
         value = ctx.metrics(day).get(metric)
-        if value is None:
-            return self.observation("unknown", None, f"no {metric} value for {day}", key)
         history = [
             v
             for d in same_weekdays(day, config.weeks, config.holiday_state)
             if (v := ctx.metrics(d).get(metric)) is not None
         ]
+        if value is None:
+            # A metric never measured (no drains: no `requests`) is not configured, not unknown.
+            state = "unknown" if history else "not_configured"
+            return self.observation(state, None, f"no {metric} value for {day}", key)
         if len(history) < config.min_history:
             return self.observation(
                 "unknown",
