@@ -171,6 +171,8 @@ def test_exact_values_for_a_seeded_day(
     assert report["skipped"] == {
         "database": "a snapshot: measured only for the day that just ended",
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
+        "supabase_platform": "a snapshot: measured only for the day that just ended",
+        "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
     }
     expected = {
         "registrations": 2,
@@ -333,6 +335,8 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "resend": "RESEND_API_KEY is not set",
         "openai": "OPENAI_ADMIN_KEY is not set",
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
+        "supabase_platform": "a snapshot: measured only for the day that just ended",
+        "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
     }
     assert report["metrics"] == {
         "leads": 1,

@@ -253,4 +253,4 @@ def test_long_value_is_not_reflected(server: DevServer) -> None:
         assert response.status_code == 400
         assert len(response.content) < 300
     metric = server.get(f"/api/metrics?metric={long}", headers=TOKEN)
-    assert metric.status_code == 400 and len(metric.content) < 1000
+    assert metric.status_code == 400 and len(metric.content) < 1500  # the known-metric list grows

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # The share of requests the drains were configured to send: counts are scaled by 1/sampling.
     vercel_drain_sampling: float = Field(1.0, gt=0, le=1)
     provider_status: bool = True  # false: read no provider status page (offline CI, tests)
+    # Supabase Management API (lib/platform): backups, project health, advisors, Auth logs.
+    supabase_access_token: SecretStr | None = None
+    supabase_project_ref: str | None = Field(None, pattern=r"^[a-z0-9]{1,40}$")
+    supabase_api_url: HttpUrl = HttpUrl("https://api.supabase.com")
 
     @field_validator("critical_services", mode="before")
     @classmethod
@@ -132,6 +136,7 @@ class Settings(BaseSettings):
                 self.cron_secret,
                 self.vercel_webhook_secret,
                 self.vercel_drain_secret,
+                self.supabase_access_token,
             )
             if field is not None
         ]

@@ -168,6 +168,54 @@ class TrafficOptions(Strict):
     max_routes: int = Field(50, ge=1, le=500)  # route groups kept; the rest count as "other"
 
 
+class PlatformConfig(Strict):
+    """[platform]: the Supabase Management API checks (lib/platform)."""
+
+    warn_without_pitr: bool = True  # backup_stale warning: a paid project without PITR
+    failed_logins_from_auth_logs: bool = True  # with a token: failed_logins reads the Auth logs
+    top_ips: int = 5  # failed_logins: how many client IPs the alert names (truncated)
+
+
+ANOMALY_METRICS = (
+    "registrations",
+    "leads",
+    "chat_conversations",
+    "payments_succeeded",
+    "revenue_cents",
+    "emails_sent",
+    "requests",
+)
+
+
+GermanState = Literal[
+    "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH"
+]
+
+
+class BusinessHours(Strict):
+    """When activity is expected (activity_missing): weekdays and [start, end) local time."""
+
+    days: list[Weekday] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+    start: time = time(8, 0)
+    end: time = time(18, 0)
+    timezone: TimeZoneName = "Europe/Berlin"
+
+
+class AnomalyConfig(Strict):
+    """[anomalies]: same-weekday baselines of business metrics (anomaly:*, activity_missing:*)."""
+
+    metrics: list[str] = list(ANOMALY_METRICS)
+    weeks: int = 8  # same weekdays compared
+    min_history: int = 4  # fewer comparable days: `unknown`
+    holiday_state: GermanState = "BY"  # whose public holidays (codes of the holidays package)
+    minimum: dict[str, float] = {"revenue_cents": 5000.0}  # least |difference| that alerts
+    default_minimum: float = 3.0
+    activity_metrics: list[str] = ["leads", "chat_conversations"]  # CarBot tables, intraday
+    # activity_missing fires when the same hours of this many earlier same weekdays had rows
+    activity_weeks: int = 4
+    business_hours: BusinessHours = BusinessHours()
+
+
 class MonitorConfig(Strict):
     """The whole of monitoring.toml; every section optional."""
 
@@ -177,6 +225,8 @@ class MonitorConfig(Strict):
     reports: ReportSources = ReportSources()
     providers: dict[ProviderName, ProviderOverride] = {}
     traffic: TrafficOptions = TrafficOptions()
+    platform: PlatformConfig = PlatformConfig()
+    anomalies: AnomalyConfig = AnomalyConfig()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

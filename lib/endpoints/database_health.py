@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from lib import store
 from lib.core.http import Request, Response, json_response, require_token
+from lib.platform import management
+from lib.platform.details import PlatformDetails, platform_details
 from lib.store import SchemaMissing, Store, StoreError, schema
 
 # The table CarBot's leads land in (guide: "Check recent activity").
@@ -50,6 +52,8 @@ class DatabaseHealth(BaseModel):
     largest_tables: list[TableSize] = []
     recent_leads_24h: int | None = None
     reason: str | None = Field(None, exclude_if=lambda v: v is None)
+    # Backups and advisors from the Supabase Management API (SUPABASE_ACCESS_TOKEN).
+    platform: PlatformDetails | None = Field(None, exclude_if=lambda v: v is None)
 
 
 def performance(latency_ms: float) -> Performance:
@@ -116,4 +120,6 @@ def database_health_response(request: Request) -> Response:
     except StoreError as error:
         body = DatabaseHealth(status="unhealthy", reason=error.reason)
     body.transport = store.transport_name(settings)  # type: ignore[assignment]
+    if management.missing(settings) is None:  # without a token the block is left out
+        body.platform = platform_details(settings, settings.health_timeout_ms / 1000)
     return json_response(body, 503 if body.status == "unhealthy" else 200)

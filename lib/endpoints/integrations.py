@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from lib.core.http import Request, Response, json_response, require_token, utc_timestamp
 from lib.endpoints.health import CheckDetail
+from lib.platform.probe import SupabaseProjectProbe
 from lib.probes import Probe, ProbeResult
 from lib.probes.email_domain import EmailDomainProbe
 from lib.probes.health import OverallStatus, evaluate, service_word
@@ -20,6 +21,7 @@ INTEGRATION_PROBES: tuple[Probe, ...] = (
     StripeWebhooksProbe(),
     EmailDomainProbe(),
     RealtimeProbe(),
+    SupabaseProjectProbe(),
 )
 
 
@@ -39,11 +41,16 @@ class EmailCheck(CheckDetail):
     domain_status: str | None = None
 
 
+class SupabaseCheck(CheckDetail):
+    services: dict[str, str] | None = None  # Management API health: name -> ACTIVE_HEALTHY, ...
+
+
 class Integrations(BaseModel):
     openai: OpenAICheck
     stripe: StripeCheck
     email: EmailCheck
     realtime: CheckDetail
+    supabase: SupabaseCheck
 
 
 class IntegrationsBody(BaseModel):
@@ -74,6 +81,7 @@ def integrations_response(request: Request) -> Response:
             stripe=_check(StripeCheck, "stripe", results["stripe"]),
             email=_check(EmailCheck, "email", results["email"]),
             realtime=_check(CheckDetail, "realtime", results["realtime"]),
+            supabase=_check(SupabaseCheck, "supabase", results["supabase"]),
         ),
     )
     return json_response(body, 503 if status == "unhealthy" else 200)

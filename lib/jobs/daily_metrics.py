@@ -14,10 +14,16 @@ from lib.jobs import cron_endpoint
 from lib.metrics import MetricSource, today
 from lib.metrics.runner import plan_days, run_daily_metrics
 from lib.metrics.sources import CORE_SOURCES
+from lib.platform.metrics import SOURCES as PLATFORM_SOURCES
 from lib.store import Store
 
 # Every source the daily run measures; feature packages add their SOURCES tuple here.
-SOURCES: tuple[MetricSource, ...] = (*CORE_SOURCES, *DEPLOYMENT_SOURCES, *TRAFFIC_SOURCES)
+SOURCES: tuple[MetricSource, ...] = (
+    *CORE_SOURCES,
+    *DEPLOYMENT_SOURCES,
+    *TRAFFIC_SOURCES,
+    *PLATFORM_SOURCES,
+)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # `?day=` reaches back at most this far: older days call every vendor for nothing (Stripe events
 # live 30 days, OpenAI costs a year) and `0001-01-01` overflows the day window's timestamps.

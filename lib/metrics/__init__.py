@@ -65,6 +65,11 @@ METRICS: dict[str, str] = {
     "web_vitals_cls_p75": "score",
     "web_vitals_fcp_p75_ms": "ms",
     "web_vitals_ttfb_p75_ms": "ms",
+    # platform (lib/platform/metrics.py, from the Supabase Management API)
+    "db_backup_age_h": "h",
+    "security_findings": "count",
+    "performance_findings": "count",
+    "failed_logins": "count",
 }
 _CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
 

@@ -80,6 +80,10 @@ class FakeUpstream:
         self._server.shutdown()
         self._server.server_close()
 
+    # Vendor-specific extra response headers (rate limit headers); subclasses override.
+    def extra_headers(self, status: int) -> dict[str, str]:
+        return {}
+
     # Vendor-specific error body for a status; subclasses override.
     def error_body(self, status: int, message: str) -> Any:
         return {"error": {"message": message}}
@@ -142,6 +146,8 @@ class FakeUpstream:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in fake.extra_headers(status).items():
+                        self.send_header(name, value)
                     self.end_headers()
                     if self.command != "HEAD":
                         self.wfile.write(payload)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lib.alerts.rules.anomalies import ActivityMissing, Anomaly
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
+from lib.alerts.rules.platform import BackupStale, SecurityAdvisor
 from lib.alerts.rules.regression import DeploymentRegression
 from lib.alerts.rules.security import FailedLogins
 from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
@@ -56,6 +58,10 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     FunctionCrashes,
     TrafficSpike,
     WebVitals,
+    BackupStale,
+    SecurityAdvisor,
+    Anomaly,
+    ActivityMissing,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 

@@ -1,0 +1,1 @@
+"""Supabase platform watch through the Management API: backups, health, advisors, Auth logs."""
