@@ -26,6 +26,8 @@ from lib.store import Store
 from tests.alerting import T0, YESTERDAY, open_store, seed_cron_success, seed_metrics
 from tests.conftest import ROOT, SECRETS, assert_no_secret, dead_url
 from tests.fakes.drains import body_of, request_log, span, traces, vital
+from tests.fakes.supabase_management import REF, FakeManagement
+from tests.fakes.supabase_management import TOKEN as MANAGEMENT_TOKEN
 from tests.fakes.vendors import FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -67,14 +69,21 @@ def test_every_item_passes_on_a_good_setup(
     migrated_db: str, fake_stripe: FakeStripe, fake_webhook: FakeWebhook
 ) -> None:
     seed_healthy(migrated_db, T0)
+    management = FakeManagement()  # the Management API accepts the token (lib.platform)
     settings = production(
         migrated_db,
         **STRONG,
         stripe_secret_key=SECRETS["STRIPE_SECRET_KEY"],
         stripe_api_base=fake_stripe.url,
         alert_webhook_url=fake_webhook.hook_url,
+        supabase_access_token=MANAGEMENT_TOKEN,
+        supabase_project_ref=REF,
+        supabase_api_url=management.url,
     )
-    report = run_doctor(settings, T0)
+    try:
+        report = run_doctor(settings, T0)
+    finally:
+        management.close()
     found = {item.id: item for item in report.items}
     assert [item.id for item in report.items] == [check_id for check_id, _, _ in CHECKS]
     expected = {check_id: "pass" for check_id, _, _ in CHECKS}
