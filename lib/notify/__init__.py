@@ -76,9 +76,10 @@ def post_json(
     payload: Mapping[str, object],
     headers: Mapping[str, str] | None = None,
     detail: Callable[[httpx.Response], str] = lambda response: "",
-) -> None:
-    """POST `payload` within SEND_TIMEOUT_S; a failure or a non-2xx answer is a NotifyError that
-    names `who` (never the URL) and adds `detail(response)` to the status."""
+    timeout: float = SEND_TIMEOUT_S,
+) -> httpx.Response:
+    """POST `payload` within `timeout`; a failure or a non-2xx answer is a NotifyError that
+    names `who` (never the URL) and adds `detail(response)` to the status. Returns the answer."""
     import httpx
 
     from lib.core import tls
@@ -88,7 +89,7 @@ def post_json(
             url,
             json=payload,
             headers=headers,
-            timeout=SEND_TIMEOUT_S,
+            timeout=timeout,
             follow_redirects=False,
             verify=tls.ssl_context(),
         )
@@ -96,6 +97,7 @@ def post_json(
         raise NotifyError(f"{who}: {reason_for(error)}") from None
     if response.status_code >= 300:
         raise NotifyError(f"{who} answered {response.status_code}{detail(response)}")
+    return response
 
 
 def configured_notifiers(settings: Settings) -> list[Notifier]:

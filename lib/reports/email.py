@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from lib.core.config import Settings
-from lib.core.errors import NotifyError, reason_for
+from lib.notify import post_json
 from lib.reports.model import Report
 from lib.reports.render_html import html
 from lib.reports.render_text import text
@@ -36,27 +34,13 @@ def payload(settings: Settings, report: Report) -> dict[str, object]:
 def send(settings: Settings, report: Report, attempt: int) -> str | None:
     """Send once; returns Resend's e-mail id. The idempotency key is per period and attempt:
     a retry after a lost answer is deduplicated by Resend, a deliberate resend is not."""
-    from lib.core import tls
-
     assert settings.resend_api_key is not None
     url = str(settings.resend_api_url).rstrip("/") + "/emails"
     headers = {
         "Authorization": f"Bearer {settings.resend_api_key.get_secret_value()}",
         "Idempotency-Key": f"carbot-report-{report.kind}-{report.period}-{attempt}",
     }
-    try:
-        response = httpx.post(
-            url,
-            json=payload(settings, report),
-            headers=headers,
-            timeout=SEND_TIMEOUT_S,
-            follow_redirects=False,
-            verify=tls.ssl_context(),
-        )
-    except httpx.HTTPError as error:
-        raise NotifyError(f"resend: {reason_for(error)}") from None
-    if response.status_code >= 300:
-        raise NotifyError(f"resend answered {response.status_code}")
+    response = post_json("resend", url, payload(settings, report), headers, timeout=SEND_TIMEOUT_S)
     try:
         found = response.json().get("id")
     except (ValueError, AttributeError):
