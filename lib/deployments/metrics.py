@@ -5,15 +5,6 @@ from __future__ import annotations
 from lib.deployments.store import deployment_counts
 from lib.metrics import SourceContext
 
-UNITS: dict[str, str] = {
-    "deployments": "count",
-    "deployments_failed": "count",
-    "build_success_pct": "%",
-    "deployments_production": "count",
-    "deployments_failed_production": "count",
-    "build_success_pct_production": "%",
-}
-
 
 def _figures(counts: dict[str, int], suffix: str) -> dict[str, float]:
     values = {
