@@ -7,12 +7,10 @@ from datetime import date, datetime
 
 from lib.core.monitor_config import MonitorConfig
 from lib.reports import common as c
-from lib.reports.criteria import headline, judge
 from lib.reports.figures import Points
 from lib.reports.gather import Facts
 from lib.reports.model import Figure, Report, Section, Table
-from lib.reports.recommendations import recommend
-from lib.reports.weekly import business, configured_optional, performance
+from lib.reports.weekly import assemble, business, performance
 
 
 def _weeks(days: list[date]) -> dict[str, list[date]]:
@@ -163,7 +161,6 @@ def technical_debt(facts: Facts, slow_queries: list[dict] | None) -> Section:
 def build_monthly(
     facts: Facts, config: MonitorConfig, now: datetime, slow_queries: list[dict] | None = None
 ) -> Report:
-    period = facts.period
     retention = Section(
         id="retention",
         title="Retention",
@@ -199,22 +196,4 @@ def build_monthly(
         health,
         technical_debt(facts, slow_queries),
     ]
-    figures = {f.key: f for s in sections for f in s.figures}
-    criteria = judge(figures, configured_optional(config))
-    head = headline(criteria)
-    return Report(
-        kind="monthly",
-        period=period.key,
-        title=f"CarBot Monthly Business Report, {period.title}",
-        subject=f"CarBot {period.title}: {head}",
-        headline=head,
-        generated_at=now,
-        timezone=period.zone.key,
-        first_day=period.first,
-        last_day=period.last,
-        previous_period=facts.previous.key,
-        criteria=criteria,
-        sections=sections,
-        recommendations=recommend(facts, figures, criteria),
-        missing=sorted(f"{k}: {v}" for k, v in facts.missing.items()),
-    )
+    return assemble("monthly", "Monthly Business Report", facts, config, sections, now)

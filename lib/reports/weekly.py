@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from lib.core.monitor_config import MonitorConfig
 from lib.reports import common as c
@@ -91,6 +92,37 @@ def configured_optional(config: MonitorConfig) -> set[str]:
     return found
 
 
+def assemble(
+    kind: Literal["weekly", "monthly"],
+    name: str,
+    facts: Facts,
+    config: MonitorConfig,
+    sections: list[Section],
+    now: datetime,
+) -> Report:
+    """The report around its sections: criteria judged on their figures, headline, advice."""
+    period = facts.period
+    figures = {f.key: f for s in sections for f in s.figures}
+    criteria = judge(figures, configured_optional(config))
+    head = headline(criteria)
+    return Report(
+        kind=kind,
+        period=period.key,
+        title=f"CarBot {name}, {period.title}",
+        subject=f"CarBot {period.title}: {head}",
+        headline=head,
+        generated_at=now,
+        timezone=period.zone.key,
+        first_day=period.first,
+        last_day=period.last,
+        previous_period=facts.previous.key,
+        criteria=criteria,
+        sections=sections,
+        recommendations=recommend(facts, figures, criteria),
+        missing=sorted(f"{k}: {v}" for k, v in facts.missing.items()),
+    )
+
+
 def build_weekly(facts: Facts, config: MonitorConfig, now: datetime) -> Report:
     period = facts.period
     sections = [
@@ -104,8 +136,6 @@ def build_weekly(facts: Facts, config: MonitorConfig, now: datetime) -> Report:
             "Revenue in other currencies: "
             + ", ".join(f"{amount:,.2f} {cur}" for cur, amount in currencies.items())
         )
-    figures = {f.key: f for s in sections for f in s.figures}
-    criteria = judge(figures, configured_optional(config))
     issues = Section(id="issues", title="Issues & Resolutions")
     if facts.episodes:
         issues.table = c.episode_table(facts.episodes, facts)
@@ -116,21 +146,4 @@ def build_weekly(facts: Facts, config: MonitorConfig, now: datetime) -> Report:
     else:
         issues.lines.append("No alert fired during the week.")
     sections.append(issues)
-    recommendations = recommend(facts, figures, criteria)
-    head = headline(criteria)
-    return Report(
-        kind="weekly",
-        period=period.key,
-        title=f"CarBot Weekly Health Report, {period.title}",
-        subject=f"CarBot {period.title}: {head}",
-        headline=head,
-        generated_at=now,
-        timezone=period.zone.key,
-        first_day=period.first,
-        last_day=period.last,
-        previous_period=facts.previous.key,
-        criteria=criteria,
-        sections=sections,
-        recommendations=recommendations,
-        missing=sorted(f"{k}: {v}" for k, v in facts.missing.items()),
-    )
+    return assemble("weekly", "Weekly Health Report", facts, config, sections, now)
