@@ -13,11 +13,12 @@ import httpx
 import psycopg
 import pytest
 
+from lib.core.clock import utc_timestamp
 from lib.core.monitor_config import MonitorConfig
 from lib.drains import histogram
 from lib.drains.aggregate import route_group
 from lib.drains.metrics import TrafficDay
-from lib.drains.query import last_received, web_vitals_p75, window_stats
+from lib.drains.query import groups, last_received, web_vitals_p75, window_stats
 from lib.drains.receiver import receive
 from lib.metrics import DayWindow, SourceContext
 from tests.alerting import open_store, settings_for
@@ -191,6 +192,69 @@ def test_percentiles_against_brute_force_on_both_transports(
         stats.timed == 3000 and stats.requests == 0
     )  # durations come from traces, counts from logs
     assert stats.avg_ms == pytest.approx(sum(durations) / len(durations), rel=1e-3)
+
+
+@pytest.mark.parametrize("transport", ["postgres", "supabase"])
+def test_groupings_match_a_brute_force_sum_of_the_records(
+    transport: str, migrated_db: str, supabase_db: str, postgrest: object
+) -> None:
+    """Per step, route and deployment, over deliveries that add to the same buckets, with routes
+    folded into "other": every count and histogram as summed by hand from the records."""
+    rng = random.Random(11)
+    config = MonitorConfig.model_validate({"traffic": {"max_routes": 3}})
+    logs, spans, expected = [], [], {}
+    for n in range(400):
+        at = NOW - timedelta(minutes=rng.randrange(90))
+        route, deployment = f"/r{rng.randrange(5)}", f"dpl_{rng.randrange(2)}"
+        status = rng.choice((200, 200, 200, 404, 500))
+        duration = rng.lognormvariate(4.0, 1.0)
+        logs.append(request_log(at, route, status, deployment=deployment, n=n))
+        spans.append((deployment, span(at, duration, route)))
+        step = int(at.timestamp()) // 1800 * 1800
+        for by, key in (
+            ("all", "all"),
+            ("time", step),
+            ("route", route),
+            ("deployment", deployment),
+        ):
+            sums = expected.setdefault(by, {}).setdefault(key, [0, 0, 0, histogram.empty()])
+            sums[0] += 1
+            sums[1] += status >= 500
+            sums[2] += duration
+            sums[3][histogram.bucket_of(duration)] += 1
+    store = open_store(migrated_db) if transport == "postgres" else supabase_store(postgrest)
+    settings = settings_for(migrated_db)
+    with store:
+        for part in range(0, 400, 100):  # four deliveries of each kind into the same buckets
+            receive(settings, config, store, body_of(logs[part : part + 100])[0], None)
+            for deployment in ("dpl_0", "dpl_1"):
+                batch = [s for d, s in spans[part : part + 100] if d == deployment]
+                body = body_of(traces(batch, deployment))[0]
+                receive(settings, config, store, body, None)
+        found = groups(store, NOW - timedelta(hours=2), NOW + timedelta(minutes=1),
+                       step=timedelta(minutes=30), grain="minute")  # fmt: skip
+    kept = {key for key in expected["route"] if key in found["route"]}
+    assert len(kept) == 3 and "other" in found["route"], "two of five routes fold into other"
+    other = [0, 0, 0.0, histogram.empty()]
+    for key in list(expected["route"]):
+        if key not in kept:
+            folded = expected["route"].pop(key)
+            other[:3] = [a + b for a, b in zip(other[:3], folded[:3], strict=True)]
+            histogram.add(other[3], folded[3])
+    expected["route"]["other"] = other
+    for by, keys in expected.items():
+        got = found[by]
+        keys = {
+            (utc_timestamp(datetime.fromtimestamp(key, UTC)) if by == "time" else key): sums
+            for key, sums in keys.items()
+        }
+        assert set(got) == set(keys), by
+        for key, (requests, errors, duration, latency) in keys.items():
+            stats = got[key]
+            assert (stats.requests, stats.errors, stats.timed) == (requests, errors, requests)
+            assert stats.avg_ms == pytest.approx(duration / requests, abs=0.06), (by, key)
+            assert stats.p95_ms == round(histogram.quantile(latency, 0.95), 1), (by, key)
+            assert stats.p50_ms == round(histogram.quantile(latency, 0.50), 1), (by, key)
 
 
 def test_daily_metrics_absent_without_data_present_with_it(migrated_db: str) -> None:

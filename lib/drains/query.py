@@ -82,58 +82,45 @@ def widen(start: datetime, end: datetime, grain: Grain) -> tuple[datetime, datet
 
 _FIELDS = ("requests", "status_4xx", "status_5xx", "crashes", "bytes", "cache_hits", "timed",
            "duration_ms")  # fmt: skip
-By = Literal["all", "route", "deployment", "time"]
+By = Literal["all", "time", "route", "deployment"]
 
 
 def groups(
     store: Store,
     start: datetime,
     end: datetime,
-    by: By | tuple[By, ...],
     sampling: float = 1.0,
     step: timedelta | None = None,
     deployment: str | None = None,
     grain: Grain | None = None,
-) -> dict[str, WindowStats] | dict[By, dict[str, WindowStats]]:
-    """The window's buckets summed per group key; several groupings from one store call."""
+) -> dict[By, dict[str, WindowStats]]:
+    """The window's buckets summed in all, per step, per route and per deployment (one call).
+
+    The database adds the histograms up (monitoring_traffic_summary); "time" keys are the
+    steps' starts as UTC timestamps.
+    """
     grain = grain or grain_for(start, end)
     first, last = widen(start, end, grain)
     rows = store.call(
-        "monitoring_traffic_rows", p_grain=grain, p_from=first, p_to=last, p_deployment=deployment
+        "monitoring_traffic_summary",
+        p_grain=grain,
+        p_from=first,
+        p_to=last,
+        p_deployment=deployment,
+        p_step_s=int((step or _GRAIN_SIZE[grain]).total_seconds()),
     )
-    rows = [[*row[:-1], _counts(row[-1])] for row in rows]  # each histogram parsed once
-    step_s = int((step or _GRAIN_SIZE[grain]).total_seconds())
-    wanted = (by,) if isinstance(by, str) else by
-    found = {b: _sum_by(rows, b, step_s, sampling) for b in wanted}
-    return found[by] if isinstance(by, str) else found  # type: ignore[index,return-value]
+    found: dict[By, dict[str, WindowStats]] = {"all": {}, "time": {}, "route": {}, "deployment": {}}
+    for by, key, *figures, latency in sorted(rows, key=lambda row: (row[0], _sort_key(row))):
+        if by == "time":
+            key = utc_timestamp(datetime.fromtimestamp(int(key), UTC))
+        raw = dict(zip(_FIELDS, figures, strict=True)) | {"latency": latency}
+        found[by][key] = WindowStats.of(raw, sampling)
+    return found
 
 
-def _counts(latency: str | list[int]) -> list[int]:
-    """A histogram as the store sends it: the array's text form `{1,0,3}` (or a JSON list)."""
-    if isinstance(latency, list):
-        return latency
-    inner = latency.strip("{}")
-    return list(map(int, inner.split(","))) if inner else []
-
-
-def _sum_by(rows: list[list[Any]], by: By, step_s: int, sampling: float) -> dict[str, WindowStats]:
-    sums: dict[str, dict[str, Any]] = {}
-    for at, deployment, route, *figures, latency in rows:
-        if by == "route":
-            key = route
-        elif by == "deployment":
-            key = deployment
-        elif by == "time":
-            key = utc_timestamp(datetime.fromtimestamp(at - at % step_s, UTC))
-        else:
-            key = "all"
-        into = sums.get(key)
-        if into is None:
-            into = sums[key] = {name: 0 for name in _FIELDS} | {"latency": histogram.empty()}
-        for name, value in zip(_FIELDS, figures, strict=True):
-            into[name] += value
-        histogram.add(into["latency"], latency)
-    return {key: WindowStats.of(raw, sampling) for key, raw in sorted(sums.items())}
+def _sort_key(row: list[Any]) -> tuple[int, str]:
+    """Steps in time order (their keys are epoch seconds), the other groups by name."""
+    return (int(row[1]), "") if row[0] == "time" else (0, row[1])
 
 
 def window_stats(
@@ -145,8 +132,8 @@ def window_stats(
     grain: Grain | None = None,
 ) -> WindowStats:
     """Totals of [start, end) (zero requests: counts 0, rates None)."""
-    found = groups(store, start, end, "all", sampling, deployment=deployment, grain=grain)
-    return found.get("all") or WindowStats.of({}, sampling)  # type: ignore[return-value]
+    found = groups(store, start, end, sampling, deployment=deployment, grain=grain)["all"]
+    return found.get("all") or WindowStats.of({}, sampling)
 
 
 def web_vitals_p75(store: Store, start: datetime, end: datetime) -> dict[str, float]:

@@ -60,15 +60,7 @@ def traffic_response(request: Request) -> Response:
     sampling = request.settings.vercel_drain_sampling
     try:
         with Store.from_settings(request.settings, timeout=8.0) as store:
-            per = groups(
-                store,
-                start,
-                end,
-                ("all", "time", "route", "deployment"),
-                sampling,
-                step,
-                grain=grain,
-            )
+            per = groups(store, start, end, sampling, step, grain=grain)
     except StoreError as error:
         raise HttpError(503, f"store unavailable: {error.reason}") from None
     routes = _keyed(per["route"])
@@ -78,7 +70,7 @@ def traffic_response(request: Request) -> Response:
         end=end,
         step_s=int(step.total_seconds()),
         sampling=sampling,
-        totals=per["all"].get("all") or WindowStats.of({}, sampling),  # type: ignore[union-attr]
+        totals=per["all"].get("all") or WindowStats.of({}, sampling),
         series=_keyed(per["time"]),
         routes=TopRoutes(
             by_requests=sorted(routes, key=lambda r: -r.requests)[:TOP],
