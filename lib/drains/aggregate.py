@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -153,26 +153,35 @@ class Delivery:
                 into = summed.get(key)
                 summed[key] = bucket if into is None else _merged(into, bucket)
             rows += [
-                {"grain": grain, "at": _iso(at), "deployment": d, "route": r, **asdict(b)}
+                {"grain": grain, "at": _iso(at), "deployment": d, "route": r}
+                | {name: getattr(b, name) for name in _COUNTS}
+                | {"latency": histogram.array_literal(b.latency)}
                 for (at, d, r), b in sorted(summed.items())
             ]
         return rows
 
     def vital_rows(self) -> list[dict[str, Any]]:
         return [
-            {"minute": m, "metric": metric, "route": r, "samples": b.samples, "hist": b.hist}
+            {
+                "minute": m,
+                "metric": metric,
+                "route": r,
+                "samples": b.samples,
+                "hist": histogram.array_literal(b.hist),
+            }
             for (m, metric, r), b in sorted(self.vitals.items())
         ]
 
 
 _GRAINS = (("minute", 1), ("hour", 60), ("day", 1440))
+_COUNTS = ("requests", "status_2xx", "status_3xx", "status_4xx", "status_5xx", "crashes", "bytes",
+           "cache_hits", "timed", "duration_ms")  # fmt: skip
 
 
 def _merged(a: TrafficBucket, b: TrafficBucket) -> TrafficBucket:
     """A new bucket with both counts (the minute buckets stay as they are)."""
     merged = TrafficBucket(latency=histogram.add(list(a.latency), b.latency))
-    for name in ("requests", "status_2xx", "status_3xx", "status_4xx", "status_5xx", "crashes",
-                 "bytes", "cache_hits", "timed", "duration_ms"):  # fmt: skip
+    for name in _COUNTS:
         setattr(merged, name, getattr(a, name) + getattr(b, name))
     return merged
 

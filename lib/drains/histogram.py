@@ -29,6 +29,11 @@ def empty() -> list[int]:
     return [0] * N
 
 
+def array_literal(counts: Sequence[int]) -> str:
+    """`{0,3,1}`: PostgreSQL reads a bigint[] from this text twice as fast as from a JSON array."""
+    return "{" + ",".join(map(str, counts)) + "}"
+
+
 def add(into: list[int], other: Sequence[int]) -> list[int]:
     """Add `other` into `into` element by element (C-level map: this runs per bucket row)."""
     if len(other) == len(into):

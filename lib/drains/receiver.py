@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from lib import gc_paused
 from lib.core.config import Settings
 from lib.core.http import HttpError
 from lib.core.monitor_config import MonitorConfig
@@ -33,18 +34,21 @@ def receive(
     content_encoding: str | None,
 ) -> dict[str, Any]:
     """Aggregate and store one (already authenticated) delivery; a retry is counted once."""
-    try:
-        kind, raw = parse(decode(body, content_encoding))
-        delivery = aggregate(kind, raw)
-    except DrainError as error:
-        raise HttpError(400, str(error)) from None
+    with gc_paused():
+        try:
+            kind, raw = parse(decode(body, content_encoding))
+            delivery = aggregate(kind, raw)
+        except DrainError as error:
+            raise HttpError(400, str(error)) from None
+        del raw  # ~200,000 objects for 4 MB: freed before the store call, not after it
+        traffic, vitals = delivery.traffic_rows(), delivery.vital_rows()
     written = store.call(
         "monitoring_traffic_ingest",
         p_digest=hashlib.sha256(body).hexdigest(),
         p_kind=kind,
         p_records=delivery.records,
-        p_traffic=delivery.traffic_rows(),
-        p_vitals=delivery.vital_rows(),
+        p_traffic=traffic,
+        p_vitals=vitals,
         p_max_routes=config.traffic.max_routes,
     )
     return {
