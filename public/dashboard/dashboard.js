@@ -41,6 +41,9 @@
 
   async function api(path) {
     const token = state.token;
+    // Signed out while a chained load (status, then traffic) was on its way: asking now would
+    // send no token, and its 401 would sign out again, clearing a token being typed.
+    if (!token) throw new Unauthorized();
     let response;
     try {
       response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
