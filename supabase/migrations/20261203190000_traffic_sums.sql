@@ -184,24 +184,27 @@ $$;
 -- /api/traffic and the rules read monitoring_traffic_summary now.
 drop function public.monitoring_traffic_rows(text, timestamptz, timestamptz, text);
 
--- Privileges as in the store migration: only service_role (and the owner) may call the new ones
--- (a replaced function keeps its grants).
-do $$
+-- Only service_role (and the owner) may call a monitor function: the grant block every earlier
+-- migration spelled out, once, for the migrations to come. It runs with its caller's rights, so
+-- it can only hand out what the caller (the migration's owner) already may.
+create function public.monitoring_restrict_to_service_role(p_function regprocedure) returns void
+language plpgsql volatile as $$
 declare
-    fn text;
     role_name text;
 begin
-    foreach fn in array array[
-        'public.monitoring_hist_sums(text)',
-        'public.monitoring_traffic_summary(text, timestamptz, timestamptz, text, integer)'
-    ] loop
-        execute format('revoke all on function %s from public', fn);
-        for role_name in select rolname from pg_roles where rolname in ('anon', 'authenticated') loop
-            execute format('revoke all on function %s from %I', fn, role_name);
-        end loop;
-        if exists (select 1 from pg_roles where rolname = 'service_role') then
-            execute format('grant execute on function %s to service_role', fn);
-        end if;
+    execute format('revoke all on function %s from public', p_function);
+    for role_name in select rolname from pg_roles where rolname in ('anon', 'authenticated') loop
+        execute format('revoke all on function %s from %I', p_function, role_name);
     end loop;
+    if exists (select 1 from pg_roles where rolname = 'service_role') then
+        execute format('grant execute on function %s to service_role', p_function);
+    end if;
 end
 $$;
+
+select public.monitoring_restrict_to_service_role(f::regprocedure)
+from unnest(array[
+    'public.monitoring_restrict_to_service_role(regprocedure)',
+    'public.monitoring_hist_sums(text)',
+    'public.monitoring_traffic_summary(text, timestamptz, timestamptz, text, integer)'
+]) f;
