@@ -2,8 +2,8 @@
 
 Prints, side by side in one run:
 - records per second for a 4 MB NDJSON log delivery POSTed to one warm dev-server function over
-  real HTTP (target >= 20,000/s), the store calls it made (target: 1), the function's peak RSS
-  (target <= 150 MB);
+  real HTTP (median of 5 deliveries an hour apart; target >= 20,000/s), the store calls each made
+  (target: 1), the function's peak RSS (target <= 150 MB);
 - the median of /api/traffic?window=30d on 30 days of buckets for 50 route groups (target <= 100
   ms) against window=24h on the same store (ratio target <= 3).
 
@@ -34,6 +34,7 @@ from tests.fakes.drains import SECRET, body_of, request_log  # noqa: E402
 
 ROUTES = 50
 REPEATS = 15
+INGESTS = 5
 DELIVERY_BYTES = 4 * 1024 * 1024
 
 
@@ -79,7 +80,7 @@ def seed_month(url: str, now: datetime) -> int:
 
 
 def report(what: str, measured: str, target: str, ok: bool) -> None:
-    verdict = ("ok" if ok else "MISSED") if target else ""
+    verdict = ("ok" if ok else "MISSED") if target.startswith("target") else ""
     print(f"  {what:<18} {measured}   {target:<18} {verdict}")
 
 
@@ -101,21 +102,32 @@ def main() -> None:
         server = DevServer({"DATABASE_URL": url, "VERCEL_DRAIN_SECRET": SECRET})
         client = httpx.Client(base_url=server.url, timeout=30)
         try:
-            body, headers, count = delivery(now)
-            warm, warm_headers, _ = delivery(now - timedelta(hours=1))
+            warm, warm_headers, _ = delivery(now - timedelta(hours=INGESTS + 1))
             client.post("/api/drains/vercel", content=warm, headers=warm_headers)
-            before = ingest_calls(url)
-            started = time.perf_counter()
-            answer = client.post("/api/drains/vercel", content=body, headers=headers)
-            elapsed = time.perf_counter() - started
-            calls = ingest_calls(url) - before
+            elapsed, calls = [], []
+            for hour in range(INGESTS):  # each an hour apart: new minute and hour buckets
+                body, headers, count = delivery(now - timedelta(hours=hour))
+                before = ingest_calls(url)
+                started = time.perf_counter()
+                answer = client.post("/api/drains/vercel", content=body, headers=headers)
+                elapsed.append(time.perf_counter() - started)
+                calls.append(ingest_calls(url) - before)
+                assert answer.status_code == 200 and not answer.json()["duplicate"], answer.text
             rss = peak_rss_mb(server.process.pid)
-            assert answer.status_code == 200, answer.text
-            rate = count / elapsed
-            print(f"4 MB NDJSON delivery: {count:,} records, {len(body):,} bytes")
-            report("wall time", f"{elapsed * 1000:>7.0f} ms", "", True)
+            wall = statistics.median(elapsed)
+            rate = count / wall
+            print(
+                f"4 MB NDJSON delivery: {count:,} records, {len(body):,} bytes,"
+                f" median of {INGESTS}:"
+            )
+            report(
+                "wall time",
+                f"{wall * 1000:>7.0f} ms",
+                f"(slowest {max(elapsed) * 1000:.0f} ms)",
+                True,
+            )
             report("records/s", f"{rate:>10,.0f}", "target >= 20,000", rate >= 20_000)
-            report("store calls", f"{calls:>10}", "target 1", calls == 1)
+            report("store calls", f"{max(calls):>10}", "target 1", set(calls) == {1})
             report("function peak RSS", f"{rss:>7.0f} MB", "target <= 150 MB", rss <= 150)
 
             rows = seed_month(url, now)

@@ -127,10 +127,15 @@ def test_bad_bodies_are_400s_naming_the_problem(
     assert answer.status_code == status and words in answer.json()["error"], answer.text
 
 
-def test_unknown_records_are_counted_and_skipped(drain: DevServer, migrated_db: str) -> None:
-    body, headers = body_of([*some_logs(2), {"something": "else"}, {"source": "build", "id": "x"}])
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_unknown_records_are_counted_and_skipped(
+    drain: DevServer, migrated_db: str, fmt: str
+) -> None:
+    odd = [{"something": "else"}, {"source": "build", "id": "x"}, vital(NOW, "LCP", 1800)]
+    body, headers = body_of([*some_logs(2), *odd], fmt)
     answer = drain.request("POST", PATH, content=body, headers=headers)
-    assert answer.status_code == 200 and answer.json()["skipped"] == 2
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["kind"] == "log" and answer.json()["skipped"] == 3
     assert requests_in(migrated_db) == 2
 
 

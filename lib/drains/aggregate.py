@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -16,7 +15,6 @@ from lib.drains.records import (
     OtlpTraces,
     SpeedInsight,
     attributes,
-    log_records,
     speed_insight,
     traces,
 )
@@ -88,17 +86,20 @@ class Delivery:
         return found
 
     def add_log(self, record: LogRecord) -> None:
-        if record.statusCode == -1 and record.source == "lambda":
-            self.bucket(record.timestamp, record.deploymentId, _path(record)).crashes += 1
-        proxy = record.proxy
+        proxy = record.get("proxy")
+        crashed = record.get("statusCode") == -1
+        if crashed and record["source"] == "lambda":
+            path = proxy.get("path") if proxy else None
+            self.bucket(record["timestamp"], record.get("deploymentId"), path).crashes += 1
+        status = proxy.get("statusCode") if proxy else None
         # proxy.statusCode -1 is a background revalidation, not a visitor's request.
-        if proxy is None or proxy.statusCode is None or proxy.statusCode < 0:
-            if record.statusCode != -1:
+        if proxy is None or status is None or status < 0:
+            if not crashed:
                 self.skipped += 1
             return
-        bucket = self.bucket(proxy.timestamp or record.timestamp, record.deploymentId, proxy.path)
+        at = proxy.get("timestamp") or record["timestamp"]
+        bucket = self.bucket(at, record.get("deploymentId"), proxy.get("path"))
         bucket.requests += 1
-        status = proxy.statusCode
         if status >= 500:
             bucket.status_5xx += 1
         elif status >= 400:
@@ -107,8 +108,8 @@ class Delivery:
             bucket.status_3xx += 1
         elif status >= 200:
             bucket.status_2xx += 1
-        bucket.bytes += max(0, proxy.responseByteSize or 0)
-        bucket.cache_hits += (proxy.vercelCache or "").upper() in CACHE_HITS
+        bucket.bytes += max(0, proxy.get("responseByteSize") or 0)
+        bucket.cache_hits += (proxy.get("vercelCache") or "").upper() in CACHE_HITS
 
     def add_traces(self, document: OtlpTraces) -> None:
         for resource in document.resourceSpans:
@@ -186,32 +187,20 @@ def _merged(a: TrafficBucket, b: TrafficBucket) -> TrafficBucket:
     return merged
 
 
-def _path(record: LogRecord) -> str | None:
-    return record.proxy.path if record.proxy is not None else None
-
-
-def aggregate(kind: Kind, raw: Iterable[dict[str, Any]]) -> Delivery:
-    """Every record of a delivery into buckets; records of unknown shape are counted, skipped."""
+def aggregate(kind: Kind, records: list[Any]) -> Delivery:
+    """Every record of a delivery (as parse() gives them) into buckets; records of unknown
+    shape are counted and skipped."""
     delivery = Delivery(kind)
-    if kind == "log":
-        records = log_records(raw)
-        delivery.records = len(records)
-        for record in records:
-            if record is None:
-                delivery.skipped += 1
-            else:
-                delivery.add_log(record)
-        return delivery
-    for item in raw:
+    for item in records:
         if kind == "trace":
             delivery.add_traces(traces(item))
             continue
         delivery.records += 1
-        if kind == "speed_insights":
-            point = speed_insight(item)
-            if point is None:
-                delivery.skipped += 1
-            else:
-                delivery.add_vital(point)
-            continue
+        point = item if kind == "log" else speed_insight(item)
+        if point is None:
+            delivery.skipped += 1
+        elif kind == "log":
+            delivery.add_log(point)
+        else:
+            delivery.add_vital(point)
     return delivery
