@@ -262,6 +262,24 @@ def test_groupings_match_a_brute_force_sum_of_the_records(
             assert stats.p50_ms == round(histogram.quantile(latency, 0.50), 1), (by, key)
 
 
+def test_the_health_check_prunes_minute_buckets_after_minute_days(migrated_db: str) -> None:
+    from lib.jobs.health_check import check_and_alert
+
+    settings = settings_for(migrated_db)
+    with open_store(migrated_db) as store:
+        for at, n in ((NOW - timedelta(days=4), 3), (NOW - timedelta(days=2), 2), (NOW, 1)):
+            logs = [request_log(at, "/api/leads", n=int(at.timestamp()) + i) for i in range(n)]
+            receive(settings, MonitorConfig(), store, body_of(logs)[0], None)
+        check_and_alert(store, settings, NOW, results={})
+    with psycopg.connect(migrated_db) as conn:
+        kept = dict(
+            conn.execute(
+                "select grain, sum(requests) from monitoring_traffic_buckets group by grain"
+            ).fetchall()
+        )
+    assert kept == {"minute": 3, "hour": 6, "day": 6}, "[traffic] minute_days = 3 by default"
+
+
 def test_daily_metrics_absent_without_data_present_with_it(migrated_db: str) -> None:
     settings = settings_for(migrated_db, vercel_drain_sampling=0.5)
     day = DayWindow.of(NOW.astimezone(settings.metrics_timezone).date(), settings.metrics_timezone)

@@ -12,6 +12,7 @@ from lib.alerts.rules import RuleContext
 from lib.alerts.rules.traffic import ErrorRate
 from lib.core.monitor_config import MonitorConfig
 from lib.drains.receiver import receive
+from lib.drains.retention import prune_minute_buckets
 from lib.notify import Notification
 from tests.alerting import YESTERDAY, only_rules, open_store, seed_metrics, settings_for
 from tests.fakes.drains import body_of, crash_log, request_log, span, traces
@@ -93,11 +94,20 @@ def test_traffic_spike_against_the_same_hour_of_four_weeks(
 ) -> None:
     config = only_rules(tmp_path, "traffic_spike")
     recorder = Recorder()
-    for week in range(1, 5):  # the usual: 100 requests in this hour
-        deliver(migrated_db, logs(100, NOW - timedelta(weeks=week, minutes=30), offset=week * 1000))
+    for week in range(1, 5):  # the usual: 100 requests an hour, evenly, over 4 hours around now
+        first = (NOW - timedelta(weeks=week, hours=1)).replace(minute=0)
+        even = [request_log(first + timedelta(seconds=36 * i), "/api/leads", n=week * 1000 + i)
+                for i in range(400)]  # fmt: skip
+        deliver(migrated_db, even)
+    with open_store(migrated_db) as store:  # weeks-old minute buckets are gone: hours answer
+        assert prune_minute_buckets(store, MonitorConfig(), NOW) == 4 * 240
     deliver(migrated_db, logs(400, NOW - timedelta(minutes=30)))
     assert run(migrated_db, config, NOW, recorder)["traffic_spike"] == "firing"
     assert "4.0× the usual 100" in recorder.sent[0].message
+    deliver(migrated_db, logs(100, NOW + timedelta(minutes=50), offset=5000))
+    later = NOW + timedelta(minutes=80)  # the 400 have left the last hour: back to usual
+    assert run(migrated_db, config, later, recorder)["traffic_spike"] == "ok"
+    assert [n.event for n in recorder.sent] == ["firing", "resolved"], "fired once, resolved once"
 
 
 def test_web_vitals_against_the_good_limits(migrated_db: str, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from lib.alerts.outage import record_store_outage
 from lib.alerts.rules.monitor import StoreUnreachable
 from lib.core.config import Settings
 from lib.core.http import Request
+from lib.drains.retention import prune_minute_buckets
 from lib.jobs import cron_endpoint
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
@@ -74,6 +75,7 @@ def check_and_alert(
     )
     pruned = store.prune_checks(now - KEEP_CHECKS)
     store.prune_notifications(now - KEEP_CHECKS)  # delivery rows of long-resolved alerts
+    prune_minute_buckets(store, config, now)
     return {
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": recorded,

@@ -181,6 +181,17 @@ begin
 end
 $$;
 
+-- Minute buckets older than p_before go ([traffic] minute_days; the health check calls it):
+-- the hour and day grains answer everything older, and a busy month of minute rows is ~1M.
+create function public.monitoring_prune_traffic_minutes(p_before timestamptz) returns integer
+language sql volatile as $$
+    with deleted as (
+        delete from public.monitoring_traffic_buckets
+        where grain = 'minute' and at < p_before returning 1
+    )
+    select count(*)::integer from deleted
+$$;
+
 -- /api/traffic and the rules read monitoring_traffic_summary now.
 drop function public.monitoring_traffic_rows(text, timestamptz, timestamptz, text);
 
@@ -206,5 +217,6 @@ select public.monitoring_restrict_to_service_role(f::regprocedure)
 from unnest(array[
     'public.monitoring_restrict_to_service_role(regprocedure)',
     'public.monitoring_hist_sums(text)',
+    'public.monitoring_prune_traffic_minutes(timestamptz)',
     'public.monitoring_traffic_summary(text, timestamptz, timestamptz, text, integer)'
 ]) f;

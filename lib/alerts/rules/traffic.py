@@ -7,12 +7,13 @@ one failed request pages nobody; below it the rule is `ok` and says how few requ
 from __future__ import annotations
 
 import statistics
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
-from lib.drains.query import WindowStats, last_received, window_stats
+from lib.drains.query import WindowStats, groups, last_received, window_stats
 
 WINDOW = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
 
 
 class _TrafficRule(BaseRule):
@@ -127,21 +128,17 @@ class TrafficSpike(_TrafficRule):
     title = "Traffic spike"
     unit = "×"
     default_threshold = 3.0
-    window = timedelta(hours=1)
+    window = HOUR
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
         missing = self.without_drain(ctx)
         if missing is not None:
             return [missing]
-        hour = timedelta(hours=1)
-        now = self.stats(ctx, hour, timedelta(0))
+        now = self.stats(ctx, HOUR, timedelta(0))
         quiet = self.too_quiet(now)
         if quiet is not None:
             return [quiet]
-        weeks = [
-            self.stats(ctx, hour + timedelta(weeks=w), timedelta(weeks=w)) for w in range(1, 5)
-        ]
-        baseline = statistics.median(s.requests for s in weeks)
+        baseline = statistics.median(self.usual(ctx, weeks_ago) for weeks_ago in range(1, 5))
         if baseline <= 0:
             return [self.observation("unknown", None, "no traffic in the same hour of 4 weeks")]
         ratio = now.requests / baseline
@@ -149,6 +146,23 @@ class TrafficSpike(_TrafficRule):
             f"{now.requests:.0f} requests in the last hour, {ratio:.1f}× the usual {baseline:.0f}"
         )
         return [self.above(ratio, message)]
+
+    def usual(self, ctx: RuleContext, weeks_ago: int) -> float:
+        """Requests of the last hour's window that many weeks ago, from the hour buckets.
+
+        Minute buckets are kept only [traffic] minute_days, so each clock hour the window
+        touches counts by its share of the window (traffic taken as even within an hour).
+        """
+        end = ctx.now - timedelta(weeks=weeks_ago)
+        start = end - HOUR
+        sampling = ctx.settings.vercel_drain_sampling
+        per_hour = groups(ctx.store, start, end, sampling, step=HOUR, grain="hour")["time"]
+        total = 0.0
+        for begins, stats in per_hour.items():
+            hour_start = datetime.fromisoformat(begins)
+            overlap = min(end, hour_start + HOUR) - max(start, hour_start)
+            total += stats.requests * max(0.0, overlap / HOUR)
+        return total
 
 
 # web.dev's "good" limits for the p75 of each Core Web Vital.
