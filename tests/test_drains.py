@@ -318,6 +318,11 @@ def test_traffic_endpoint(drain: DevServer, migrated_db: str) -> None:
         assert len(data["series"]) == points, window
         assert data["routes"]["by_requests"][0]["requests"] >= 1
         assert data["deployments"][0]["key"] == "dpl_current"
+    slow = [span(NOW, 5000, "/api/rare"), *(span(NOW, 800, "/api/busy") for _ in range(30))]
+    body, headers = body_of(traces(slow))
+    assert drain.request("POST", PATH, content=body, headers=headers).status_code == 200
+    by_p95 = drain.get("/api/traffic?window=1h").json()["routes"]["by_p95"]
+    assert [r["key"] for r in by_p95] == ["/api/busy"], "one slow call to /api/rare is not ranked"
     bad = drain.get("/api/traffic?window=" + "9" * 500)
     assert bad.status_code == 400 and "window must be one of" in bad.json()["error"]
     assert len(bad.text) < 300, "the echoed value is truncated"

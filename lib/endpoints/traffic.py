@@ -12,6 +12,9 @@ from lib.drains.query import Grain, WindowStats, groups, widen
 from lib.store import Store, StoreError
 
 TOP = 10
+# A route group is ranked by p95 from this many timed requests: one slow call to a rarely used
+# route is not the slowest route.
+P95_MIN_TIMED = 20
 # window → (length, grain, series step): about 24-60 points a chart.
 WINDOWS: dict[str, tuple[timedelta, Grain, timedelta]] = {
     "1h": (timedelta(hours=1), "minute", timedelta(minutes=1)),
@@ -75,7 +78,10 @@ def traffic_response(request: Request) -> Response:
         routes=TopRoutes(
             by_requests=sorted(routes, key=lambda r: -r.requests)[:TOP],
             by_errors=sorted((r for r in routes if r.errors), key=lambda r: -r.errors)[:TOP],
-            by_p95=sorted((r for r in routes if r.p95_ms), key=lambda r: -(r.p95_ms or 0))[:TOP],
+            by_p95=sorted(
+                (r for r in routes if r.p95_ms and r.timed >= P95_MIN_TIMED),
+                key=lambda r: -(r.p95_ms or 0),
+            )[:TOP],
         ),
         deployments=sorted(_keyed(per["deployment"]), key=lambda r: -r.requests),
     )

@@ -7,6 +7,7 @@
 -- groups is summed per day, route and deployment in ~20 ms (bench/bench_drains.py).
 
 -- The select-list expression summing a histogram column element by element into a bigint[].
+-- 67 is lib/drains/histogram.py N: other bounds need a new migration and a conversion of the rows.
 create function public.monitoring_hist_sums(p_column text) returns text
 language sql immutable parallel safe as $$
     select 'array[' || string_agg(format('coalesce(sum(%I[%s]), 0)', p_column, i), ', ' order by i)
