@@ -110,7 +110,7 @@ def groups(
         p_step_s=int((step or _GRAIN_SIZE[grain]).total_seconds()),
     )
     found: dict[By, dict[str, WindowStats]] = {"all": {}, "time": {}, "route": {}, "deployment": {}}
-    for by, key, *figures, latency in sorted(rows, key=lambda row: (row[0], _sort_key(row))):
+    for by, key, *figures, latency in sorted(rows, key=_sort_key):
         if by == "time":
             key = utc_timestamp(datetime.fromtimestamp(int(key), UTC))
         raw = dict(zip(_FIELDS, figures, strict=True)) | {"latency": latency}
@@ -119,7 +119,8 @@ def groups(
 
 
 def _sort_key(row: list[Any]) -> tuple[int, str]:
-    """Steps in time order (their keys are epoch seconds), the other groups by name."""
+    """Steps in time order (their keys are epoch seconds), the other groups by name (each
+    grouping fills its own dict, so only the order within one matters)."""
     return (int(row[1]), "") if row[0] == "time" else (0, row[1])
 
 
