@@ -80,7 +80,7 @@ def seed_month(url: str, now: datetime) -> int:
 
 
 def report(what: str, measured: str, target: str, ok: bool) -> None:
-    verdict = ("ok" if ok else "MISSED") if target.startswith("target") else ""
+    verdict = ("ok" if ok else "MISSED") if target else ""
     print(f"  {what:<18} {measured}   {target:<18} {verdict}")
 
 
@@ -120,12 +120,8 @@ def main() -> None:
                 f"4 MB NDJSON delivery: {count:,} records, {len(body):,} bytes,"
                 f" median of {INGESTS}:"
             )
-            report(
-                "wall time",
-                f"{wall * 1000:>7.0f} ms",
-                f"(slowest {max(elapsed) * 1000:.0f} ms)",
-                True,
-            )
+            report("wall time", f"{wall * 1000:>7.0f} ms", "", True)
+            report("slowest of them", f"{max(elapsed) * 1000:>7.0f} ms", "", True)
             report("records/s", f"{rate:>10,.0f}", "target >= 20,000", rate >= 20_000)
             report("store calls", f"{max(calls):>10}", "target 1", set(calls) == {1})
             report("function peak RSS", f"{rss:>7.0f} MB", "target <= 150 MB", rss <= 150)
