@@ -70,6 +70,28 @@ def test_dotenv_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.resend_domain == "carbot.de"
 
 
+@pytest.mark.parametrize(
+    ("environment", "given", "expected"),
+    [
+        (None, None, False),  # a local run reads no vendor page on the internet
+        ("development", None, False),
+        ("preview", None, True),
+        ("production", None, True),
+        ("development", "true", True),  # set explicitly, it wins either way
+        ("production", "false", False),
+    ],
+)
+def test_provider_status_defaults_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch, environment: str | None, given: str | None, expected: bool
+) -> None:
+    for name, value in (("VERCEL_ENV", environment), ("PROVIDER_STATUS", given)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert load_settings().provider_status is expected
+
+
 def result(level: Level) -> ProbeResult:
     return ProbeResult(level=level)
 
