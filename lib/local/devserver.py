@@ -139,17 +139,15 @@ def serve(server: WSGIServer, host: str) -> None:
 def serve_with_local_defaults(port: int | None, host: str = "127.0.0.1") -> None:
     """`make dev`: settings and monitoring.toml checked first, the port taken, then (with no store
     configured) the project-local PostgreSQL started and used. Mistakes are ConfigErrors."""
-    from lib import store
     from lib.alerts.config_state import check_rules
     from lib.core.config import load_settings
+    from lib.local.embedded import DATA_ROOT, local_store_url
 
     settings = load_settings()
     check_rules(settings)  # at start a bad monitoring.toml is an error, not the defaults
     server = bind(host, env_port("PORT", 3000) if port is None else port)
-    if not store.configured(settings):
-        from lib.local.embedded import DATA_ROOT, ensure_local_database
-
-        url = ensure_local_database()
+    url = local_store_url(settings)
+    if url is not None:
         os.environ["DATABASE_URL"] = url
         print(f"Local database (migrated): {url}  data: {DATA_ROOT}", flush=True)
         print("  stop it with: .venv/bin/python -m lib db stop", flush=True)
