@@ -137,3 +137,22 @@ def test_timestamp_format() -> None:
 
 def test_redact_longest_first() -> None:
     assert redact("key=abcdef123 pw=abcdef", ["abcdef", "abcdef123"]) == "key=*** pw=***"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('FATAL:  password authentication failed for user "postgres"', "authentication failed"),
+        ('FATAL:  database "carbot" does not exist', "unknown database"),
+        ('FATAL:  role "carbot" does not exist', "unknown user"),
+        ("connection refused", "connection refused"),
+    ],
+)
+def test_postgres_connection_errors_in_words(message: str, reason: str) -> None:
+    """What a wrong DATABASE_URL gives, never the server's text (it names users and hosts)."""
+    import psycopg
+
+    from lib.core.errors import reason_for
+
+    error = psycopg.OperationalError(f'connection to server at "10.0.0.1" failed: {message}')
+    assert reason_for(error) == reason
