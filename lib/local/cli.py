@@ -84,7 +84,8 @@ def _doctor(as_json: bool) -> None:
     settings = load_settings()
     url = local_store_url(settings)
     if url is not None:  # on stderr: --json keeps stdout to the report
-        print(f"doctor: DATABASE_URL and SUPABASE_URL unset, checking the local database of `make dev`: {url}", file=sys.stderr)
+        note = "DATABASE_URL and SUPABASE_URL unset: checking the local database of `make dev`"
+        print(f"doctor: {note} ({url})", file=sys.stderr)
         settings = load_settings(database_url=url)
     report = run_doctor(settings)
     if as_json:
