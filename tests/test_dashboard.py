@@ -415,6 +415,14 @@ def test_traffic_charts_span_the_window_with_one_bucket(
         source = page.inner_text(".tile[data-metric='error_rate_pct'] .source")
         assert "daily metric error_rate_pct" in source
         page.screenshot(path=str(ARTIFACTS / "dashboard-one-bucket.png"), full_page=True)
+        # 7 days: 6-hour steps counted from the epoch; the bucket still lands on one of them.
+        week = httpx.get(one_bucket_server.url + "/api/traffic?window=7d", headers=token).json()
+        start, end = (datetime.fromisoformat(week[k]).timestamp() for k in ("start", "end"))
+        page.click("button[data-traffic='7d']")
+        page.wait_for_function("() => window.carbotDashboard.trafficBody?.window === '7d'")
+        for chart_id, chart in page.evaluate(TRAFFIC_AXES).items():
+            assert chart["max"] == end and start - 6 * 3600 < chart["min"] <= start, chart_id
+            assert chart["points"] == 1, chart_id
     finally:
         context.close()
     assert errors == [], errors

@@ -379,13 +379,15 @@
     panel.replaceChildren();
     if (!rows.length) return panel.append(el("p", { class: "muted", text: "No drain data in this window yet." }));
     // Every step of the window, null where no bucket came: gaps, and an axis over the window.
-    const start = toSeconds(body.start);
+    // Steps start at multiples of step_s since the epoch (the store's keys), so the first one may
+    // begin before `start` (7 d: 6-hour steps over an hour-aligned window).
     const end = toSeconds(body.end);
     const step = body.step_s;
+    const first = Math.floor(toSeconds(body.start) / step) * step;
     const byTime = new Map(rows.map((r) => [toSeconds(String(r.key)), r]));
     const xs = [];
-    for (let t = start; t < end; t += step) xs.push(t);
-    const range = [start, end];
+    for (let t = first; t < end; t += step) xs.push(t);
+    const range = [first, end];
     const fromBody = (Array.isArray(body.deployments) ? body.deployments : []).map((d) => pick(d, "promoted_at", "ready_at", "created_at", "first_seen")).filter(Boolean).map(toSeconds);
     const markers = [...new Set([...state.deployments, ...fromBody])];
     const lines = [
