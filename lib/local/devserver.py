@@ -182,7 +182,9 @@ def schema_line(settings: Settings) -> tuple[str, str | None]:
         with Store.from_settings(settings, timeout=5) as db:
             status = schema.check(db)
     except StoreError as error:
-        return "Monitor schema: not checked", store_problem(settings, error.reason)
+        return "Monitor schema: not checked (the store did not answer: see the WARNING below)", (
+            store_problem(settings, error.reason)
+        )
     if status.state == "unknown":
         return "Monitor schema: installed without migration records; version not checked", None
     return status.reason or f"Monitor schema: up to date ({MIGRATION_VERSIONS[-1]})", None
