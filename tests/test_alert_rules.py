@@ -230,3 +230,24 @@ def test_bad_rule_config_is_a_clear_error(toml: str, message: str) -> None:
         build_rules(parse_monitor_config(toml))
     assert message in str(caught.value)
     assert str(caught.value).startswith("MONITOR_CONFIG")
+
+
+def test_an_invalid_file_leaves_every_rule_on_its_defaults(
+    migrated_db: str, tmp_path: Path
+) -> None:
+    """Rules that read monitoring.toml themselves (failed logins, anomalies, platform) get the
+    defaults in force, not the invalid file's error."""
+    from lib.alerts.evaluate import evaluate_alerts
+
+    config = tmp_path / "monitoring.toml"
+    config.write_text("[anomalies]\nweeks = 8\nweks = 4\n")
+    settings = settings_for(migrated_db, config)
+    with open_store(migrated_db) as store:
+        report = evaluate_alerts(store, settings, T0, notifiers=[])
+    alerts = report.alerts
+    assert alerts["config_invalid"].observed == "firing"
+    assert "line 3: anomalies.weks" in alerts["config_invalid"].message
+    for key in ("failed_logins", "anomaly:leads", "activity_missing:leads"):
+        assert key in alerts, f"{key} ran on the defaults"
+    broken = {key: a.message for key, a in alerts.items() if a.message == "unexpected error"}
+    assert broken == {}

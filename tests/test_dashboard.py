@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import psycopg
 import pytest
 
 from tests import test_status_page
+from tests.alerting import open_store
 from tests.conftest import ROOT, SECRETS, DevServer, _clone, assert_no_secret
+from tests.fakes.drains import body_of, request_log, span, traces
 
 ARTIFACTS = ROOT / "test-artifacts"
 browser = test_status_page.browser  # the shared Debian Chromium fixture
@@ -349,3 +353,76 @@ def test_store_down_shows_a_banner_not_a_blank_page(browser: Any, library: None)
         assert errors == [], errors
     finally:
         assert_no_secret(server.close())
+
+
+@pytest.fixture(scope="module")
+def one_bucket_server(pg, monitor_template: str, library: None) -> Iterator[DevServer]:
+    """One hour of traffic 3 hours ago, nothing else: 25 requests, 2 of them 500, 1.5 s each."""
+    from lib.core.config import load_settings
+    from lib.core.monitor_config import MonitorConfig
+    from lib.drains.receiver import receive
+
+    for name in _clone(pg, monitor_template):
+        url = pg.url_for(name)
+        at = datetime.now(UTC) - timedelta(hours=3)
+        logs = [request_log(at, status=500 if i < 2 else 200, n=i) for i in range(25)]
+        settings = load_settings(database_url=url)
+        with open_store(url) as store:
+            for records in (logs, traces([span(at, 1500) for _ in range(25)])):
+                receive(settings, MonitorConfig(), store, body_of(records)[0], None)
+        dev = DevServer({"DATABASE_URL": url, "HEALTH_TOKEN": TOKEN})
+        yield dev
+        assert_no_secret(dev.close())
+
+
+# Per traffic chart: the x scale, the data, the x ticks, and each y label with its drawn width
+# against the room the axis leaves it (a wider label is cut at the canvas edge).
+TRAFFIC_AXES = """() => Object.fromEntries(Object.entries(window.carbotDashboard.charts)
+  .filter(([id]) => id.startsWith("traffic-")).map(([id, u]) => {
+    const y = u.axes[1];
+    u.ctx.font = y.font[0];
+    return [id, {min: u.scales.x.min, max: u.scales.x.max, length: u.data[0].length,
+                 points: u.data[1].filter(v => v != null).length, xticks: u.axes[0]._splits,
+                 room: y._size - y.ticks.size - y.gap,
+                 ylabels: y._values.map(v => [v, u.ctx.measureText(v).width / uPlot.pxRatio])}];
+  }))"""
+
+
+def test_traffic_charts_span_the_window_with_one_bucket(
+    browser: Any, one_bucket_server: DevServer
+) -> None:
+    token = {"Authorization": f"Bearer {TOKEN}"}
+    body = httpx.get(one_bucket_server.url + "/api/traffic?window=24h", headers=token).json()
+    start, end = (datetime.fromisoformat(body[k]).timestamp() for k in ("start", "end"))
+    assert body["step_s"] == 3600 and len(body["series"]) == 1
+    context, page, errors = open_dashboard(browser, one_bucket_server.url, DESKTOP)
+    try:
+        sign_in(page, TOKEN)
+        page.wait_for_selector("#chart-traffic-p95")
+        charts = page.evaluate(TRAFFIC_AXES)
+        assert set(charts) == {"traffic-requests", "traffic-error-rate", "traffic-p95"}
+        for chart_id, chart in charts.items():
+            assert (chart["min"], chart["max"]) == (start, end), chart_id
+            assert (chart["points"], chart["length"]) == (1, (end - start) // 3600), chart_id
+            assert chart["xticks"] and all(start <= t <= end for t in chart["xticks"]), chart_id
+            for label, width in chart["ylabels"]:
+                assert width <= chart["room"], f"{chart_id}: {label} is cut off"
+        p95 = [label for label, _ in charts["traffic-p95"]["ylabels"]]
+        assert all(re.fullmatch(r"(\d{1,3},)?\d{1,3} ms", label) for label in p95), p95
+        assert any("," in label for label in p95), "thousands: the labels that were cut"
+        rate = page.locator(".tile[data-metric='error_rate_pct'] .criterion[data-source='traffic']")
+        assert rate.inner_text() == "missed last 24h (traffic panel, Vercel drains): 8 %"
+        source = page.inner_text(".tile[data-metric='error_rate_pct'] .source")
+        assert "daily metric error_rate_pct" in source
+        page.screenshot(path=str(ARTIFACTS / "dashboard-one-bucket.png"), full_page=True)
+        # 7 days: 6-hour steps counted from the epoch; the bucket still lands on one of them.
+        week = httpx.get(one_bucket_server.url + "/api/traffic?window=7d", headers=token).json()
+        start, end = (datetime.fromisoformat(week[k]).timestamp() for k in ("start", "end"))
+        page.click("button[data-traffic='7d']")
+        page.wait_for_function("() => window.carbotDashboard.trafficBody?.window === '7d'")
+        for chart_id, chart in page.evaluate(TRAFFIC_AXES).items():
+            assert chart["max"] == end and start - 6 * 3600 < chart["min"] <= start, chart_id
+            assert chart["points"] == 1, chart_id
+    finally:
+        context.close()
+    assert errors == [], errors

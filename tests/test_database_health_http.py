@@ -98,7 +98,9 @@ def test_database_down(dev_server) -> None:
 
 def test_not_configured_and_production_rules(dev_server) -> None:
     server = dev_server({})
-    assert server.get("/api/health/database").json()["status"] == "not_configured"
+    body = server.get("/api/health/database").json()
+    assert body["status"] == "not_configured"
+    assert body["reason"] == "set DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
     production = dev_server({"VERCEL_ENV": "production"})
     response = production.get("/api/health/database")
     assert response.status_code == 403

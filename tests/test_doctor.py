@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from lib.doctor import CHECKS, DoctorReport, run_doctor
 from lib.doctor.base import optional
 from lib.doctor.setup import SECRETS as SECRETS_CHECKED
 from lib.drains.receiver import receive
+from lib.local.localpg import free_port
 from lib.notify import configured_notifiers
 from lib.store import Store
 from tests.alerting import T0, YESTERDAY, open_store, seed_cron_success, seed_metrics
@@ -256,6 +259,38 @@ def test_cli_doctor_exits_1_on_fail_and_prints_json(migrated_db: str) -> None:
     )
     assert as_json.returncode == 1
     assert json.loads(as_json.stdout)["summary"]["status"] == "fail"
+
+
+def test_cli_doctor_checks_the_local_database_of_make_dev() -> None:
+    """Nothing configured: the doctor reads the project-local database `make dev` serves from."""
+    folder = Path(tempfile.mkdtemp(prefix="carbot-doctor-"))
+    folder.chmod(0o755)  # the server's own user must reach it (pytest's tmp root is private)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(ROOT)),
+        "ENV_FILE": "",
+        "LOCAL_DATA_DIR": str(folder / "data"),
+        "LOCAL_PG_PORT": str(free_port()),
+    }
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lib", "doctor", "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "local database" in result.stderr
+        items = {i["id"]: i for i in json.loads(result.stdout)["items"]}
+        unseen = [i for i, item in items.items() if "no store configured" in item["evidence"]]
+        assert unseen == []
+        assert items["supabase_schema"]["status"] == "pass", items["supabase_schema"]
+    finally:
+        subprocess.run(
+            [sys.executable, "-m", "lib", "db", "stop"], cwd=ROOT, env=env, capture_output=True
+        )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("environment", ["development", "production"])

@@ -374,13 +374,20 @@ def test_critical_integration_down_is_unhealthy(dev_server, fake_stripe: FakeStr
     _, response = get_integrations(server)
     body = response.json()
     assert response.status_code == 503 and body["status"] == "unhealthy"
-    # Unset credentials are reported, never an error, and never degrade.
-    for name in ("openai", "email", "realtime"):
+    # Unset credentials are reported, never an error, never degrade, and name what to set.
+    needs = {
+        "openai": "set OPENAI_API_KEY and OPENAI_MODEL",
+        "email": "set RESEND_API_KEY and RESEND_DOMAIN",
+        "realtime": "set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY",
+        "supabase": "set SUPABASE_ACCESS_TOKEN (and SUPABASE_PROJECT_REF unless SUPABASE_URL is "
+        "*.supabase.co)",
+    }
+    for name, reason in needs.items():
         assert body["integrations"][name] == {
             **body["integrations"][name],
             "status": "not_configured",
             "latency_ms": None,
-            "reason": None,
+            "reason": reason,
         }
 
 

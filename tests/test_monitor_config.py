@@ -79,3 +79,19 @@ weekly = { day = "sunday", start = 23:30:00, end = 00:30:00, timezone = "Europe/
     # Summer time: Sunday 2026-07-05 23:45 Berlin is 21:45 UTC.
     assert config.active_maintenance(datetime(2026, 7, 5, 21, 45, tzinfo=UTC)) is not None
     assert config.active_maintenance(datetime(2026, 7, 5, 22, 45, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[alerts.failed_logins]\nthreshold = "2"\n', "line 2: alerts.failed_logins.threshold"),
+        ('\n[alerts.tls_expiry]\nenabled = "false"\n', "line 3: alerts.tls_expiry.enabled"),
+        ('[traffic]\nmax_routes = "50"\n', "line 2: traffic.max_routes"),
+        ('[platform]\ntop_ips = "5"\n', "line 2: platform.top_ips"),
+    ],
+)
+def test_a_wrong_type_is_refused_with_key_and_line(text: str, key: str) -> None:
+    """A string where a number or boolean belongs is not quietly converted."""
+    with pytest.raises(ConfigError) as caught:
+        parse_monitor_config(text)
+    assert key in str(caught.value)

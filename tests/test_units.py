@@ -70,6 +70,28 @@ def test_dotenv_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.resend_domain == "carbot.de"
 
 
+@pytest.mark.parametrize(
+    ("environment", "given", "expected"),
+    [
+        (None, None, False),  # a local run reads no vendor page on the internet
+        ("development", None, False),
+        ("preview", None, True),
+        ("production", None, True),
+        ("development", "true", True),  # set explicitly, it wins either way
+        ("production", "false", False),
+    ],
+)
+def test_provider_status_defaults_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch, environment: str | None, given: str | None, expected: bool
+) -> None:
+    for name, value in (("VERCEL_ENV", environment), ("PROVIDER_STATUS", given)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert load_settings().provider_status is expected
+
+
 def result(level: Level) -> ProbeResult:
     return ProbeResult(level=level)
 
@@ -115,3 +137,22 @@ def test_timestamp_format() -> None:
 
 def test_redact_longest_first() -> None:
     assert redact("key=abcdef123 pw=abcdef", ["abcdef", "abcdef123"]) == "key=*** pw=***"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('FATAL:  password authentication failed for user "postgres"', "authentication failed"),
+        ('FATAL:  database "carbot" does not exist', "unknown database"),
+        ('FATAL:  role "carbot" does not exist', "unknown user"),
+        ("connection refused", "connection refused"),
+    ],
+)
+def test_postgres_connection_errors_in_words(message: str, reason: str) -> None:
+    """What a wrong DATABASE_URL gives, never the server's text (it names users and hosts)."""
+    import psycopg
+
+    from lib.core.errors import reason_for
+
+    error = psycopg.OperationalError(f'connection to server at "10.0.0.1" failed: {message}')
+    assert reason_for(error) == reason

@@ -40,7 +40,9 @@ def evaluate_alerts(
     if rules is None:
         rules = build_rules(config)
     rules = [r for r in rules if r.daily or not daily_only]
-    ctx = RuleContext(store, settings, now, current_job=current_job, ssl_context=ssl_context)
+    ctx = RuleContext(
+        store, settings, now, current_job=current_job, ssl_context=ssl_context, config=config
+    )
     observations = observe_all(rules, ctx)
     engine = Engine(
         store,

@@ -14,6 +14,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -73,11 +74,22 @@ class Settings(BaseSettings):
     vercel_verify_token: str | None = None  # sent back as x-vercel-verify (drain set-up)
     # The share of requests the drains were configured to send: counts are scaled by 1/sampling.
     vercel_drain_sampling: float = Field(1.0, gt=0, le=1)
-    provider_status: bool = True  # false: read no provider status page (offline CI, tests)
+    # Read the vendors' status pages: unset, on in preview and production, off in development so a
+    # local run calls no one on the internet (_provider_status_default).
+    provider_status: bool = True
     # Supabase Management API (lib/platform): backups, project health, advisors, Auth logs.
     supabase_access_token: SecretStr | None = None
     supabase_project_ref: str | None = Field(None, pattern=r"^[a-z0-9]{1,40}$")
     supabase_api_url: HttpUrl = HttpUrl("https://api.supabase.com")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provider_status_default(cls, data: object) -> object:
+        """PROVIDER_STATUS unset: true outside development, false in a local run."""
+        if isinstance(data, dict) and data.get("provider_status") is None:
+            environment = data.get("vercel_env") or "development"
+            return {**data, "provider_status": environment != "development"}
+        return data
 
     @field_validator("critical_services", mode="before")
     @classmethod

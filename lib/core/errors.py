@@ -169,7 +169,12 @@ def _postgres_reason(error: BaseException, psycopg: object) -> str:
         if "refused" in text:
             return "connection refused"
         if "password" in text or "authentication" in text:
-            return "credentials rejected"
+            return "authentication failed"
+        # libpq's words: FATAL:  database "x" does not exist / role "x" does not exist.
+        if "does not exist" in text and "database" in text:
+            return "unknown database"
+        if "does not exist" in text and "role" in text:
+            return "unknown user"
         if "timeout" in text or "timed out" in text:
             return "timeout"
         return "connection failed"

@@ -49,9 +49,10 @@ TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a typo in monitoring.toml must not be silently ignored."""
+    """Unknown keys and wrong types are errors: a typo in monitoring.toml must not be silently
+    ignored, nor `threshold = "2"` (a string) quietly read as the number 2."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class TableSource(Strict):

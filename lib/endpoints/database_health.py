@@ -12,7 +12,7 @@ from lib import store
 from lib.core.http import Request, Response, json_response, require_token
 from lib.platform import management
 from lib.platform.details import PlatformDetails, platform_details
-from lib.store import SchemaMissing, Store, StoreError, schema
+from lib.store import STORE_SETTINGS, SchemaMissing, Store, StoreError, schema
 
 # The table CarBot's leads land in (guide: "Check recent activity").
 LEADS_TABLE = ("leads", "created_at")
@@ -113,7 +113,9 @@ def database_health_response(request: Request) -> Response:
     require_token(request)
     settings = request.settings
     if not store.configured(settings):
-        return json_response(DatabaseHealth(status="not_configured"))
+        return json_response(
+            DatabaseHealth(status="not_configured", reason=f"set {STORE_SETTINGS}")
+        )
     try:
         with Store.from_settings(settings, timeout=settings.health_timeout_ms / 1000) as db:
             body = inspect(db, settings.db_storage_quota_bytes)

@@ -75,11 +75,19 @@ def _migrate(url: str | None) -> None:
 
 
 def _doctor(as_json: bool) -> None:
-    """The configured environment (.env, DATABASE_URL ...), never the embedded default store."""
+    """The store `make dev` uses: the configured one (.env, DATABASE_URL ...), else the
+    project-local database (started and migrated if need be)."""
     from lib.core.config import load_settings
     from lib.doctor import run_doctor
+    from lib.local.embedded import local_store_url
 
-    report = run_doctor(load_settings())
+    settings = load_settings()
+    url = local_store_url(settings)
+    if url is not None:  # on stderr: --json keeps stdout to the report
+        note = "DATABASE_URL and SUPABASE_URL unset: checking the local database of `make dev`"
+        print(f"doctor: {note} ({url})", file=sys.stderr)
+        settings = load_settings(database_url=url)
+    report = run_doctor(settings)
     if as_json:
         print(report.model_dump_json(indent=2))
     else:

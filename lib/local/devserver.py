@@ -127,11 +127,25 @@ def bind(host: str, port: int) -> WSGIServer:
         raise busy_port_error(error, "PORT", port) from None
 
 
-def serve(server: WSGIServer, host: str) -> None:
-    port = server.server_port
-    print(f"CarBot Monitor dev server on http://{host}:{port}", flush=True)
+def pages(root: Path = ROOT) -> list[str]:
+    """The HTML pages of `public/` a person opens (`/status`, `/dashboard`), `/` first."""
+    public = root / "public"
+    found = ["/" + str(p.parent.relative_to(public)) for p in public.glob("*/index.html")]
+    return ["/", *sorted(found)]
+
+
+def serve(server: WSGIServer, host: str, warnings: tuple[str, ...] = ()) -> None:
+    """The banner (pages first: what a newcomer opens), then any warning last, where it is seen."""
+    base = f"http://{host}:{server.server_port}"
+    print(f"CarBot Monitor dev server on {base}", flush=True)
+    print("Pages:", flush=True)
+    for page in pages():
+        print(f"  {base}{page}", flush=True)
+    print("API functions:", flush=True)
     for function in server.get_app().loader.functions():  # type: ignore[attr-defined]
-        print(f"  http://{host}:{port}{function}", flush=True)
+        print(f"  {base}{function}", flush=True)
+    for warning in warnings:
+        print(f"WARNING {warning}", file=sys.stderr, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 
@@ -139,27 +153,28 @@ def serve(server: WSGIServer, host: str) -> None:
 def serve_with_local_defaults(port: int | None, host: str = "127.0.0.1") -> None:
     """`make dev`: settings and monitoring.toml checked first, the port taken, then (with no store
     configured) the project-local PostgreSQL started and used. Mistakes are ConfigErrors."""
-    from lib import store
     from lib.alerts.config_state import check_rules
     from lib.core.config import load_settings
+    from lib.local.embedded import DATA_ROOT, local_store_url
 
     settings = load_settings()
     check_rules(settings)  # at start a bad monitoring.toml is an error, not the defaults
     server = bind(host, env_port("PORT", 3000) if port is None else port)
-    if not store.configured(settings):
-        from lib.local.embedded import DATA_ROOT, ensure_local_database
-
-        url = ensure_local_database()
+    url = local_store_url(settings)
+    if url is not None:
         os.environ["DATABASE_URL"] = url
         print(f"Local database (migrated): {url}  data: {DATA_ROOT}", flush=True)
         print("  stop it with: .venv/bin/python -m lib db stop", flush=True)
-    else:
-        print(schema_line(settings), flush=True)
-    serve(server, host)
+        serve(server, host)
+        return
+    line, problem = schema_line(settings)
+    print(line, flush=True)
+    serve(server, host, (problem,) if problem else ())
 
 
-def schema_line(settings: Settings) -> str:
-    """The configured store's schema in one line: up to date, or the deploy step still to take."""
+def schema_line(settings: Settings) -> tuple[str, str | None]:
+    """The configured store's schema in one line (up to date, or the deploy step still to take),
+    and, when the store does not answer, the problem naming the setting to fix."""
     from lib.store import Store, StoreError, schema
     from lib.store.migration_versions import MIGRATION_VERSIONS
 
@@ -167,10 +182,26 @@ def schema_line(settings: Settings) -> str:
         with Store.from_settings(settings, timeout=5) as db:
             status = schema.check(db)
     except StoreError as error:
-        return f"Monitor schema: not checked, the store did not answer ({error.reason})"
+        return "Monitor schema: not checked (the store did not answer: see the WARNING below)", (
+            store_problem(settings, error.reason)
+        )
     if status.state == "unknown":
-        return "Monitor schema: installed without migration records; version not checked"
-    return status.reason or f"Monitor schema: up to date ({MIGRATION_VERSIONS[-1]})"
+        return "Monitor schema: installed without migration records; version not checked", None
+    return status.reason or f"Monitor schema: up to date ({MIGRATION_VERSIONS[-1]})", None
+
+
+def store_problem(settings: Settings, reason: str) -> str:
+    """The store setting in use, why it failed, and the fix (the value itself is never shown)."""
+    if settings.database_url is not None:
+        return (
+            f"DATABASE_URL: the database did not answer ({reason}); fix DATABASE_URL (.env or "
+            "the environment), or unset it to use the local database. Until then every "
+            "endpoint reports the store as down."
+        )
+    return (
+        f"SUPABASE_URL: the Supabase store did not answer ({reason}); check SUPABASE_URL and "
+        "SUPABASE_SERVICE_ROLE_KEY. Until then every endpoint reports the store as down."
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

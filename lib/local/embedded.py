@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lib.core.config import Settings
 from lib.core.errors import ConfigError
 from lib.local.localpg import LocalPostgres, find_bin_dir
 from lib.local.ports import env_port
@@ -65,6 +66,14 @@ def ensure_local_database() -> str:
         url = pgserver.get_server(PGSERVER_DIR, cleanup_mode=None).get_uri()
     migrate(url)
     return url
+
+
+def local_store_url(settings: Settings) -> str | None:
+    """The store of a local run: None when DATABASE_URL or Supabase is configured, else the
+    project-local database's URL (started and migrated). `make dev` and the doctor share it."""
+    from lib import store
+
+    return None if store.configured(settings) else ensure_local_database()
 
 
 def stop_local_database() -> None:

@@ -18,6 +18,7 @@ class SupabaseProjectProbe:
     """All services ACTIVE_HEALTHY; another state degrades, the database's takes it down."""
 
     name = "supabase"
+    needs = "SUPABASE_ACCESS_TOKEN (and SUPABASE_PROJECT_REF unless SUPABASE_URL is *.supabase.co)"
 
     def configured(self, settings: Settings) -> bool:
         return management.missing(settings) is None

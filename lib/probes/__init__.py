@@ -68,6 +68,8 @@ class Probe(Protocol):
     """
 
     name: str
+    # The settings to set when `configured` is false: a `not_configured` says what to do.
+    needs: str
 
     def configured(self, settings: Settings) -> bool: ...
 
@@ -145,7 +147,7 @@ async def run_probes(
 ) -> dict[str, ProbeResult]:
     """Run configured probes concurrently; whatever has not answered within the budget timed out."""
     results = {
-        p.name: ProbeResult(level=Level.NOT_CONFIGURED)
+        p.name: ProbeResult(level=Level.NOT_CONFIGURED, reason=f"set {p.needs}")
         for p in probes
         if not p.configured(settings)
     }

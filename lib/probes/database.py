@@ -11,6 +11,7 @@ class DatabaseProbe:
     """`select 1` (direct Postgres) or one `monitoring_ping` RPC (Supabase)."""
 
     name = "database"
+    needs = store.STORE_SETTINGS
 
     def configured(self, settings: Settings) -> bool:
         return store.configured(settings)

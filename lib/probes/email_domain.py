@@ -17,6 +17,7 @@ class EmailDomainProbe:
     """
 
     name = "email"
+    needs = "RESEND_API_KEY and RESEND_DOMAIN"
 
     def configured(self, settings: Settings) -> bool:
         return settings.resend_api_key is not None

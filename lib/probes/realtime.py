@@ -37,6 +37,7 @@ class RealtimeProbe:
     """Gateway accepts the service key and Realtime knows this project."""
 
     name = "realtime"
+    needs = "SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
 
     def configured(self, settings: Settings) -> bool:
         return settings.supabase_configured

@@ -162,6 +162,7 @@ class StripeWebhooksProbe:
     """API reachable, webhook endpoints enabled, failed deliveries counted within the budget."""
 
     name = "stripe"
+    needs = "STRIPE_SECRET_KEY"
 
     def configured(self, settings: Settings) -> bool:
         return settings.stripe_secret_key is not None

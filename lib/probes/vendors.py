@@ -56,6 +56,7 @@ class OpenAIProbe:
     """Key accepted and the configured chat model available: `GET /models/{OPENAI_MODEL}`."""
 
     name = "openai"
+    needs = "OPENAI_API_KEY and OPENAI_MODEL"
 
     def configured(self, settings: Settings) -> bool:
         return settings.openai_api_key is not None
@@ -83,6 +84,7 @@ class StripeProbe:
     """API reachable and key accepted: `GET /v1/balance`."""
 
     name = "stripe"
+    needs = "STRIPE_SECRET_KEY"
 
     def configured(self, settings: Settings) -> bool:
         return settings.stripe_secret_key is not None
@@ -103,6 +105,7 @@ class EmailProbe:
     """Resend reachable and key accepted: `GET /domains`."""
 
     name = "email"
+    needs = "RESEND_API_KEY"
 
     def configured(self, settings: Settings) -> bool:
         return settings.resend_api_key is not None

@@ -119,6 +119,10 @@ def _json_arg(value: object) -> JsonValue:
     return to_jsonable_python(value)
 
 
+# What to set for a store (a `not_configured` names it).
+STORE_SETTINGS = "DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
+
+
 def configured(settings: Settings) -> bool:
     return transport_name(settings) is not None
 

@@ -8,7 +8,7 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
-from lib.core.monitor_config import AnomalyConfig, TableSource, load_monitor_config
+from lib.core.monitor_config import AnomalyConfig, TableSource
 
 # MAD × this estimates the standard deviation of normally distributed data.
 MAD_SCALE = 1.4826
@@ -55,7 +55,7 @@ class Anomaly(BaseRule):
     default_severity = "warning"
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
-        config = load_monitor_config(ctx.settings).anomalies
+        config = ctx.monitor_config().anomalies
         return [self._judge(ctx, config, metric) for metric in config.metrics]
 
     def _judge(self, ctx: RuleContext, config: AnomalyConfig, metric: str) -> Observation:
@@ -105,7 +105,7 @@ class ActivityMissing(BaseRule):
     default_severity = "warning"
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
-        full = load_monitor_config(ctx.settings)
+        full = ctx.monitor_config()
         config = full.anomalies
         found = []
         for metric in config.activity_metrics:

@@ -10,7 +10,8 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel
 
 from lib.core.config import Settings
-from lib.core.monitor_config import RuleOverride
+from lib.core.errors import ConfigError
+from lib.core.monitor_config import MonitorConfig, RuleOverride, load_monitor_config
 from lib.store import DatabaseStats, Store
 
 ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
@@ -42,8 +43,20 @@ class RuleContext:
     now: datetime
     current_job: str | None = None  # a cron does not judge its own lateness
     ssl_context: ssl.SSLContext | None = None  # tests trust their own CA
+    # The monitoring.toml in force (the evaluation's; the defaults when the file is invalid).
+    config: MonitorConfig | None = None
     _metrics: dict[date, dict[str, float]] = field(default_factory=dict)
     _database_stats: dict[float, DatabaseStats] = field(default_factory=dict)
+
+    def monitor_config(self) -> MonitorConfig:
+        """The configuration in force: an invalid file means the built-in defaults, never a
+        failed rule (config_invalid reports the file)."""
+        if self.config is None:
+            try:
+                self.config = load_monitor_config(self.settings)
+            except ConfigError:
+                self.config = MonitorConfig()
+        return self.config
 
     @property
     def yesterday(self) -> date:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
-from lib.core.monitor_config import load_monitor_config
 from lib.platform import management
 from lib.platform.checks import RLS_LINTS, backup_state, findings
 from lib.platform.management import Lint, ManagementClient, PlatformError
@@ -43,7 +42,7 @@ class BackupStale(BaseRule):
                 "no completed backup" if state.age_h is None else f"newest {state.age_h:.0f} h old"
             )
             return [self.observation("firing", state.age_h, f"{age}, PITR off{failed}")]
-        if load_monitor_config(ctx.settings).platform.warn_without_pitr:
+        if ctx.monitor_config().platform.warn_without_pitr:
             observation = self.observation(
                 "firing",
                 state.age_h,

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
 from lib.alerts.rules.deployments import webhooks_missing
-from lib.core.monitor_config import load_monitor_config
 from lib.deployments.store import Deployment, recent_deployments
 from lib.drains.query import WindowStats, last_received, window_stats
 from lib.notify.message import format_time
@@ -21,7 +20,7 @@ RESPONSE_MS = 500.0
 
 
 def _threshold(ctx: RuleContext, rule: str, default: float) -> float:
-    override = load_monitor_config(ctx.settings).alerts.get(rule)
+    override = ctx.monitor_config().alerts.get(rule)
     return default if override is None or override.threshold is None else override.threshold
 
 

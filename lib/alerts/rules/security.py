@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lib.alerts.rules.base import HOUR, BaseRule, Observation, RuleContext
-from lib.core.monitor_config import TableSource, load_monitor_config
+from lib.core.monitor_config import TableSource
 from lib.platform import management
 from lib.platform.checks import failed_logins
 from lib.platform.management import ManagementClient, PlatformError
@@ -27,7 +27,7 @@ class FailedLogins(BaseRule):
         source: TableSource | None = self.options.source
         if source is not None:
             return self._from_table(ctx, source)
-        platform = load_monitor_config(ctx.settings).platform
+        platform = ctx.monitor_config().platform
         if platform.failed_logins_from_auth_logs and management.missing(ctx.settings) is None:
             return self._from_auth_logs(ctx, platform.top_ips)
         return [
