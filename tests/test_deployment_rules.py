@@ -10,7 +10,13 @@ from lib.deployments.store import record_event
 from lib.deployments.webhook import parse_event, store_event
 from lib.store import Store
 from tests.alerting import open_store, settings_for
-from tests.fakes.vercel import SECRET, account_event, deployment_event, encode
+from tests.fakes.vercel import (
+    SECRET,
+    account_event,
+    certificate_renew_failed,
+    deployment_event,
+    encode,
+)
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -84,18 +90,12 @@ def test_event_rules_fire_within_their_window(migrated_db: str) -> None:
     budget = BudgetReached(threshold=1, severity="warning")
     with open_store(migrated_db) as store:
         assert observe(certificate, store, migrated_db)["certificate_renewal_failed"].state == "ok"
-        deliver(
-            store,
-            account_event(
-                "domain.certificate.renew.failed",
-                T0 - timedelta(hours=2),
-                "evt_cert1",
-                domain={"name": "carbot.de"},
-            ),
-        )
+        # The documented shape: `payload.dnsNames`, no `domain` object.
+        deliver(store, certificate_renew_failed(T0 - timedelta(hours=2), "evt_cert1"))
         deliver(store, account_event("budget.reached", T0 - timedelta(hours=1), "evt_budget1"))
         cert = observe(certificate, store, migrated_db)["certificate_renewal_failed"]
         assert cert.state == "firing" and "carbot.de" in cert.message
+        assert "a domain" not in cert.message
         assert cert.severity == "critical"
         spent = observe(budget, store, migrated_db)["budget_reached"]
         assert (spent.state, spent.severity) == ("firing", "warning")
