@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,11 @@ def fake_management() -> Iterator[FakeManagement]:
 
 
 @pytest.fixture(autouse=True)
-def _reset_management(fake_management: FakeManagement) -> None:
+def _reset_management(fake_management: FakeManagement) -> Iterator[None]:
     fake_management.reset()
+    yield
+    # The fake validates every body it serves against the official OpenAPI document.
+    assert fake_management.violations == []
 
 
 def platform(url: str, fake: FakeManagement, **extra: object) -> Settings:
@@ -75,8 +78,18 @@ def test_client_reads_documented_shapes(fake_management: FakeManagement) -> None
     assert client.advisors("security")[0].entity == "public.leads"
     sent = fake_management.requests[1]
     assert sent.path == f"/v1/projects/{REF}/health"
-    assert sent.arg("services") == "auth,db,pooler,realtime,rest,storage"
+    # An array query parameter, exploded (OpenAPI 3.0's default form style): one per service.
+    assert sent.query["services"] == ["auth", "db", "pooler", "realtime", "rest", "storage"]
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_health_items_without_the_deprecated_healthy(fake_management: FakeManagement) -> None:
+    fake_management.drop_healthy()
+    fake_management.health_body[1]["status"] = "UNHEALTHY"
+    client = ManagementClient(platform("postgresql://x/y", fake_management))
+    seen = {s.name: s.status for s in client.health()}
+    assert seen["db"] == "UNHEALTHY" and seen["auth"] == "ACTIVE_HEALTHY"
+    assert all(s.healthy is None for s in client.health())
 
 
 def test_token_status_for_the_doctor(fake_management: FakeManagement) -> None:
@@ -171,7 +184,7 @@ def test_platform_rules_fire_and_resolve_once(
     fake_management.security = [
         lint("rls_disabled_in_public", "ERROR", "leads"),
         lint("function_search_path_mutable", "WARN", "touch"),
-        lint("some_info_lint", "INFO", "x"),
+        lint("extension_in_public", "INFO", "x"),
     ]
     fake_management.auth_failures = [("203.0.113.7", 40), ("203.0.113.9", 5), ("198.51.100.2", 9)]
     with open_store(migrated_db) as store:
@@ -180,15 +193,17 @@ def test_platform_rules_fire_and_resolve_once(
         assert alerts["backup_stale"]["event"] == "firing"
         assert alerts["security_advisor:rls_disabled_in_public"]["event"] == "firing"
         assert alerts["security_advisor:function_search_path_mutable"]["event"] == "firing"
-        assert "security_advisor:some_info_lint" not in alerts
+        assert "security_advisor:extension_in_public" not in alerts
         assert alerts["failed_logins"]["event"] == "firing"  # 54 > 50
         texts = [p["text"] for p in fake_webhook.payloads]
         logins = next(t for t in texts if "failed logins" in t)
         assert "203.0.113.0/24 (45)" in logins and "203.0.113.7" not in logins
         assert any("newest 30 h old, PITR off; 1 failed backup(s)" in t for t in texts)
-        # The SQL sent to the current logs endpoint is ClickHouse over the unified table.
+        # The SQL sent to the current logs endpoint is ClickHouse over the unified table,
+        # filtered on the documented `source` column.
         query = next(r for r in fake_management.requests if r.path.endswith("/endpoints/logs"))
-        assert "source_name = 'auth_logs'" in (query.arg("sql") or "")
+        assert "source = 'auth_logs'" in (query.arg("sql") or "")
+        assert "source_name" not in (query.arg("sql") or "")
         assert query.arg("iso_timestamp_start") and query.arg("iso_timestamp_end")
         sent = len(fake_webhook.payloads)
         again = evaluate_alerts(store, settings, now + timedelta(minutes=5)).model_dump()
@@ -216,7 +231,13 @@ def test_backup_rules_on_free_and_paid_without_pitr(
         ctx = RuleContext(store, platform(migrated_db, fake_management), datetime.now(UTC))
         paid = rule.observe(ctx)[0]
         assert (paid.state, paid.severity) == ("firing", "warning")  # fresh, but PITR off
-        fake_management.backups_body = {"walg_enabled": False, "pitr_enabled": False, "backups": []}
+        fake_management.backups_body = {
+            "region": "eu-central-1",
+            "walg_enabled": False,
+            "pitr_enabled": False,
+            "backups": [],
+            "physical_backup_data": {},
+        }
         free = rule.observe(ctx)[0]
         assert free.state == "not_configured" and "Free plan" in free.message
         fake_management.mode = "500"
@@ -258,6 +279,7 @@ def test_integrations_and_daily_metrics_over_http(
         env.pop(key, None)
     server: DevServer = dev_server(env)
     token = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+    fake_management.drop_healthy()  # the deprecated field may go: `status` is what is read
     fake_management.health_body[2]["status"] = "UNHEALTHY"  # pooler
     body = httpx.get(server.url + "/api/health/integrations", headers=token, timeout=10).json()
     supabase = body["integrations"]["supabase"]
@@ -329,3 +351,64 @@ def test_backup_stale_threshold_edges(
             RuleContext(store, settings, now)
         )[0]
     assert (seen.state, seen.severity) == (state, "critical")
+
+
+def test_a_25_hour_day_is_queried_in_windows_of_24_hours(fake_management: FakeManagement) -> None:
+    from zoneinfo import ZoneInfo
+
+    from lib.core.monitor_config import MonitorConfig
+    from lib.metrics import DayWindow, SourceContext
+    from lib.platform.metrics import AuthFailedLogins
+
+    berlin = ZoneInfo("Europe/Berlin")
+    day = DayWindow.of(date(2026, 10, 25), berlin)  # summer time ends: 25 hours
+    assert day.hours == 25
+    start = day.start.astimezone(UTC)
+    fake_management.auth_failures = [
+        ("203.0.113.7", 4, start + timedelta(minutes=5)),
+        ("203.0.113.7", 3, start + timedelta(hours=23, minutes=59)),
+        ("198.51.100.2", 6, start + timedelta(hours=24, minutes=30)),  # the 25th hour
+        ("198.51.100.2", 100, start + timedelta(hours=25)),  # the next day: not counted
+    ]
+    settings = platform("postgresql://x/y", fake_management, metrics_timezone="Europe/Berlin")
+    ctx = SourceContext(settings, None, MonitorConfig(), day, float("inf"), False)  # type: ignore[arg-type]
+    assert AuthFailedLogins().collect(ctx) == {"failed_logins": 13.0}
+    sent = [r for r in fake_management.requests if r.path.endswith("/endpoints/logs")]
+    spans = [
+        datetime.fromisoformat(r.arg("iso_timestamp_end") or "")
+        - datetime.fromisoformat(r.arg("iso_timestamp_start") or "")
+        for r in sent
+    ]
+    assert spans == [timedelta(hours=24), timedelta(hours=1)]
+
+
+def test_a_refused_log_query_is_unknown_never_zero(
+    migrated_db: str, fake_management: FakeManagement
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from lib.alerts.rules import RuleContext
+    from lib.alerts.rules.security import FailedLogins
+    from lib.core.monitor_config import MonitorConfig
+    from lib.metrics import DayWindow, SourceContext, SourceError
+    from lib.platform.checks import FAILED_LOGINS_SQL
+    from lib.platform.metrics import AuthFailedLogins
+
+    settings = platform(migrated_db, fake_management)
+    # The fake refuses what Supabase does not document (an unknown column), like ClickHouse.
+    client = ManagementClient(settings)
+    with pytest.raises(PlatformError, match="log query rejected"):
+        client.logs(FAILED_LOGINS_SQL.replace("source =", "source_name ="), NOW, NOW)
+    # A refused query (an `error` in the answer, as Supabase sends it) is unknown, never 0.
+    fake_management.auth_failures = [("203.0.113.7", 80)]
+    fake_management.logs_error = "Backend error! Retry your query."
+    with open_store(migrated_db) as store:
+        (seen,) = FailedLogins(threshold=50, severity="critical").observe(
+            RuleContext(store, settings, NOW)
+        )
+    assert (seen.state, seen.value) == ("unknown", None)
+    assert "log query rejected" in seen.message
+    day = DayWindow.of(NOW.date(), ZoneInfo("Europe/Berlin"))
+    ctx = SourceContext(settings, None, MonitorConfig(), day, float("inf"), False)  # type: ignore[arg-type]
+    with pytest.raises(SourceError, match="log query rejected"):
+        AuthFailedLogins().collect(ctx)  # the day's metric stays absent, not 0
