@@ -7,7 +7,7 @@ project}`, `payload.target` (`production`, `staging` or null), `payload.project.
 `payload.plan`, `payload.regions` and (deployment.created) `payload.alias`;
 `domain.certificate.renew.failed` carries `payload.dnsNames` ("An array of DNS names for which the
 certificate renewal failed"). `budget.reached` is listed as an event type (REST API "Creates a
-webhook") without documented payload keys. Evidence and limits: docs/deployments.md.
+webhook") without documented payload keys. Limits: docs/endpoints.md, POST /api/webhooks/vercel.
 """
 
 from __future__ import annotations
