@@ -18,7 +18,14 @@ from lib.alerts.rules.deployments import BuildFailed, CertificateRenewalFailed
 from lib.deployments.store import recent_deployments
 from tests.alerting import open_store, settings_for
 from tests.conftest import DevServer
-from tests.fakes.vercel import SECRET, certificate_renew_failed, deployment_event, encode, sign
+from tests.fakes.vercel import (
+    SECRET,
+    account_event,
+    certificate_renew_failed,
+    deployment_event,
+    encode,
+    sign,
+)
 
 PATH = "/api/webhooks/vercel"
 VENDOR = Path(__file__).parent / "fixtures" / "vendors" / "vercel" / "webhooks"
@@ -133,6 +140,8 @@ BAD = [
     _wrong("payload.alias[0]", _set("payload.alias", [7])),
     _wrong("payload.regions", _set("payload.regions", "fra1")),
     _wrong("payload.user.id", _set("payload.user.id", "u\x00")),
+    _wrong("payload", _set("payload", ["not", "an", "object"])),
+    _wrong("payload.team", _set("payload.team", "team_carbot")),
 ]
 
 
@@ -153,6 +162,16 @@ def test_wrong_fields_are_a_400_naming_the_field(
     with psycopg.connect(migrated_db) as conn:
         kept = conn.execute("select id, message from monitoring_deployments").fetchall()
     assert kept == [("dpl_msgnul", "ab")]
+    # Nor in the small payload part kept for the rules (keys and values alike), nor NaN.
+    budget = account_event(
+        "budget.reached", at, "evt_budget_nul", budget={"li\x00mit": "10\x00 USD", "x": 1.5}
+    )
+    assert post(server, budget).json()["stored"] is True
+    with psycopg.connect(migrated_db) as conn:
+        (payload,) = conn.execute(
+            "select payload from monitoring_vercel_events where id = 'evt_budget_nul'"
+        ).fetchone()
+    assert payload["budget"] == {"limit": "10 USD", "x": 1.5}
 
 
 def test_a_future_date_cannot_make_the_newest_deployment(

@@ -242,7 +242,10 @@ def _kept_payload(event: VercelEvent, payload: VercelPayload, at: datetime) -> d
             kept[key] = _scalar(value)
         elif isinstance(value, dict):
             small = {k: v for k, v in value.items() if isinstance(v, str | int | float)}
-            kept[key] = {k[:100]: _scalar(v) for k, v in list(small.items())[:20]}
+            # Keys lose NULs too: jsonb refuses "\u0000" anywhere, and one refusal would be a 503.
+            kept[key] = {
+                k.replace("\x00", "")[:100]: _scalar(v) for k, v in list(small.items())[:20]
+            }
     if payload.dnsNames:
         kept["dnsNames"] = [name for name in payload.dnsNames if name]
     if payload.deployment is not None:
