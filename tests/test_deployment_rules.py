@@ -121,3 +121,17 @@ def test_not_configured_without_the_webhook_secret(migrated_db: str) -> None:
         ):
             (only,) = rule.observe(ctx)
             assert only.state == "not_configured" and "VERCEL_WEBHOOK_SECRET" in only.message
+
+
+def test_a_deployment_stored_with_a_future_date_hides_no_failure(migrated_db: str) -> None:
+    rule = BuildFailed(threshold=1, severity="critical")
+    with open_store(migrated_db) as store:
+        ahead = store_event(
+            parse_event(encode(deployment_event("deployment.succeeded", "dpl_y2100", T0))[0])
+        )
+        # As stored before webhook dates were checked: dated 2100, it sorts as the newest build.
+        ahead["created_at"] = datetime(2100, 1, 1, tzinfo=UTC)
+        record_event(store, ahead)
+        deliver(store, deployment_event("deployment.error", "dpl_bad777", T0))
+        production = observe(rule, store, migrated_db)["build_failed:production"]
+    assert production.state == "firing" and "dpl_bad777" in production.message
