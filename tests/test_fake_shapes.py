@@ -176,3 +176,11 @@ def test_management_fake_cannot_serve_outside_the_document(
     del fake_management.backups_body["backups"][0]["id"]
     assert _management_get(fake_management, "/database/backups").status_code == 500
     assert len(fake_management.violations) == 2
+
+
+def test_management_refuses_a_timestamp_that_is_no_date(fake_management: FakeManagement) -> None:
+    params = {"sql": "SELECT 1 FROM logs", "iso_timestamp_start": "yesterday"}
+    answer = _management_get(
+        fake_management, "/analytics/endpoints/logs", **params, iso_timestamp_end="now"
+    )
+    assert answer.status_code == 400

@@ -194,7 +194,10 @@ class FakeManagement(FakeUpstream):
         start, end = request.arg("iso_timestamp_start"), request.arg("iso_timestamp_end")
         if not start or not end:
             return 200, {"error": "the fake needs both iso_timestamp_start and _end"}
-        since, until = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        try:
+            since, until = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        except ValueError:  # `format: date-time` in the document: a validation error
+            return 400, {"message": "iso_timestamp_start and _end must be date-times"}
         if until - since > MAX_RANGE:
             return 400, {"message": "The timestamp range must be no more than 24 hours"}
         if self.logs_error:
