@@ -10,7 +10,13 @@ from lib.deployments.store import record_event
 from lib.deployments.webhook import parse_event, store_event
 from lib.store import Store
 from tests.alerting import open_store, settings_for
-from tests.fakes.vercel import SECRET, account_event, deployment_event, encode
+from tests.fakes.vercel import (
+    SECRET,
+    account_event,
+    certificate_renew_failed,
+    deployment_event,
+    encode,
+)
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -84,18 +90,12 @@ def test_event_rules_fire_within_their_window(migrated_db: str) -> None:
     budget = BudgetReached(threshold=1, severity="warning")
     with open_store(migrated_db) as store:
         assert observe(certificate, store, migrated_db)["certificate_renewal_failed"].state == "ok"
-        deliver(
-            store,
-            account_event(
-                "domain.certificate.renew.failed",
-                T0 - timedelta(hours=2),
-                "evt_cert1",
-                domain={"name": "carbot.de"},
-            ),
-        )
+        # The documented shape: `payload.dnsNames`, no `domain` object.
+        deliver(store, certificate_renew_failed(T0 - timedelta(hours=2), "evt_cert1"))
         deliver(store, account_event("budget.reached", T0 - timedelta(hours=1), "evt_budget1"))
         cert = observe(certificate, store, migrated_db)["certificate_renewal_failed"]
         assert cert.state == "firing" and "carbot.de" in cert.message
+        assert "a domain" not in cert.message
         assert cert.severity == "critical"
         spent = observe(budget, store, migrated_db)["budget_reached"]
         assert (spent.state, spent.severity) == ("firing", "warning")
@@ -121,3 +121,17 @@ def test_not_configured_without_the_webhook_secret(migrated_db: str) -> None:
         ):
             (only,) = rule.observe(ctx)
             assert only.state == "not_configured" and "VERCEL_WEBHOOK_SECRET" in only.message
+
+
+def test_a_deployment_stored_with_a_future_date_hides_no_failure(migrated_db: str) -> None:
+    rule = BuildFailed(threshold=1, severity="critical")
+    with open_store(migrated_db) as store:
+        ahead = store_event(
+            parse_event(encode(deployment_event("deployment.succeeded", "dpl_y2100", T0))[0])
+        )
+        # As stored before webhook dates were checked: dated 2100, it sorts as the newest build.
+        ahead["created_at"] = datetime(2100, 1, 1, tzinfo=UTC)
+        record_event(store, ahead)
+        deliver(store, deployment_event("deployment.error", "dpl_bad777", T0))
+        production = observe(rule, store, migrated_db)["build_failed:production"]
+    assert production.state == "firing" and "dpl_bad777" in production.message

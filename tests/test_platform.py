@@ -39,8 +39,11 @@ def fake_management() -> Iterator[FakeManagement]:
 
 
 @pytest.fixture(autouse=True)
-def _reset_management(fake_management: FakeManagement) -> None:
+def _reset_management(fake_management: FakeManagement) -> Iterator[None]:
     fake_management.reset()
+    yield
+    # The fake validates every body it serves against the official OpenAPI document.
+    assert fake_management.violations == []
 
 
 def platform(url: str, fake: FakeManagement, **extra: object) -> Settings:
@@ -75,8 +78,18 @@ def test_client_reads_documented_shapes(fake_management: FakeManagement) -> None
     assert client.advisors("security")[0].entity == "public.leads"
     sent = fake_management.requests[1]
     assert sent.path == f"/v1/projects/{REF}/health"
-    assert sent.arg("services") == "auth,db,pooler,realtime,rest,storage"
+    # An array query parameter, exploded (OpenAPI 3.0's default form style): one per service.
+    assert sent.query["services"] == ["auth", "db", "pooler", "realtime", "rest", "storage"]
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_health_items_without_the_deprecated_healthy(fake_management: FakeManagement) -> None:
+    fake_management.drop_healthy()
+    fake_management.health_body[1]["status"] = "UNHEALTHY"
+    client = ManagementClient(platform("postgresql://x/y", fake_management))
+    seen = {s.name: s.status for s in client.health()}
+    assert seen["db"] == "UNHEALTHY" and seen["auth"] == "ACTIVE_HEALTHY"
+    assert all(s.healthy is None for s in client.health())
 
 
 def test_token_status_for_the_doctor(fake_management: FakeManagement) -> None:
@@ -171,7 +184,7 @@ def test_platform_rules_fire_and_resolve_once(
     fake_management.security = [
         lint("rls_disabled_in_public", "ERROR", "leads"),
         lint("function_search_path_mutable", "WARN", "touch"),
-        lint("some_info_lint", "INFO", "x"),
+        lint("extension_in_public", "INFO", "x"),
     ]
     fake_management.auth_failures = [("203.0.113.7", 40), ("203.0.113.9", 5), ("198.51.100.2", 9)]
     with open_store(migrated_db) as store:
@@ -180,15 +193,17 @@ def test_platform_rules_fire_and_resolve_once(
         assert alerts["backup_stale"]["event"] == "firing"
         assert alerts["security_advisor:rls_disabled_in_public"]["event"] == "firing"
         assert alerts["security_advisor:function_search_path_mutable"]["event"] == "firing"
-        assert "security_advisor:some_info_lint" not in alerts
+        assert "security_advisor:extension_in_public" not in alerts
         assert alerts["failed_logins"]["event"] == "firing"  # 54 > 50
         texts = [p["text"] for p in fake_webhook.payloads]
         logins = next(t for t in texts if "failed logins" in t)
         assert "203.0.113.0/24 (45)" in logins and "203.0.113.7" not in logins
         assert any("newest 30 h old, PITR off; 1 failed backup(s)" in t for t in texts)
-        # The SQL sent to the current logs endpoint is ClickHouse over the unified table.
+        # The SQL sent to the current logs endpoint is ClickHouse over the unified table,
+        # filtered on the documented `source` column.
         query = next(r for r in fake_management.requests if r.path.endswith("/endpoints/logs"))
-        assert "source_name = 'auth_logs'" in (query.arg("sql") or "")
+        assert "source = 'auth_logs'" in (query.arg("sql") or "")
+        assert "source_name" not in (query.arg("sql") or "")
         assert query.arg("iso_timestamp_start") and query.arg("iso_timestamp_end")
         sent = len(fake_webhook.payloads)
         again = evaluate_alerts(store, settings, now + timedelta(minutes=5)).model_dump()
@@ -216,7 +231,13 @@ def test_backup_rules_on_free_and_paid_without_pitr(
         ctx = RuleContext(store, platform(migrated_db, fake_management), datetime.now(UTC))
         paid = rule.observe(ctx)[0]
         assert (paid.state, paid.severity) == ("firing", "warning")  # fresh, but PITR off
-        fake_management.backups_body = {"walg_enabled": False, "pitr_enabled": False, "backups": []}
+        fake_management.backups_body = {
+            "region": "eu-central-1",
+            "walg_enabled": False,
+            "pitr_enabled": False,
+            "backups": [],
+            "physical_backup_data": {},
+        }
         free = rule.observe(ctx)[0]
         assert free.state == "not_configured" and "Free plan" in free.message
         fake_management.mode = "500"
@@ -258,6 +279,7 @@ def test_integrations_and_daily_metrics_over_http(
         env.pop(key, None)
     server: DevServer = dev_server(env)
     token = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+    fake_management.drop_healthy()  # the deprecated field may go: `status` is what is read
     fake_management.health_body[2]["status"] = "UNHEALTHY"  # pooler
     body = httpx.get(server.url + "/api/health/integrations", headers=token, timeout=10).json()
     supabase = body["integrations"]["supabase"]

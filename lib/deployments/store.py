@@ -28,6 +28,10 @@ class Deployment(BaseModel, defer_build=True):
     promoted_at: datetime | None
     error_at: datetime | None
     canceled_at: datetime | None = None
+    alias: list[str] | None = None  # payload.alias: the aliases assigned when ready
+    project_id: str | None = None  # payload.project.id
+    user_id: str | None = None  # payload.user.id: who deployed
+    regions: list[str] | None = None  # payload.regions
 
     @property
     def short_sha(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from lib.core.http import HttpError, Request, Response, json_response
 from lib.core.signatures import vercel_signature_valid
 from lib.deployments.store import record_event
@@ -24,17 +26,22 @@ def vercel_webhook_response(request: Request) -> Response:
         secret.get_secret_value(), request.body, request.headers.get("x-vercel-signature")
     ):
         raise HttpError(403, "x-vercel-signature is missing or does not match the body")
+    now = datetime.now(UTC)
     try:
-        event = parse_event(request.body)
+        event = parse_event(request.body, now)
     except WebhookError as error:
         raise HttpError(400, str(error)) from None
     if event.type not in EVENTS:
         # A subscription to more events than we read is not an error: acknowledge, keep nothing.
         return json_response({"id": event.id, "type": event.type, "stored": False, "ignored": True})
+    kept = store_event(event, now)
     try:
         with Store.from_settings(request.settings, timeout=STORE_TIMEOUT_S) as store:
-            stored = record_event(store, store_event(event))
+            stored = record_event(store, kept)
     except StoreError as error:
         # A 5xx makes Vercel retry the delivery later: nothing is lost.
         return json_response({"error": f"store unavailable: {error.reason}"}, 503)
-    return json_response({"id": event.id, "type": event.type, "stored": stored})
+    answer: dict[str, object] = {"id": event.id, "type": event.type, "stored": stored}
+    if kept["created_at"] != event.createdAt:
+        answer["created_at"] = kept["created_at"].isoformat()  # dated ahead: arrival time kept
+    return json_response(answer)

@@ -70,13 +70,15 @@ def mask_ip(ip: str) -> str:
 
 
 # ClickHouse SQL over the unified `logs` table (the current logs endpoint accepts nothing else).
-# Source filter from the migration note (https://supabase.com/changelog/48235: `source_name`);
-# Auth fields are `log_attributes` keys (Logs field reference, Auth: metadata.* minus the prefix):
-# GoTrue logs a failed password grant on /token with error_code `invalid_credentials`.
+# Documented by Supabase (supabase/supabase PR #49299, the clickhouse-logs-queries skill): the
+# table `logs`, its columns `timestamp`, `source`, `log_attributes`, and `source = 'auth_logs'`.
+# Inferred, not documented: the keys `error_code` (GoTrue logs a failed password grant with
+# `invalid_credentials`; public code bases read it) and `remote_addr` (GoTrue's request log field).
+# Evidence and what a refused query shows: docs/operations.md, "Supabase platform watch".
 FAILED_LOGINS_SQL = """
 SELECT log_attributes['remote_addr'] AS ip, count() AS attempts
 FROM logs
-WHERE source_name = 'auth_logs'
+WHERE source = 'auth_logs'
   AND log_attributes['error_code'] = 'invalid_credentials'
   AND timestamp >= toDateTime64('{start}', 6, 'UTC')
   AND timestamp < toDateTime64('{end}', 6, 'UTC')
@@ -84,6 +86,8 @@ GROUP BY ip
 ORDER BY attempts DESC
 LIMIT 1000
 """.strip()
+# "The timestamp range must be no more than 24 hours" (the logs.all operation's description).
+MAX_LOG_RANGE = timedelta(hours=24)
 
 
 class FailedLoginCount(BaseModel):
@@ -91,14 +95,28 @@ class FailedLoginCount(BaseModel):
     top: list[tuple[str, int]]  # masked IP, attempts
 
 
+def log_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """[start, end) in UTC pieces of at most 24 hours (a local day can last 25)."""
+    utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
+    windows = []
+    while utc_start < utc_end:
+        stop = min(utc_start + MAX_LOG_RANGE, utc_end)
+        windows.append((utc_start, stop))
+        utc_start = stop
+    return windows
+
+
 def failed_logins(
     client: ManagementClient, start: datetime, end: datetime, top: int = 5
 ) -> FailedLoginCount:
-    """Failed password logins in [start, end), total and the busiest client IPs (masked)."""
+    """Failed password logins in [start, end), total and the busiest client IPs (masked).
+
+    A refused query raises PlatformError: the count is unknown then, never 0.
+    """
     fmt = "%Y-%m-%d %H:%M:%S"
-    utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
-    sql = FAILED_LOGINS_SQL.format(start=utc_start.strftime(fmt), end=utc_end.strftime(fmt))
     per_network: Counter[str] = Counter()
-    for row in client.logs(sql, utc_start, utc_end):
-        per_network[mask_ip(str(row.get("ip") or ""))] += int(row.get("attempts") or 0)
+    for since, until in log_windows(start, end):
+        sql = FAILED_LOGINS_SQL.format(start=since.strftime(fmt), end=until.strftime(fmt))
+        for row in client.logs(sql, since, until):
+            per_network[mask_ip(str(row.get("ip") or ""))] += int(row.get("attempts") or 0)
     return FailedLoginCount(total=sum(per_network.values()), top=per_network.most_common(top))

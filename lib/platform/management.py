@@ -2,13 +2,17 @@
 
 Endpoints (Management API Reference, https://supabase.com/docs/reference/api):
 - GET /v1/projects/{ref}/database/backups         backups, PITR (scope: database read)
-- GET /v1/projects/{ref}/health?services=...      per-service health (scope: projects read)
+- GET /v1/projects/{ref}/health?services=auth&services=db...  per-service health (scope:
+  projects read). `services` is an array query parameter without `style`/`explode` in the
+  OpenAPI document, so OpenAPI 3.0's default applies: form style, exploded (one `services=` per
+  service), not a comma-joined list.
 - GET /v1/projects/{ref}/advisors/security        security lints (scope: advisors read)
 - GET /v1/projects/{ref}/advisors/performance     performance lints (scope: advisors read)
 - GET /v1/projects/{ref}/analytics/endpoints/logs  ClickHouse SQL over the unified `logs`
   table (scope: analytics read). It replaces `analytics/endpoints/logs.all`, removed on
   2026-09-23 ("Migration of Supabase Management API logs.all analytics endpoint to logs
-  endpoint", https://supabase.com/changelog/48235).
+  endpoint", https://supabase.com/changelog/48235). Parameters as `logs.all`: `sql`,
+  `iso_timestamp_start`, `iso_timestamp_end`, a range of at most 24 hours.
 Rate limit (https://supabase.com/docs/guides/platform/management-api): 60 requests a minute per
 user across all tokens; over it every call is a 429 for the next minute. We never sleep through
 that in a serverless function: a 429 (or X-RateLimit-Remaining: 0) stops this client's calls for
@@ -66,10 +70,13 @@ class BackupsResponse(BaseModel):
 
 
 class ServiceHealth(BaseModel):
-    """One item of the health response: `{name, healthy, status, info?, error?}`."""
+    """One item of the health response (V1ServiceHealthResponse): `{name, status, info?, error?}`.
+
+    `healthy` is "Deprecated. Use `status` instead.": it may be absent, and `status` is read.
+    """
 
     name: str
-    healthy: bool
+    healthy: bool | None = None
     status: str  # COMING_UP, ACTIVE_HEALTHY, UNHEALTHY
     error: str | None = None
 
@@ -98,7 +105,8 @@ class LintsResponse(BaseModel):
 
 
 class LogsResponse(BaseModel):
-    """Analytics query answer: `{result: [...rows], error?}`."""
+    """AnalyticsResponse: `{result: [...rows], error?}`; `error` a string or an object, and
+    `null` on success in field reports (supabase/supabase#49705) though the document omits it."""
 
     result: list[dict[str, Any]] | None = None
     error: Any = None
@@ -138,7 +146,7 @@ class ManagementClient:
         self._timeout = httpx.Timeout(timeout_s, connect=min(2.0, timeout_s))
         self._blocked_until = 0.0
 
-    def get(self, path: str, params: dict[str, str] | None = None) -> Any:
+    def get(self, path: str, params: dict[str, str | list[str]] | None = None) -> Any:
         """GET `/v1/projects/{ref}{path}` as JSON; PlatformError with a short reason otherwise."""
         wait = self._blocked_until - time.monotonic()
         if wait > 0:
@@ -180,7 +188,7 @@ class ManagementClient:
         return self._parse(BackupsResponse, self.get("/database/backups"))
 
     def health(self) -> list[ServiceHealth]:
-        data = self.get("/health", {"services": ",".join(HEALTH_SERVICES)})
+        data = self.get("/health", {"services": list(HEALTH_SERVICES)})
         if not isinstance(data, list):
             raise PlatformError("malformed response")
         return [self._parse(ServiceHealth, item) for item in data]
@@ -189,7 +197,7 @@ class ManagementClient:
         return self._parse(LintsResponse, self.get(f"/advisors/{kind}")).lints
 
     def logs(self, sql: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        params = {
+        params: dict[str, str | list[str]] = {
             "sql": sql,
             "iso_timestamp_start": start.isoformat(),
             "iso_timestamp_end": end.isoformat(),

@@ -30,7 +30,7 @@ class SupabaseProjectProbe:
         base = str(settings.supabase_api_url).rstrip("/")
         response = await ctx.http.get(
             f"{base}/v1/projects/{management.project_ref(settings)}/health",
-            params={"services": ",".join(HEALTH_SERVICES)},
+            params={"services": list(HEALTH_SERVICES)},  # exploded: services=auth&services=db
             headers={"Authorization": f"Bearer {token.get_secret_value()}"},
             timeout=ctx.remaining(),
         )

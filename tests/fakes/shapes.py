@@ -15,6 +15,7 @@ SPEC_FILES = {
     "stripe": "stripe-openapi.trimmed.json",
     "openai": "openai-openapi.trimmed.json",
     "resend": "resend-openapi.trimmed.json",
+    "supabase": "supabase-management-openapi.json",
 }
 
 
@@ -33,11 +34,28 @@ def _allow_stripe_nulls(node: Any) -> None:
             _allow_stripe_nulls(value)
 
 
+def _deprecated_may_go(node: Any) -> None:
+    """Supabase marks fields `deprecated` ("Use `status` instead.") yet lists them `required`: a
+    deprecated field is on its way out, so an answer without it is valid here."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict) and isinstance(node.get("required"), list):
+            gone = {k for k, v in properties.items() if isinstance(v, dict) and v.get("deprecated")}
+            node["required"] = [k for k in node["required"] if k not in gone]
+        for value in node.values():
+            _deprecated_may_go(value)
+    elif isinstance(node, list):
+        for value in node:
+            _deprecated_may_go(value)
+
+
 @cache
 def spec(vendor: str) -> dict[str, Any]:
     document = copy.deepcopy(load_json(SPEC_FILES[vendor]))
     if vendor == "stripe":
         _allow_stripe_nulls(document)
+    if vendor == "supabase":
+        _deprecated_may_go(document)
     return document
 
 
@@ -61,6 +79,11 @@ def validate(vendor: str, schema: dict[str, Any], body: Any) -> None:
 
 def validate_response(vendor: str, method: str, path: str, status: int, body: Any) -> None:
     validate(vendor, response_schema(vendor, method, path, status), body)
+
+
+def operation(vendor: str, method: str, path: str) -> dict[str, Any]:
+    """The spec's operation object (its `parameters` say what a request may carry)."""
+    return dict(spec(vendor)["paths"][path][method.lower()])
 
 
 def validate_resend_error(body: Any) -> None:

@@ -1,39 +1,67 @@
-"""A fake Supabase Management API (127.0.0.1) answering in the documented shapes.
+"""A fake Supabase Management API (127.0.0.1) held to the official OpenAPI document.
 
-Sources (Supabase docs):
-- "Management API" (https://supabase.com/docs/guides/platform/management-api) and "Management API
-  Reference" (https://supabase.com/docs/reference/api): bearer token; 60 requests a minute per
-  user, then HTTP 429 for the rest of the minute.
-- Backups, V1BackupsResponse: `{region, walg_enabled, pitr_enabled, backups: [{is_physical_backup,
-  status (COMPLETED|FAILED|...), inserted_at}], physical_backup_data: {...}}`
-  (GET /v1/projects/{ref}/database/backups; "Database Backups",
-  https://supabase.com/docs/guides/platform/backups: Free projects have no downloadable backups).
-- Health: GET /v1/projects/{ref}/health?services=auth,db,... -> `[{name, healthy, status
-  (COMING_UP|ACTIVE_HEALTHY|UNHEALTHY), info?, error?}]`.
-- Advisors: GET /v1/projects/{ref}/advisors/{security|performance} -> `{lints: [{name, title, level
-  (ERROR|WARN|INFO), facing, categories, description, detail, remediation, metadata, cache_key}]}`.
-- Logs: GET /v1/projects/{ref}/analytics/endpoints/logs?sql=&iso_timestamp_start=&iso_timestamp_end=
-  -> `{result: [...rows], error}`; ClickHouse SQL over the unified `logs` table ("Migration of
-  Supabase Management API logs.all analytics endpoint to logs endpoint",
-  https://supabase.com/changelog/48235). The fake answers the failed-login aggregation from
-  seeded Auth log rows; the retired `logs.all` path answers 404 like a removed route.
+Sources:
+- The Management API's OpenAPI 3.0 document, `tests/specs/supabase-management-openapi.json`
+  (supabase/cli `packages/api/src/generated/openapi.json` @ 1d1e7191, the "Management API
+  Reference" https://supabase.com/docs/reference/api is generated from it). Every query this fake
+  receives is checked against the operation's `parameters` (unknown names, wrong types and values
+  outside an `enum` are a 400, as the API validates its input), and every 200 body it serves is
+  validated against the operation's response schema; a body outside it is answered as a 500 and
+  recorded in `violations` (tests assert there are none).
+- Backups: GET /v1/projects/{ref}/database/backups -> V1BackupsResponse `{region, walg_enabled,
+  pitr_enabled, backups: [{id, is_physical_backup, status, inserted_at}], physical_backup_data}`
+  ("Database Backups", https://supabase.com/docs/guides/platform/backups: Free projects have none).
+- Health: GET /v1/projects/{ref}/health -> `[V1ServiceHealthResponse]`. `services` is a required
+  query parameter of type array (items: auth, db, db_postgres_user, pooler, realtime, rest,
+  storage, pg_bouncer) with no `style`/`explode`, so OpenAPI 3.0's default applies (style form,
+  explode true: `services=auth&services=db`). A comma-joined value is no enum value: refused.
+  `healthy` is "Deprecated. Use `status` instead.": the fake can omit it (`drop_healthy`).
+- Advisors: GET /v1/projects/{ref}/advisors/{security|performance} -> V1ProjectAdvisorsResponse.
+- Logs: GET /v1/projects/{ref}/analytics/endpoints/logs, the successor of `logs.all` (which the
+  document still lists; tests/specs/supabase-logs-notes.md gathers the evidence): the parameters
+  and the answer (AnalyticsResponse `{result, error}`) of `logs.all`, whose description says "The
+  timestamp range must be no more than 24 hours ... If the range is more than 24 hours, a
+  validation error will be thrown" (answered 400 here). ClickHouse SQL over one table `logs` with
+  the columns `id, timestamp, event_message, severity_text, source, log_attributes` (supabase/
+  supabase PR #49299 and its clickhouse-logs-queries skill): a filter `source = 'auth_logs'` is
+  what Supabase documents; a comparison on any other bare name (`source_name`) is an unknown
+  column, answered like ClickHouse would, with `error` and no rows.
+- "Management API" (https://supabase.com/docs/guides/platform/management-api): bearer token;
+  60 requests a minute per user, then HTTP 429 for the rest of the minute.
+The retired `logs.all` path answers 404 like a removed route (it answers 410 in production,
+dyad-sh/dyad#4342; either way the monitor cannot use it).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jsonschema
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
 from tests.fakes import FakeRequest, FakeUpstream, Reply
+from tests.fakes.shapes import operation, validate_response
 
 TOKEN = "sbp_fake_management_TOKEN_0015"
 REF = "abcdefghijklmnopqrst"
+LOG_COLUMNS = ("id", "timestamp", "event_message", "severity_text", "source", "log_attributes")
+MAX_RANGE = timedelta(hours=24)
+_PROJECT = "/v1/projects/{ref}"
 
 
-def backup(status: str, hours_ago: float, now: datetime | None = None) -> dict[str, Any]:
+def backup(
+    status: str, hours_ago: float, now: datetime | None = None, backup_id: int = 1
+) -> dict[str, Any]:
     at = (now or datetime.now(UTC)) - timedelta(hours=hours_ago)
-    return {"is_physical_backup": True, "status": status, "inserted_at": at.isoformat()}
+    return {
+        "id": backup_id,
+        "is_physical_backup": True,
+        "status": status,
+        "inserted_at": at.isoformat(),
+    }
 
 
 def lint(name: str, level: str, table: str = "leads", category: str = "SECURITY") -> dict[str, Any]:
@@ -51,6 +79,28 @@ def lint(name: str, level: str, table: str = "leads", category: str = "SECURITY"
     }
 
 
+def _query_errors(path: str, request: FakeRequest) -> list[str]:
+    """What the operation's `parameters` say is wrong with the query (name, type, enum)."""
+    params = {p["name"]: p for p in operation("supabase", "GET", path).get("parameters", [])}
+    query = {p: v for p, v in params.items() if v["in"] == "query"}
+    errors = [f"property {name} should not exist" for name in request.query if name not in query]
+    for name, param in query.items():
+        values = request.query.get(name)
+        if not values:
+            if param.get("required"):
+                errors.append(f"{name} is required")
+            continue
+        schema = param["schema"]
+        value: Any = values if schema.get("type") == "array" else values[-1]
+        if schema.get("type") == "integer":
+            value = int(values[-1]) if re.fullmatch(r"-?\d+", values[-1]) else values[-1]
+        try:
+            OAS30Validator(schema, format_checker=oas30_format_checker).validate(value)
+        except jsonschema.ValidationError as error:
+            errors.append(f"{name}: {error.message}")
+    return errors
+
+
 @dataclass
 class FakeManagement(FakeUpstream):
     """Backups, health, advisors, Auth logs for project REF; `rate_limited` answers 429."""
@@ -60,22 +110,27 @@ class FakeManagement(FakeUpstream):
     health_body: list[dict[str, Any]] = field(default_factory=list)
     security: list[dict[str, Any]] = field(default_factory=list)
     performance: list[dict[str, Any]] = field(default_factory=list)
-    auth_failures: list[tuple[str, int]] = field(default_factory=list)  # (ip, attempts)
+    # Failed password logins: (ip, attempts) counted in any window, or (ip, attempts, at)
+    # counted only by a query whose [iso_timestamp_start, iso_timestamp_end) holds `at`.
+    auth_failures: list[tuple[Any, ...]] = field(default_factory=list)
     remaining: int | None = None  # X-RateLimit-Remaining to report (None: 59)
+    # An `error` to answer every log query with (a field report: "Backend error! Retry ...").
+    logs_error: str | None = None
+    violations: list[str] = field(default_factory=list)  # bodies served outside the spec
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.reset()
         prefix = r"/v1/projects/(?P<ref>[a-z0-9]+)"
-        self.route("GET", prefix + "/database/backups")(self._guard(lambda r: self.backups_body))
-        self.route("GET", prefix + "/health")(self._guard(self._health))
-        self.route("GET", prefix + "/advisors/security")(
-            self._guard(lambda r: {"lints": self.security})
-        )
-        self.route("GET", prefix + "/advisors/performance")(
-            self._guard(lambda r: {"lints": self.performance})
-        )
-        self.route("GET", prefix + "/analytics/endpoints/logs")(self._guard(self._logs))
+        routes = {
+            "/database/backups": lambda r: self.backups_body,
+            "/health": self._health,
+            "/advisors/security": lambda r: {"lints": self.security},
+            "/advisors/performance": lambda r: {"lints": self.performance},
+            "/analytics/endpoints/logs": self._logs,
+        }
+        for tail, answer in routes.items():
+            self.route("GET", prefix + re.escape(tail))(self._guard(tail, answer))
 
     def reset(self) -> None:
         super().reset()
@@ -83,15 +138,21 @@ class FakeManagement(FakeUpstream):
             "region": "eu-central-1",
             "walg_enabled": True,
             "pitr_enabled": False,
-            "backups": [backup("COMPLETED", 5), backup("COMPLETED", 29)],
+            "backups": [backup("COMPLETED", 5, backup_id=2), backup("COMPLETED", 29, backup_id=1)],
             "physical_backup_data": {},
         }
         self.health_body = [
-            {"name": s, "healthy": True, "status": "ACTIVE_HEALTHY", "info": {}}
+            {"name": s, "healthy": True, "status": "ACTIVE_HEALTHY"}
             for s in ("auth", "db", "pooler", "realtime", "rest", "storage")
         ]
         self.security, self.performance, self.auth_failures = [], [], []
-        self.remaining = None
+        self.remaining, self.logs_error = None, None
+        self.violations = []
+
+    def drop_healthy(self) -> None:
+        """Answer health items without the deprecated `healthy` (only `status`)."""
+        for item in self.health_body:
+            item.pop("healthy", None)
 
     def extra_headers(self, status: int) -> dict[str, str]:
         if status == 429:
@@ -102,25 +163,59 @@ class FakeManagement(FakeUpstream):
     def error_body(self, status: int, message: str) -> Any:
         return {"message": message}
 
-    def _guard(self, answer: Any) -> Any:
+    def _guard(self, tail: str, answer: Any) -> Any:
+        # The logs endpoint takes the parameters and answer of `logs.all` (see the docstring).
+        path = _PROJECT + (tail + ".all" if tail.endswith("/logs") else tail)
+
         def handler(request: FakeRequest, ref: str) -> Reply:
             if request.headers.get("authorization") != f"Bearer {TOKEN}":
                 return 401, {"message": "Unauthorized"}
             if ref != REF:
                 return 404, {"message": "Project not found"}
-            return 200, answer(request)
+            errors = _query_errors(path, request)
+            if errors:
+                return 400, {"message": errors}
+            status, body = answer(request) if tail.endswith("/logs") else (200, answer(request))
+            if status == 200:
+                try:
+                    validate_response("supabase", "GET", path, 200, body)
+                except jsonschema.ValidationError as error:
+                    self.violations.append(f"{tail}: {error.message}")
+                    return 500, {"message": f"fake body outside the spec: {error.message}"}
+            return status, body
 
         return handler
 
     def _health(self, request: FakeRequest) -> list[dict[str, Any]]:
-        wanted = (request.arg("services") or "").split(",")
+        wanted = request.query.get("services", [])
         return [s for s in self.health_body if s["name"] in wanted]
 
-    def _logs(self, request: FakeRequest) -> dict[str, Any]:
+    def _logs(self, request: FakeRequest) -> Reply:
+        start, end = request.arg("iso_timestamp_start"), request.arg("iso_timestamp_end")
+        if not start or not end:
+            return 200, {"error": "the fake needs both iso_timestamp_start and _end"}
+        try:
+            since, until = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        except ValueError:  # `format: date-time` in the document: a validation error
+            return 400, {"message": "iso_timestamp_start and _end must be date-times"}
+        if until - since > MAX_RANGE:
+            return 400, {"message": "The timestamp range must be no more than 24 hours"}
+        if self.logs_error:
+            return 200, {"error": self.logs_error}
         sql = request.arg("sql") or ""
-        if "FROM logs" not in sql or "source_name = 'auth_logs'" not in sql:
-            return {"result": None, "error": {"message": "unsupported query in the fake"}}
-        if not request.arg("iso_timestamp_start") or not request.arg("iso_timestamp_end"):
-            return {"result": None, "error": {"message": "timestamps required"}}
-        rows = [{"ip": ip, "attempts": n} for ip, n in self.auth_failures]
-        return {"result": rows, "error": None}
+        unknown = [
+            name
+            for name in re.findall(r"\b([a-z_][a-z0-9_]*)\s*=\s*'", sql, re.IGNORECASE)
+            if name.lower() not in LOG_COLUMNS
+        ]
+        if unknown:
+            return 200, {"error": f"Missing columns: '{unknown[0]}' while processing query"}
+        if not re.search(r"\bfrom\s+logs\b", sql, re.IGNORECASE) or not re.search(
+            r"\bsource\s*=\s*'auth_logs'", sql
+        ):
+            return 200, {"error": "the fake answers only the failed-login query over auth_logs"}
+        counts: dict[str, int] = {}
+        for ip, attempts, *at in self.auth_failures:
+            if not at or since <= at[0] < until:
+                counts[ip] = counts.get(ip, 0) + attempts
+        return 200, {"result": [{"ip": ip, "attempts": n} for ip, n in counts.items()]}

@@ -4,7 +4,11 @@ Shapes from Vercel's "Webhooks API Reference" (https://vercel.com/docs/webhooks/
 `{type, id, createdAt (ms), region, payload}`; deployment events carry `payload.team.id`,
 `payload.user.id`, `payload.deployment.{id, meta, url, name}`, `payload.links.{deployment,
 project}`, `payload.target` (`production`, `staging` or null), `payload.project.id`, `payload.plan`,
-`payload.regions`. `x-vercel-signature` = hex HMAC-SHA1(raw body, the webhook's secret).
+`payload.regions`, and deployment.created `payload.alias`; `domain.certificate.renew.failed`
+carries `payload.dnsNames` (its table lists `team.id`, `user.id`, `dnsNames` and nothing else).
+`x-vercel-signature` = hex HMAC-SHA1(raw body, the webhook's secret).
+The reference publishes key tables, no example JSON: tests/fixtures/vendors/vercel/webhooks/ holds
+deliveries with exactly the documented keys, and its SOURCES.md says so.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ def deployment_event(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """One deployment.* delivery as Vercel sends it (GitHub integration meta keys)."""
-    return {
+    event = {
         "id": event_id or f"evt_{event_type.split('.')[-1]}_{deployment_id}",
         "type": event_type,
         "createdAt": int(at.timestamp() * 1000),
@@ -66,6 +70,23 @@ def deployment_event(
             "regions": ["fra1"],
         },
     }
+    if event_type == "deployment.created":  # the reference lists `alias` for this event only
+        event["payload"]["alias"] = ["carbot.de"]
+    return event
+
+
+def certificate_renew_failed(
+    at: datetime, event_id: str, dns_names: list[str] | None = None
+) -> dict[str, Any]:
+    """`domain.certificate.renew.failed` with the documented `payload.dnsNames`."""
+    names = ["carbot.de"] if dns_names is None else dns_names
+    return account_event(
+        "domain.certificate.renew.failed",
+        at,
+        event_id,
+        user={"id": "user_jane"},
+        dnsNames=names,
+    )
 
 
 def account_event(event_type: str, at: datetime, event_id: str, **payload: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
 from lib.deployments.store import Deployment, StoredEvent, events_since, recent_deployments
-from lib.deployments.webhook import BUDGET_REACHED, CERTIFICATE_RENEWAL_FAILED
+from lib.deployments.webhook import BUDGET_REACHED, CERTIFICATE_RENEWAL_FAILED, CLOCK_SKEW
 from lib.notify.message import format_time
 
 # Builds older than this are not judged: a preview branch abandoned weeks ago is not an alert.
@@ -51,7 +51,9 @@ class BuildFailed(BaseRule):
         recent = [
             d
             for d in recent_deployments(ctx.store, None, RECENT * 2)
-            if d.created_at >= ctx.now - BUILD_LOOKBACK
+            # A deployment dated ahead of now (stored before arrival times were enforced)
+            # is not "the newest": it would hide every failed build until its date.
+            if ctx.now - BUILD_LOOKBACK <= d.created_at <= ctx.now + CLOCK_SKEW
         ]
         found = []
         for target in ("production", "preview"):
@@ -120,6 +122,15 @@ def _named(value: object, *keys: str) -> str | None:
     return None
 
 
+def _domains(payload: dict[str, object], most: int = 5) -> str | None:
+    """`payload.dnsNames` as the reference documents it; a `domain` object or name as a fallback."""
+    names = payload.get("dnsNames")
+    if isinstance(names, list) and names:
+        shown = ", ".join(str(n) for n in names[:most])
+        return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+    return _named(payload.get("domain"), "name", "domain")
+
+
 class CertificateRenewalFailed(_EventRule):
     """Vercel could not renew a domain's certificate (`domain.certificate.renew.failed`)."""
 
@@ -130,7 +141,7 @@ class CertificateRenewalFailed(_EventRule):
     window = timedelta(hours=72)
 
     def describe(self, latest: StoredEvent, count: int, hours: float) -> str:
-        domain = _named(latest.payload.get("domain"), "name", "domain") or "a domain"
+        domain = _domains(latest.payload) or "a domain"
         return (
             f"Vercel could not renew the certificate of {domain} "
             f"({count} failure(s) in {hours:g} h, last {format_time(latest.created_at)}); "
