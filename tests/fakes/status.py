@@ -1,5 +1,9 @@
 """A fake vendor status page on 127.0.0.1: Statuspage v2 `summary.json` and an Atom feed.
 
+`serve_fixture(name)` answers with a vendor-format fixture of tests/fixtures/vendors/ (Statuspage
+`summary.json` or `history.atom`, incident.io `history.atom`; their sources in SOURCES.md) instead
+of the generated bodies below.
+
 summary.json in the shape of Atlassian Statuspage's public API (documented on every page's
 `/api`, e.g. https://www.vercel-status.com/api, and https://metastatuspage.com/api):
 `{page: {id, name, url, time_zone, updated_at}, status: {indicator, description}, components,
@@ -13,10 +17,12 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from tests.fakes import FakeRequest, FakeUpstream, Reply
 
+VENDORS = Path(__file__).resolve().parents[1] / "fixtures" / "vendors"
 INDICATORS = {"none": "All Systems Operational", "minor": "Minor Service Outage"}
 
 
@@ -26,11 +32,18 @@ class FakeStatusPage(FakeUpstream):
     def __init__(self) -> None:
         super().__init__(name="statuspage")
         self.incidents: list[dict[str, Any]] = []  # {id, name, status, impact, at}
+        self.fixture: bytes | None = None  # served as it is by both paths
         self.route("GET", r"/api/v2/summary.json")(self._summary)
 
     def reset(self) -> None:
         super().reset()
         self.incidents = []
+        self.fixture = None
+
+    def serve_fixture(self, name: str) -> bytes:
+        """Answer with tests/fixtures/vendors/<name>, unchanged; returns its bytes."""
+        self.fixture = (VENDORS / name).read_bytes()
+        return self.fixture
 
     @property
     def summary_url(self) -> str:
@@ -134,6 +147,10 @@ class FakeStatusPage(FakeUpstream):
         ).encode()
 
     def _dispatch(self, request: FakeRequest) -> tuple[int, bytes, str]:
+        known = request.path in ("/history.atom", "/api/v2/summary.json")
+        if self.fixture is not None and known and self.mode == "ok":
+            json = request.path.endswith(".json")
+            return 200, self.fixture, "application/json" if json else "application/atom+xml"
         if request.path == "/history.atom" and self.mode in ("ok", "slow"):
             time.sleep(self.delay_s + (self.slow_s if self.mode == "slow" else 0))
             return 200, self._feed(), "application/atom+xml"
