@@ -33,12 +33,14 @@ class FakeStatusPage(FakeUpstream):
         super().__init__(name="statuspage")
         self.incidents: list[dict[str, Any]] = []  # {id, name, status, impact, at}
         self.fixture: bytes | None = None  # served as it is by both paths
+        self.maintenances: list[dict[str, Any]] = []  # {id, name, status, at, start, end}
         self.route("GET", r"/api/v2/summary.json")(self._summary)
 
     def reset(self) -> None:
         super().reset()
         self.incidents = []
         self.fixture = None
+        self.maintenances = []
 
     def serve_fixture(self, name: str) -> bytes:
         """Answer with tests/fixtures/vendors/<name>, unchanged; returns its bytes."""
@@ -61,6 +63,21 @@ class FakeStatusPage(FakeUpstream):
                 "status": "investigating",
                 "impact": impact,
                 "at": at,
+            }
+        )
+
+    def schedule_maintenance(
+        self, name: str, at: datetime, start: datetime, end: datetime, status: str = "scheduled"
+    ) -> None:
+        """Announced at `at` for start–end; status scheduled | in_progress | completed."""
+        self.maintenances.append(
+            {
+                "id": f"mnt{len(self.maintenances) + 1}",
+                "name": name,
+                "status": status,
+                "at": at,
+                "start": start,
+                "end": end,
             }
         )
 
@@ -126,7 +143,36 @@ class FakeStatusPage(FakeUpstream):
                 }
                 for i in unresolved
             ],
-            "scheduled_maintenances": [],
+            "scheduled_maintenances": [
+                {
+                    "created_at": m["at"].isoformat(),
+                    "id": m["id"],
+                    "impact": "maintenance",
+                    "incident_updates": [
+                        {
+                            "body": "Maintenance announced.",
+                            "created_at": m["at"].isoformat(),
+                            "display_at": m["at"].isoformat(),
+                            "id": f"upd-{m['id']}",
+                            "incident_id": m["id"],
+                            "status": m["status"],
+                            "updated_at": m["at"].isoformat(),
+                        }
+                    ],
+                    "monitoring_at": None,
+                    "name": m["name"],
+                    "page_id": "kctbh9vrtdwd",
+                    "resolved_at": None,
+                    "scheduled_for": m["start"].isoformat(),
+                    "scheduled_until": m["end"].isoformat(),
+                    "shortlink": f"https://stspg.io/{m['id']}",
+                    "status": m["status"],
+                    "updated_at": m["at"].isoformat(),
+                }
+                # summary.json lists upcoming and in-progress maintenance only
+                for m in self.maintenances
+                if m["status"] != "completed"
+            ],
         }
 
     def _feed(self) -> bytes:
