@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +13,9 @@ import pytest
 
 from lib.platform.checks import FAILED_LOGINS_SQL
 from lib.platform.management import HEALTH_SERVICES
+from tests.fakes import load_json
 from tests.fakes.shapes import response_schema, validate, validate_resend_error, validate_response
+from tests.fakes.status import VENDORS, FakeStatusPage
 from tests.fakes.supabase_management import REF, TOKEN, FakeManagement, backup, lint
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 
@@ -184,3 +187,43 @@ def test_management_refuses_a_timestamp_that_is_no_date(fake_management: FakeMan
         fake_management, "/analytics/endpoints/logs", **params, iso_timestamp_end="now"
     )
     assert answer.status_code == 400
+
+
+def validate_statuspage_summary(body: object) -> None:
+    """Statuspage publishes no machine-readable description: the schema in tests/specs/ is
+    derived from its documented Summary example (tests/specs/README.md)."""
+    jsonschema.Draft202012Validator(load_json("statuspage-summary.schema.json")).validate(body)
+
+
+def test_statuspage_summary_body() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    page = FakeStatusPage()
+    try:
+        at = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+        validate_statuspage_summary(httpx.get(page.summary_url).json())
+        page.open_incident("Elevated API errors", at)
+        page.schedule_maintenance(
+            "Database upgrade", at, at + timedelta(days=2), at + timedelta(days=2, hours=2)
+        )
+        body = httpx.get(page.summary_url).json()
+        assert body["incidents"] and body["scheduled_maintenances"]
+        validate_statuspage_summary(body)
+        # The vendor-format fixture the fake can serve instead passes the same check.
+        served = page.serve_fixture("statuspage/summary.json")
+        assert httpx.get(page.summary_url).content == served
+        validate_statuspage_summary(httpx.get(page.summary_url).json())
+    finally:
+        page.close()
+
+
+def test_statuspage_validation_rejects_a_wrong_shape() -> None:
+    """A scheduled maintenance without its window, or an unknown indicator, is refused."""
+    body = json.loads((VENDORS / "statuspage" / "summary.json").read_text())
+    del body["scheduled_maintenances"][0]["scheduled_for"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate_statuspage_summary(body)
+    body = json.loads((VENDORS / "statuspage" / "summary.json").read_text())
+    body["status"]["indicator"] = "degraded"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_statuspage_summary(body)

@@ -4,13 +4,18 @@ causes are sent once as one update, also under two overlapping cron runs."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lib.alerts.attribution import provider_for
+from lib.alerts.config_state import load_rules
 from lib.jobs.health_check import check_and_alert
 from lib.probes import Level, ProbeResult
+from lib.providers.refresh import Refresh, start_refresh
 from lib.store import Store
 from tests.alerting import (
     T0,
@@ -22,6 +27,7 @@ from tests.alerting import (
     seed_metrics,
 )
 from tests.conftest import SECRETS
+from tests.fakes.status import FakeStatusPage
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 
@@ -64,8 +70,25 @@ def stripe_trouble(store: Store) -> None:
     seed_metrics(store, YESTERDAY, payments_failed=100, payments_succeeded=900)
 
 
-def settings(url: str, tmp_path: Path, resend: FakeResend, hook: FakeWebhook) -> Any:
-    config = only_rules(tmp_path, "service_unresponsive", "payment_failure_rate")
+@pytest.fixture
+def stripe_page() -> Iterator[FakeStatusPage]:
+    """Stripe's status feed on 127.0.0.1 (the refresh reads it; PROVIDER_STATUS off clears)."""
+    page = FakeStatusPage()
+    yield page
+    page.close()
+
+
+def settings(
+    url: str, tmp_path: Path, resend: FakeResend, hook: FakeWebhook, page: FakeStatusPage
+) -> Any:
+    others = "".join(
+        f"[providers.{name}]\nenabled = false\n"
+        for name in ("vercel", "supabase", "openai", "resend")
+    )
+    stripe = f'[providers.stripe]\nkind = "feed"\nurl = "{page.feed_url}"\n'
+    config = only_rules(
+        tmp_path, "service_unresponsive", "payment_failure_rate", extra=others + stripe
+    )
     return notify_settings(
         url,
         resend.url,
@@ -73,7 +96,16 @@ def settings(url: str, tmp_path: Path, resend: FakeResend, hook: FakeWebhook) ->
         config,
         critical_services="database,stripe",
         stripe_secret_key=SECRETS["STRIPE_SECRET_KEY"],
+        provider_status=True,
     )
+
+
+def stripe_reports(store: Store, s: Any, page: FakeStatusPage, at: datetime) -> None:
+    """INCIDENT as Stripe's feed reports it, read by a provider refresh at `at`."""
+    page.open_incident(INCIDENT["name"], datetime.fromisoformat(INCIDENT["started_at"]))
+    refresh = start_refresh(store, load_rules(s)[0], at)
+    assert isinstance(refresh, Refresh)
+    refresh.finish(store)
 
 
 def test_rules_map_to_their_providers() -> None:
@@ -88,12 +120,17 @@ def test_rules_map_to_their_providers() -> None:
 
 
 def test_one_update_for_one_incident_under_overlapping_runs(
-    migrated_db: str, tmp_path: Path, fake_resend: FakeResend, fake_webhook: FakeWebhook
+    migrated_db: str,
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+    stripe_page: FakeStatusPage,
 ) -> None:
-    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook)
+    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook, stripe_page)
     with open_store(migrated_db) as store:
         stripe_trouble(store)
-        record_incident(store, INCIDENT)
+        # Read 4 minutes before: both runs below find it stored and do not refresh.
+        stripe_reports(store, s, stripe_page, T0 - 4 * MIN)
     summaries: list[dict[str, Any]] = []
 
     def one() -> None:
@@ -131,16 +168,20 @@ def test_one_update_for_one_incident_under_overlapping_runs(
 
 
 def test_resolutions_still_go_out_on_their_own(
-    migrated_db: str, tmp_path: Path, fake_resend: FakeResend, fake_webhook: FakeWebhook
+    migrated_db: str,
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+    stripe_page: FakeStatusPage,
 ) -> None:
-    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook)
+    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook, stripe_page)
     with open_store(migrated_db) as store:
         stripe_trouble(store)
-        record_incident(store, INCIDENT)
+        stripe_reports(store, s, stripe_page, T0 - 4 * MIN)
         check_and_alert(store, s, T0, results=RESULTS)
         assert len(fake_resend.emails) == 1
         # Stripe answers again and the incident is over: the service alert resolves.
-        record_incident(store)
+        stripe_page.resolve_all()
         ok = {**RESULTS, "stripe": ProbeResult(level=Level.OK, latency_ms=9)}
         check_and_alert(store, s, T0 + 5 * MIN, results=ok)
     subjects = [e["subject"] for e in fake_resend.emails]
@@ -149,9 +190,13 @@ def test_resolutions_still_go_out_on_their_own(
 
 
 def test_no_incident_no_note(
-    migrated_db: str, tmp_path: Path, fake_resend: FakeResend, fake_webhook: FakeWebhook
+    migrated_db: str,
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+    stripe_page: FakeStatusPage,
 ) -> None:
-    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook)
+    s = settings(migrated_db, tmp_path, fake_resend, fake_webhook, stripe_page)
     with open_store(migrated_db) as store:
         stripe_trouble(store)
         check_and_alert(store, s, T0, results=RESULTS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +171,47 @@ def test_defaults_and_switches() -> None:
     ):
         with pytest.raises(ConfigError, match=word.replace(".", r"\.")):
             parse_monitor_config(bad)
+
+
+def test_statuspage_feed_maintenance_is_upcoming_not_an_incident(
+    migrated_db: str, tmp_path: Path, pages: tuple[FakeStatusPage, FakeStatusPage]
+) -> None:
+    """Stripe's Statuspage Atom feed, served unchanged: an entry whose newest update is
+    `Scheduled` is upcoming maintenance, and an incident starts at its first update."""
+    statuspage, feed = pages
+    feed.serve_fixture("statuspage/history.atom")
+    statuspage.serve_fixture("statuspage/summary.json")
+    s = settings(migrated_db, tmp_path, pages)
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    with open_store(migrated_db) as store:
+        summary = check_and_alert(store, s, now, results=OK)
+        assert summary["providers"]["open_incidents"] == 2
+        incidents = {(i.provider, i.name): i for i in open_incidents(store)}
+        assert set(incidents) == {
+            ("stripe", "Elevated API error rates"),
+            ("vercel", "Elevated API error rates"),
+        }
+        assert incidents["stripe", "Elevated API error rates"].started_at == datetime(
+            2026, 12, 3, 10, 47, tzinfo=UTC
+        )
+        statuses = {p.provider: p for p in provider_statuses(store)}
+        assert {(m.name, m.status) for m in statuses["stripe"].maintenances} == {
+            ("Network maintenance (no interruption expected)", "scheduled"),
+            ("Dashboard web tier recycle", "in_progress"),
+        }
+        assert {m.status for m in statuses["vercel"].maintenances} == {"scheduled", "in_progress"}
+
+
+def test_provider_status_off_clears_what_earlier_runs_read(
+    migrated_db: str, tmp_path: Path, pages: tuple[FakeStatusPage, FakeStatusPage]
+) -> None:
+    statuspage, feed = pages
+    statuspage.mode = feed.mode = "500"
+    s = settings(migrated_db, tmp_path, pages)
+    with open_store(migrated_db) as store:
+        run(store, s, 0)
+        assert {p.provider for p in provider_statuses(store) if not p.ok} == {"vercel", "stripe"}
+        off = s.model_copy(update={"provider_status": False})
+        assert run(store, off, 10)["providers"]["reason"] == "PROVIDER_STATUS is off"
+        assert provider_statuses(store) == []
+        assert len(statuspage.requests) + len(feed.requests) == 2  # nothing fetched when off

@@ -196,3 +196,45 @@ def test_status_page_on_a_phone(browser: Any, page_server: DevServer) -> None:
         assert problems == []
     finally:
         context.close()
+
+
+def test_status_page_lists_unreadable_providers_and_upcoming_maintenance(
+    browser: Any, page_server: DevServer
+) -> None:
+    """Providers without incidents, one page unreadable, one maintenance announced: never
+    "No provider reports an incident", and the maintenance is not an incident."""
+    providers = {
+        "vercel": {
+            "title": "Vercel", "indicator": "none", "description": None,
+            "checked_at": "2026-12-03T12:00:00Z", "readable": True, "error": None, "incidents": [],
+            "maintenance": [{
+                "name": "Database upgrade", "status": "upcoming",
+                "scheduled_for": "2026-12-05T02:00:00Z", "scheduled_until": "2026-12-05T04:00:00Z",
+                "url": "https://www.vercel-status.com/incidents/m1",
+            }],
+        },
+        "resend": {
+            "title": "Resend", "indicator": None, "description": None,
+            "checked_at": "2026-12-03T12:00:00Z", "readable": False,
+            "error": "status page answered 404", "incidents": [], "maintenance": [],
+        },
+    }  # fmt: skip
+    context = browser.new_context()
+    page = context.new_page()
+
+    def with_providers(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "providers": providers})
+
+    try:
+        page.route("**/api/status", with_providers)
+        page.goto(page_server.url + "/status")
+        page.wait_for_selector("body[data-loaded=true]", timeout=10_000)
+        text = page.inner_text("#providers")
+        assert "No provider reports an incident" not in text
+        assert "Status page could not be read" in text and "status page answered 404" in text
+        assert "Database upgrade" in text and "upcoming maintenance" in text
+        assert page.locator("#providers li.provider-maintenance").count() == 1
+        assert page.locator("#providers li.provider-unreadable").count() == 1
+    finally:
+        context.close()

@@ -50,3 +50,40 @@ def test_status_shows_providers_and_token_only_deployments(
     assert {d["state"] for d in deployments} == {"ready"}
     assert deployments[0]["sha"].startswith("abc1234")
     assert_no_secret(detailed.text)
+
+
+def test_status_shows_upcoming_maintenance_unreadable_pages_and_https_links_only(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    unsafe = {**INCIDENT, "name": "Unsafe link", "url": "javascript:alert(1)"}
+    plain = {**INCIDENT, "name": "Plain http link", "url": "http://stspg.io/x"}
+    maintenance = {
+        "provider": "vercel",
+        "name": "Database upgrade",
+        "status": "scheduled",
+        "scheduled_for": (T0 + timedelta(days=2)).isoformat(),
+        "scheduled_until": (T0 + timedelta(days=2, hours=2)).isoformat(),
+        "url": "https://www.vercel-status.com/incidents/m1",
+    }
+    row = {"checked_at": T0.isoformat(), "description": None, "error": None}
+    with open_store(migrated_db) as store:
+        store.call(
+            "monitoring_provider_record",
+            p_rows=[
+                {**row, "provider": "stripe", "kind": "feed", "ok": True, "indicator": "minor",
+                 "incidents": [unsafe, plain]},
+                {**row, "provider": "vercel", "kind": "statuspage", "ok": True,
+                 "indicator": "none", "incidents": [], "maintenances": [maintenance]},
+                {**row, "provider": "resend", "kind": "feed", "ok": False, "indicator": None,
+                 "error": "status page answered 404", "incidents": []},
+            ],
+        )  # fmt: skip
+    server = dev_server({"DATABASE_URL": migrated_db})
+    providers = server.get("/api/status").json()["providers"]
+    assert [i["url"] for i in providers["stripe"]["incidents"]] == [None, None]
+    assert "javascript" not in server.get("/api/status").text
+    (upcoming,) = providers["vercel"]["maintenance"]
+    assert (upcoming["name"], upcoming["status"]) == ("Database upgrade", "upcoming")
+    assert providers["vercel"]["incidents"] == []
+    resend = providers["resend"]
+    assert (resend["readable"], resend["error"]) == (False, "status page answered 404")

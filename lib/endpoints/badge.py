@@ -8,7 +8,8 @@ from xml.sax.saxutils import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from lib.core.http import HttpError, Request, Response, echo, json_response
-from lib.endpoints.status import CORS, PUBLIC_CACHE, WINDOWS, OverallWord, load_status, preflight
+from lib.endpoints.status import CORS, PUBLIC_CACHE, load_status, preflight
+from lib.endpoints.status_model import WINDOWS, OverallWord
 
 CACHE_SECONDS = 300  # shields.io never caches endpoint badges for less than 300 s
 LABEL = "CarBot"

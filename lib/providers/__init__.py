@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from lib.core.monitor_config import MonitorConfig, ProviderName
 from lib.store import Store
@@ -28,9 +29,11 @@ class Provider:
     url: str
 
 
-# Researched 2026-12: Vercel and Supabase run Atlassian Statuspage (summary.json); OpenAI and
-# Resend moved to incident.io status pages, Stripe runs its own page (status.stripe.com) and
-# publishes its incident history as Atom on stripestatus.com: feeds for those three.
+# Researched 2026-12 (docs/configuration.md, "Provider status", has the evidence): Vercel and
+# Supabase run Atlassian Statuspage (summary.json); Stripe's incident history is a Statuspage
+# Atom feed on stripestatus.com; OpenAI runs an incident.io page. Resend manages incidents with
+# incident.io (its handbook); its page's address could not be confirmed: if it cannot be read,
+# it shows as unreadable, never as "no incident".
 DEFAULTS: dict[ProviderName, Provider] = {
     "vercel": Provider(
         "vercel", "Vercel", "statuspage", "https://www.vercel-status.com/api/v2/summary.json"
@@ -63,20 +66,57 @@ def configured_providers(config: MonitorConfig) -> list[Provider]:
     return found
 
 
+def https_only(url: object) -> str | None:
+    """The link if it is a plain absolute https:// URL, else None: nothing else is stored or
+    served (a status page could carry `javascript:`, `http:` or a relative link)."""
+    if not isinstance(url, str) or len(url) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        return None
+    return url
+
+
 class ProviderIncident(BaseModel, defer_build=True):
     """One open incident a provider reports (contract: CONTRACTS.md, deployments)."""
 
     provider: str
     name: str
     status: str  # investigating | identified | monitoring | ... (the provider's word)
-    started_at: datetime | None
+    started_at: datetime | None  # the incident's first update, not its newest
     url: str | None
     impact: str | None  # Statuspage: none | minor | major | critical; feeds: None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _https_only(cls, value: object) -> str | None:
+        return https_only(value)
 
     @property
     def title(self) -> str:
         default = DEFAULTS.get(self.provider)  # type: ignore[call-overload]
         return default.title if default else self.provider.capitalize()
+
+
+class ProviderMaintenance(BaseModel, defer_build=True):
+    """Maintenance a provider announces: upcoming (`scheduled`) or under way (`in_progress`)."""
+
+    provider: str
+    name: str
+    status: Literal["scheduled", "in_progress"]
+    scheduled_for: datetime | None  # the announced window, where the page gives it
+    scheduled_until: datetime | None
+    url: str | None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _https_only(cls, value: object) -> str | None:
+        return https_only(value)
 
 
 class ProviderStatus(BaseModel, defer_build=True):
@@ -90,6 +130,7 @@ class ProviderStatus(BaseModel, defer_build=True):
     description: str | None
     error: str | None
     incidents: list[ProviderIncident]
+    maintenances: list[ProviderMaintenance] = []
 
 
 def provider_statuses(store: Store) -> list[ProviderStatus]:

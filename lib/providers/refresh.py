@@ -3,7 +3,8 @@
 `start_refresh` claims the refresh in the store (one of two overlapping runs wins) and starts
 the fetches in threads, each with its own short timeout; the cron probes meanwhile. `finish`
 waits only what is left of REFRESH_BUDGET_S, records what answered (a page that did not is
-`ok: false`, its last incidents kept), and never raises.
+`ok: false`, its last incidents kept), and never raises. With PROVIDER_STATUS off, or every
+provider switched off, the stored rows are cleared.
 """
 
 from __future__ import annotations
@@ -86,13 +87,12 @@ def start_refresh(
     enabled: bool = True,
 ) -> Refresh | dict[str, Any]:
     """A running Refresh, or the summary of why none runs (claimed recently, all switched off)."""
-    if not enabled:
-        return {"refreshed": False, "reason": "PROVIDER_STATUS is off"}
-    providers = configured_providers(config)
+    providers = configured_providers(config) if enabled else []
     try:
-        if not providers:
+        if not providers:  # nothing to read: what earlier runs read (failed reads too) must go
             store.call("monitoring_provider_record", p_rows=[])
-            return {"refreshed": False, "reason": "every provider is switched off"}
+            reason = "every provider is switched off" if enabled else "PROVIDER_STATUS is off"
+            return {"refreshed": False, "reason": reason}
         claimed = store.call(
             "monitoring_provider_claim",
             p_now=now,

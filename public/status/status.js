@@ -233,10 +233,12 @@
     list.replaceChildren();
     const providers = Object.values(status.providers || {});
     const open = providers.flatMap((p) => p.incidents.map((i) => [p, i]));
-    if (open.length === 0) {
+    const unreadable = providers.filter((p) => !p.readable);
+    const maintenance = providers.flatMap((p) => (p.maintenance || []).map((m) => [p, m]));
+    if (open.length === 0 && unreadable.length === 0) {
+      // "No incident" only when every page was read: an unreadable page is not a quiet one.
       const text = providers.length ? "No provider reports an incident." : "Not checked yet.";
       list.append(el("li", "muted", text));
-      return;
     }
     for (const [provider, incident] of open) {
       const item = el("li", "incident");
@@ -246,6 +248,23 @@
       item.append(name);
       const since = incident.started_at ? " · since " + when(incident.started_at) : "";
       item.append(el("span", "muted", " · " + incident.status + since));
+      list.append(item);
+    }
+    for (const provider of unreadable) {
+      const item = el("li", "incident provider-unreadable");
+      item.append(el("span", "severity severity-unknown", provider.title));
+      item.append(el("strong", "", "Status page could not be read"));
+      item.append(el("span", "muted", provider.error ? " · " + provider.error : ""));
+      list.append(item);
+    }
+    // Announced maintenance is shown as such (upcoming or in progress), never as an incident.
+    for (const [provider, m] of maintenance) {
+      const item = el("li", "incident provider-maintenance");
+      item.append(el("span", "severity severity-maintenance", provider.title));
+      item.append(el("strong", "", m.name));
+      const word = m.status === "upcoming" ? "upcoming maintenance" : "maintenance in progress";
+      const span = m.scheduled_for ? " · " + when(m.scheduled_for) : "";
+      item.append(el("span", "muted", " · " + word + span));
       list.append(item);
     }
   }

@@ -1,5 +1,9 @@
 """A fake vendor status page on 127.0.0.1: Statuspage v2 `summary.json` and an Atom feed.
 
+`serve_fixture(name)` answers with a vendor-format fixture of tests/fixtures/vendors/ (Statuspage
+`summary.json` or `history.atom`, incident.io `history.atom`; their sources in SOURCES.md) instead
+of the generated bodies below.
+
 summary.json in the shape of Atlassian Statuspage's public API (documented on every page's
 `/api`, e.g. https://www.vercel-status.com/api, and https://metastatuspage.com/api):
 `{page: {id, name, url, time_zone, updated_at}, status: {indicator, description}, components,
@@ -13,10 +17,12 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from tests.fakes import FakeRequest, FakeUpstream, Reply
 
+VENDORS = Path(__file__).resolve().parents[1] / "fixtures" / "vendors"
 INDICATORS = {"none": "All Systems Operational", "minor": "Minor Service Outage"}
 
 
@@ -26,11 +32,20 @@ class FakeStatusPage(FakeUpstream):
     def __init__(self) -> None:
         super().__init__(name="statuspage")
         self.incidents: list[dict[str, Any]] = []  # {id, name, status, impact, at}
+        self.fixture: bytes | None = None  # served as it is by both paths
+        self.maintenances: list[dict[str, Any]] = []  # {id, name, status, at, start, end}
         self.route("GET", r"/api/v2/summary.json")(self._summary)
 
     def reset(self) -> None:
         super().reset()
         self.incidents = []
+        self.fixture = None
+        self.maintenances = []
+
+    def serve_fixture(self, name: str) -> bytes:
+        """Answer with tests/fixtures/vendors/<name>, unchanged; returns its bytes."""
+        self.fixture = (VENDORS / name).read_bytes()
+        return self.fixture
 
     @property
     def summary_url(self) -> str:
@@ -48,6 +63,21 @@ class FakeStatusPage(FakeUpstream):
                 "status": "investigating",
                 "impact": impact,
                 "at": at,
+            }
+        )
+
+    def schedule_maintenance(
+        self, name: str, at: datetime, start: datetime, end: datetime, status: str = "scheduled"
+    ) -> None:
+        """Announced at `at` for start–end; status scheduled | in_progress | completed."""
+        self.maintenances.append(
+            {
+                "id": f"mnt{len(self.maintenances) + 1}",
+                "name": name,
+                "status": status,
+                "at": at,
+                "start": start,
+                "end": end,
             }
         )
 
@@ -113,7 +143,36 @@ class FakeStatusPage(FakeUpstream):
                 }
                 for i in unresolved
             ],
-            "scheduled_maintenances": [],
+            "scheduled_maintenances": [
+                {
+                    "created_at": m["at"].isoformat(),
+                    "id": m["id"],
+                    "impact": "maintenance",
+                    "incident_updates": [
+                        {
+                            "body": "Maintenance announced.",
+                            "created_at": m["at"].isoformat(),
+                            "display_at": m["at"].isoformat(),
+                            "id": f"upd-{m['id']}",
+                            "incident_id": m["id"],
+                            "status": m["status"],
+                            "updated_at": m["at"].isoformat(),
+                        }
+                    ],
+                    "monitoring_at": None,
+                    "name": m["name"],
+                    "page_id": "kctbh9vrtdwd",
+                    "resolved_at": None,
+                    "scheduled_for": m["start"].isoformat(),
+                    "scheduled_until": m["end"].isoformat(),
+                    "shortlink": f"https://stspg.io/{m['id']}",
+                    "status": m["status"],
+                    "updated_at": m["at"].isoformat(),
+                }
+                # summary.json lists upcoming and in-progress maintenance only
+                for m in self.maintenances
+                if m["status"] != "completed"
+            ],
         }
 
     def _feed(self) -> bytes:
@@ -134,6 +193,10 @@ class FakeStatusPage(FakeUpstream):
         ).encode()
 
     def _dispatch(self, request: FakeRequest) -> tuple[int, bytes, str]:
+        known = request.path in ("/history.atom", "/api/v2/summary.json")
+        if self.fixture is not None and known and self.mode == "ok":
+            json = request.path.endswith(".json")
+            return 200, self.fixture, "application/json" if json else "application/atom+xml"
         if request.path == "/history.atom" and self.mode in ("ok", "slow"):
             time.sleep(self.delay_s + (self.slow_s if self.mode == "slow" else 0))
             return 200, self._feed(), "application/atom+xml"
