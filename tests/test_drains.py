@@ -73,6 +73,8 @@ def test_signature_missing_wrong_right(drain: DevServer, migrated_db: str) -> No
         "kind": "log",
         "records": 3,
         "skipped": 0,
+        "skip_reasons": {},
+        "clamped": {},
         "duplicate": False,
         "buckets": 3,
     }  # fmt: skip  (one route group, /api/leads/:id, in three grains)
