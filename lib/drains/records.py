@@ -3,6 +3,7 @@
 Shapes from Vercel's references: "Log Drains Reference" (https://vercel.com/docs/drains/reference/logs),
 "Trace Drains Reference" (https://vercel.com/docs/drains/reference/traces, OTLP/HTTP JSON) and
 "Speed Insights Drains Reference" (https://vercel.com/docs/drains/reference/speed-insights).
+OTLP/JSON spans are read in otlp.py; what may be counted is decided in sanitize.py.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _document(text: bytes, array: bytes) -> Any:
     for candidate in (text, array):
         try:
             return json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # pydantic-core says ValueError for both
             pass
     if text.startswith((b"[", b"{")) and b"\n" not in text:
         raise DrainError("body is neither JSON nor NDJSON")
@@ -133,7 +134,7 @@ def _document(text: bytes, array: bytes) -> Any:
 def _line(line: bytes) -> Any:
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
