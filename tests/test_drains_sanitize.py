@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import psycopg
@@ -387,6 +388,8 @@ def _span_doc(**changes: Any) -> str:
         ("log", _proxy_line(timestamp=1e300), "in_future"),
         ("log", _proxy_line(timestamp=-1e300), "too_old"),
         ("log", _proxy_line(statusCode=10**30), "bad_status"),
+        ("log", "{this line is no JSON", "malformed"),
+        ("log", "[" * 100_000, "malformed"),  # deeper than any JSON reader recurses
         ("speed_insights", _vital_line("Infinity"), "bad_value"),
         ("speed_insights", _vital_line("NaN"), "bad_value"),
         ("speed_insights", _vital_line(timestamp="2023-13-45T99:00:00Z"), "bad_timestamp"),
@@ -423,3 +426,58 @@ def test_one_endless_span_cannot_make_the_average(drain: DevServer, migrated_db:
     buckets = minute_buckets(migrated_db).values()
     timed, duration = sum(b[1] for b in buckets), sum(b[2] for b in buckets)
     assert timed == 50 and duration / timed <= (49 * 100 + MAX_DURATION_MS) / 50
+
+
+NASTY: list[Any] = [
+    float("nan"), float("inf"), -float("inf"), 1e308, -1, 0, 10**30, -(10**30), True, None, "",
+    "\u0000", "\ud800", "/a/\u0000", "9" * 40, "SPAN_KIND_SERVER", "server", [], {}, [1], {"a": 1},
+    "2023-13-45T99:00:00Z", "9999-12-31T23:59:59Z", "/api/leads/[id]", "x" * 5000,
+]  # fmt: skip
+LOG_FIELDS = ["timestamp", "deploymentId", "statusCode", "path", "source", "proxy"]
+PROXY_FIELDS = ["timestamp", "path", "statusCode", "responseByteSize", "vercelCache"]
+SPAN_FIELDS = ["startTimeUnixNano", "endTimeUnixNano", "kind", "parentSpanId", "name", "attributes"]
+VITAL_FIELDS = ["timestamp", "value", "metricType", "route", "path", "schema"]
+
+
+def test_random_poison_never_costs_the_delivery(drain: DevServer, migrated_db: str) -> None:
+    """Brute force: records with random fields set to random nasty values, three kinds, several
+    deliveries. Every answer is a 200, and what is stored is exactly what was not skipped."""
+    rng = Random(22)
+    expected = {"requests": 0, "timed": 0, "samples": 0}
+    for delivery in range(6):
+        logs, spans, points = [], [], []
+        for n in range(40):
+            record = request_log(NOW - timedelta(minutes=rng.randrange(30)), "/api/r", n=n)
+            span_ = span(NOW - timedelta(minutes=rng.randrange(30)), rng.uniform(1, 900), "/api/r")
+            point = vital(NOW - timedelta(minutes=rng.randrange(30)), "LCP", 1800.0, "/r")
+            if rng.random() < 0.5:
+                target = record["proxy"] if rng.random() < 0.5 else record
+                fields_ = PROXY_FIELDS if target is record["proxy"] else LOG_FIELDS
+                target[rng.choice(fields_)] = rng.choice(NASTY)
+                span_[rng.choice(SPAN_FIELDS)] = rng.choice(NASTY)
+                point[rng.choice(VITAL_FIELDS)] = rng.choice(NASTY)
+            logs.append(json.dumps(record))
+            spans.append(span_)
+            points.append(json.dumps(point))
+        for kind, raw in (
+            ("requests", "\n".join(logs).encode()),
+            ("timed", json.dumps(traces(spans)).encode()),
+            (
+                "samples",
+                ("[" + ",".join(points) + "]" if delivery % 2 else "\n".join(points)).encode(),
+            ),
+        ):
+            answer = post(drain, raw)
+            expected[kind] += answer["records"] - answer["skipped"]
+    stored = rows(
+        migrated_db,
+        "select coalesce(sum(requests), 0), coalesce(sum(timed), 0)"
+        " from monitoring_traffic_buckets where grain = 'minute'",
+    )[0]
+    samples = rows(migrated_db, "select coalesce(sum(samples), 0) from monitoring_web_vitals_hours")
+    assert (int(stored[0]), int(stored[1]), int(samples[0][0])) == (
+        expected["requests"],
+        expected["timed"],
+        expected["samples"],
+    )
+    assert 0 < expected["requests"] < 240 and 0 < expected["timed"] < 240
