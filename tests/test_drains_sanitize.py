@@ -388,6 +388,7 @@ def _span_doc(**changes: Any) -> str:
         ("log", _proxy_line(timestamp=1e300), "in_future"),
         ("log", _proxy_line(timestamp=-1e300), "too_old"),
         ("log", _proxy_line(statusCode=10**30), "bad_status"),
+        ("log", _proxy_line(path="/api/\ud800"), "invalid_text"),  # a lone surrogate in the JSON
         ("log", "{this line is no JSON", "malformed"),
         ("log", "[" * 100_000, "malformed"),  # deeper than any JSON reader recurses
         ("speed_insights", _vital_line("Infinity"), "bad_value"),
