@@ -10,9 +10,9 @@ from typing import Any
 from lib.drains import histogram, sanitize
 from lib.drains.records import Kind, LogRecord
 from lib.drains.routes import route_group
-from lib.drains.sanitize import VITALS, TimedRequest, Vital
+from lib.drains.sanitize import TimedRequest, Vital
 
-__all__ = ["VITALS", "Delivery", "aggregate", "route_group"]
+__all__ = ["Delivery", "aggregate", "route_group"]  # route_group: lib/drains/routes.py
 
 CACHE_HITS = frozenset({"HIT", "STALE", "PRERENDER"})
 
