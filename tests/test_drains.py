@@ -73,6 +73,8 @@ def test_signature_missing_wrong_right(drain: DevServer, migrated_db: str) -> No
         "kind": "log",
         "records": 3,
         "skipped": 0,
+        "skip_reasons": {},
+        "clamped": {},
         "duplicate": False,
         "buckets": 3,
     }  # fmt: skip  (one route group, /api/leads/:id, in three grains)
@@ -337,3 +339,23 @@ def test_status_shows_real_traffic_availability_only_with_drain_data(
     assert drain.request("POST", PATH, content=body, headers=headers).status_code == 200
     shown = drain.get("/api/status").json()["traffic_availability"]
     assert shown == {"24h": 99.5, "7d": 99.5, "30d": 99.5}
+
+
+def test_data_the_store_refuses_is_a_422_not_a_retried_503(
+    migrated_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a value slip past lib/drains/sanitize.py, the store's refusal (SQLSTATE 22) must not
+    be a 503 "store unavailable" that Vercel retries forever; an unreachable store still is."""
+    from lib.drains import sanitize
+    from tests.inprocess import serve_in_process
+
+    monkeypatch.setattr(sanitize, "text_ok", lambda value: True)  # the sanitizer misses a NUL
+    body, headers = body_of([request_log(NOW, "/api/\u0000leads")])
+    for url, status, words in (
+        (migrated_db, 422, "the store refused this delivery's data: invalid value"),
+        ("postgresql://monitor@127.0.0.1:9/none", 503, "store unavailable"),
+    ):
+        with serve_in_process({"DATABASE_URL": url, **ENV}, monkeypatch) as server:
+            answer = httpx.post(server.url + PATH, content=body, headers=headers, timeout=30)
+        assert answer.status_code == status and words in answer.json()["error"], answer.text
+        assert answer.headers["x-vercel-verify"] == VERIFY

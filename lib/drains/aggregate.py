@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from lib.drains import histogram
-from lib.drains.records import (
-    Kind,
-    LogRecord,
-    OtlpTraces,
-    SpeedInsight,
-    attributes,
-    speed_insight,
-    traces,
-)
+from lib.drains import histogram, sanitize
+from lib.drains.records import Kind, LogRecord
+from lib.drains.routes import route_group
+from lib.drains.sanitize import TimedRequest, Vital
 
-# Path segments that are ids, not routes: numbers, UUIDs, long hex, or long tokens with a digit.
-_ID_SEGMENT = re.compile(
-    r"(?<=/)(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}"
-    r"|(?=[A-Za-z0-9_-]{16,}(?:/|$))[A-Za-z_-]*\d[A-Za-z0-9_-]*)(?=/|$)",
-    re.IGNORECASE,
-)
+__all__ = ["Delivery", "aggregate", "route_group"]  # route_group: lib/drains/routes.py
+
 CACHE_HITS = frozenset({"HIT", "STALE", "PRERENDER"})
-VITALS = frozenset({"LCP", "INP", "CLS", "FCP", "TTFB", "FID"})
-# OTLP resource/span attributes that carry the deployment and the route, in order of preference.
-_DEPLOYMENT_KEYS = ("vercel.deploymentId", "vercel.deployment_id", "deployment.id")
-_ROUTE_KEYS = ("http.route", "url.path", "http.target")
-
-
-@lru_cache(maxsize=4096)
-def route_group(path: str | None) -> str:
-    """`/api/leads/123?x=1` → `/api/leads/:id`; at most 200 characters."""
-    path = (path or "/").split("?", 1)[0].split("#", 1)[0] or "/"
-    return _ID_SEGMENT.sub(":id", path)[:200] or "/"
 
 
 def _minute(epoch_ms: float) -> int:
@@ -75,6 +53,8 @@ class Delivery:
     kind: Kind
     records: int = 0
     skipped: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # why, for each skipped record
+    clamped: Counter[str] = field(default_factory=Counter)  # figures cut to a documented bound
     traffic: dict[tuple[int, str, str], TrafficBucket] = field(default_factory=dict)
     vitals: dict[tuple[str, str, str], VitalBucket] = field(default_factory=dict)
 
@@ -111,37 +91,20 @@ class Delivery:
         bucket.bytes += max(0, proxy.get("responseByteSize") or 0)
         bucket.cache_hits += (proxy.get("vercelCache") or "").upper() in CACHE_HITS
 
-    def add_traces(self, document: OtlpTraces) -> None:
-        for resource in document.resourceSpans:
-            resource_attrs = attributes(resource.resource.attributes)
-            for scope in resource.scopeSpans:
-                for span in scope.spans:
-                    self.records += 1
-                    if span.parentSpanId or span.kind not in (None, 0, 2):  # root server spans
-                        self.skipped += 1
-                        continue
-                    attrs = {**resource_attrs, **attributes(span.attributes)}
-                    deployment = next((attrs[k] for k in _DEPLOYMENT_KEYS if k in attrs), None)
-                    path = next((attrs[k] for k in _ROUTE_KEYS if k in attrs), None)
-                    duration = max(0.0, (span.endTimeUnixNano - span.startTimeUnixNano) / 1e6)
-                    bucket = self.bucket(span.startTimeUnixNano / 1e6, deployment, path)
-                    bucket.timed += 1
-                    bucket.duration_ms += duration
-                    bucket.latency[histogram.bucket_of(duration)] += 1
+    def add_span(self, span: TimedRequest) -> None:
+        """A root server span: the request's duration (counts come from the log drain)."""
+        bucket = self.bucket(span.start_ms, span.deployment, span.path)
+        bucket.timed += 1
+        bucket.duration_ms += span.duration_ms
+        bucket.latency[histogram.bucket_of(span.duration_ms)] += 1
 
-    def add_vital(self, point: SpeedInsight) -> None:
-        metric = point.metricType.upper()
-        if metric not in VITALS:
-            self.skipped += 1
-            return
-        at = datetime.fromisoformat(point.timestamp.replace("Z", "+00:00")).astimezone(UTC)
-        minute = at.replace(second=0, microsecond=0).isoformat()
-        key = (minute, metric, route_group(point.route or point.path))
+    def add_vital(self, point: Vital) -> None:
+        key = (point.minute, point.metric, route_group(point.page))
         found = self.vitals.get(key)
         if found is None:
             found = self.vitals[key] = VitalBucket()
         found.samples += 1
-        value = point.value * 1000 if metric == "CLS" else point.value  # CLS is unitless
+        value = point.value * 1000 if point.metric == "CLS" else point.value  # CLS is unitless
         found.hist[histogram.bucket_of(value)] += 1
 
     def traffic_rows(self) -> list[dict[str, Any]]:
@@ -187,20 +150,28 @@ def _merged(a: TrafficBucket, b: TrafficBucket) -> TrafficBucket:
     return merged
 
 
-def aggregate(kind: Kind, records: list[Any]) -> Delivery:
-    """Every record of a delivery (as parse() gives them) into buckets; records of unknown
-    shape are counted and skipped."""
+def aggregate(kind: Kind, records: list[Any], now: datetime | None = None) -> Delivery:
+    """Every record of a delivery (as parse() gives them) into buckets: sanitize.py first skips
+    the poison ones with their reason and clamps the rest; a log record that is no request
+    (a build line, a function's output) is skipped as `not_a_request`."""
     delivery = Delivery(kind)
-    for item in records:
-        if kind == "trace":
-            delivery.add_traces(traces(item))
-            continue
-        delivery.records += 1
-        point = item if kind == "log" else speed_insight(item)
-        if point is None:
-            delivery.skipped += 1
-        elif kind == "log":
-            delivery.add_log(point)
-        else:
-            delivery.add_vital(point)
+    now = now or datetime.now(UTC)
+    if kind == "log":
+        cleaned: sanitize.Cleaned[Any] = sanitize.logs(records, now)
+        add: Any = delivery.add_log
+    elif kind == "trace":
+        cleaned, add = sanitize.spans(records, now), delivery.add_span
+    else:
+        cleaned, add = sanitize.vitals(records, now), delivery.add_vital
+    for record in cleaned.records:
+        try:
+            add(record)
+        except (ArithmeticError, ValueError, TypeError):  # sanitize.py missed a case: one record
+            cleaned.skipped["unreadable"] += 1
+    delivery.reasons.update(cleaned.skipped)
+    delivery.clamped.update(cleaned.clamped)
+    if delivery.skipped:  # add_log's own skips: records that are no request
+        delivery.reasons["not_a_request"] += delivery.skipped
+    delivery.skipped += cleaned.skipped.total()
+    delivery.records = len(cleaned.records) + cleaned.skipped.total()
     return delivery

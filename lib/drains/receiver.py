@@ -55,6 +55,8 @@ def receive(
         "kind": kind,
         "records": delivery.records,
         "skipped": delivery.skipped,
+        "skip_reasons": dict(sorted(delivery.reasons.items())),  # docs/traffic.md#skipped-records
+        "clamped": dict(sorted(delivery.clamped.items())),
         "duplicate": bool(written["duplicate"]),
         "buckets": int(written["buckets"]) + int(written["vitals"]),
     }

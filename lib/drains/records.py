@@ -3,10 +3,12 @@
 Shapes from Vercel's references: "Log Drains Reference" (https://vercel.com/docs/drains/reference/logs),
 "Trace Drains Reference" (https://vercel.com/docs/drains/reference/traces, OTLP/HTTP JSON) and
 "Speed Insights Drains Reference" (https://vercel.com/docs/drains/reference/speed-insights).
+OTLP/JSON spans are read in otlp.py; what may be counted is decided in sanitize.py.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
@@ -49,13 +51,14 @@ class LogRecord(TypedDict):
     source: str
     deploymentId: NotRequired[str | None]
     statusCode: NotRequired[int | None]
+    path: NotRequired[str | None]  # the function's route: `/dynamic/[route].json`
     proxy: NotRequired[Proxy | None]
 
 
 class SpeedInsight(_Loose):
     """One Speed Insights data point (schema vercel.speed_insights.v1)."""
 
-    timestamp: str
+    timestamp: str | float  # documented as ISO 8601; epoch milliseconds are read too
     metricType: str
     value: float
     path: str | None = None
@@ -77,10 +80,11 @@ def decode(body: bytes, content_encoding: str | None) -> bytes:
 
 
 def parse(data: bytes) -> tuple[Kind, list[Any]]:
-    """JSON array, NDJSON or an OTLP/JSON object → its kind and its records.
+    """JSON array, NDJSON or OTLP/JSON object(s) → their kind and their records.
 
     Log records come back validated (a LogRecord, or None for one that is off); the others as
-    parsed JSON objects.
+    parsed JSON objects. A line or item that is not a JSON object is a record that is off, not
+    a refused delivery, as long as the body holds at least one object.
     """
     text = data.strip()
     if not text:
@@ -93,22 +97,45 @@ def parse(data: bytes) -> tuple[Kind, list[Any]]:
         return "log", _LOG_RECORDS.validate_json(array)
     except ValidationError:
         pass  # other kinds, a bad record or not JSON: look at the document
-    try:
-        document = from_json(text)
-    except ValueError:
-        try:
-            document = from_json(array)
-        except ValueError:
-            raise DrainError("body is neither JSON nor NDJSON") from None
+    document = _document(text, array)
     if isinstance(document, dict):
-        if "resourceSpans" in document:
-            return "trace", [document]
         document = [document]
-    if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
+    if not isinstance(document, list) or not any(isinstance(r, dict) for r in document):
         raise DrainError("body must be a JSON array of objects, NDJSON objects or OTLP/JSON")
-    if document and all(_is_vital(r) for r in document):
+    objects = [r for r in document if isinstance(r, dict)]
+    if all("resourceSpans" in r for r in objects):
+        return "trace", document
+    if all(_is_vital(r) for r in objects):
         return "speed_insights", document
     return "log", [_log_record(item) for item in document]
+
+
+def _document(text: bytes, array: bytes) -> Any:
+    """The body as JSON, whole or line by line; Python's reader takes what pydantic-core refuses
+    (a lone surrogate, `\\ud800`), and an NDJSON line that is no JSON at all becomes None."""
+    for candidate in (text, array):
+        try:
+            return from_json(candidate)
+        except ValueError:
+            pass
+    for candidate in (text, array):
+        try:
+            return json.loads(candidate)
+        except (ValueError, RecursionError):  # pydantic-core says ValueError for both
+            pass
+    if text.startswith((b"[", b"{")) and b"\n" not in text:
+        raise DrainError("body is neither JSON nor NDJSON")
+    lines = [_line(line) for line in text.splitlines() if line.strip()]
+    if all(line is None for line in lines):
+        raise DrainError("body is neither JSON nor NDJSON")
+    return lines
+
+
+def _line(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _is_vital(record: dict[str, Any]) -> bool:
@@ -118,73 +145,15 @@ def _is_vital(record: dict[str, Any]) -> bool:
     )
 
 
-class OtlpValue(_Loose):
-    stringValue: str | None = None
-    intValue: int | str | None = None
-
-
-class OtlpAttribute(_Loose):
-    key: str
-    value: OtlpValue = OtlpValue()
-
-
-class OtlpSpan(_Loose):
-    """One span; the request's duration is its root server span's end - start."""
-
-    parentSpanId: str | None = None
-    kind: int | None = None
-    startTimeUnixNano: int
-    endTimeUnixNano: int
-    attributes: list[OtlpAttribute] = []
-
-
-class OtlpScopeSpans(_Loose):
-    spans: list[OtlpSpan] = []
-
-
-class OtlpResource(_Loose):
-    attributes: list[OtlpAttribute] = []
-
-
-class OtlpResourceSpans(_Loose):
-    resource: OtlpResource = OtlpResource()
-    scopeSpans: list[OtlpScopeSpans] = []
-
-
-class OtlpTraces(_Loose):
-    """ExportTraceServiceRequest in OTLP/JSON (int64 nanoseconds arrive as strings)."""
-
-    resourceSpans: list[OtlpResourceSpans]
-
-
-def attributes(items: list[OtlpAttribute]) -> dict[str, str]:
-    return {
-        a.key: str(a.value.stringValue if a.value.stringValue is not None else a.value.intValue)
-        for a in items
-    }
-
-
-def traces(raw: dict[str, Any]) -> OtlpTraces:
-    try:
-        return OtlpTraces.model_validate(raw)
-    except ValidationError:
-        raise DrainError("OTLP/JSON body without valid resourceSpans") from None
-
-
 # fail_fast: a delivery of another kind fails on its first record, not after all of them.
 _LOG_RECORDS = TypeAdapter(Annotated[list[LogRecord], Field(fail_fast=True)])
 _LOG_RECORD = TypeAdapter(LogRecord)
 
 
-def _log_record(raw: dict[str, Any]) -> LogRecord | None:
+def _log_record(raw: Any) -> LogRecord | None:
+    if not isinstance(raw, dict):
+        return None
     try:
         return _LOG_RECORD.validate_python(raw)
-    except ValidationError:
-        return None
-
-
-def speed_insight(raw: dict[str, Any]) -> SpeedInsight | None:
-    try:
-        return SpeedInsight.model_validate(raw)
     except ValidationError:
         return None

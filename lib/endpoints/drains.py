@@ -9,6 +9,9 @@ from lib.drains.receiver import check_signature, receive
 from lib.store import Store, StoreError
 
 STORE_TIMEOUT_S = 8.0  # api/**: maxDuration 10 s; Vercel retries a delivery that times out
+# The store refusing a delivery's data (SQLSTATE classes 22 and 23, lib/core/errors.py): the
+# same bytes would be refused again, so this is no 5xx for Vercel to retry forever.
+DATA_REFUSED = frozenset({"invalid value", "constraint violated"})
 
 
 def drain_response(request: Request) -> Response:
@@ -31,6 +34,9 @@ def drain_response(request: Request) -> Response:
                     settings, config, store, request.body, request.headers.get("content-encoding")
                 )
         except StoreError as error:
+            if error.reason in DATA_REFUSED:  # lib/drains/sanitize.py let a value through
+                message = f"the store refused this delivery's data: {error.reason}"
+                return json_response({"error": message}, 422, headers=verify)
             # A 5xx makes Vercel deliver again; the digest keeps the retry from counting twice.
             return json_response(
                 {"error": f"store unavailable: {error.reason}"}, 503, headers=verify
