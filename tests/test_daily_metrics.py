@@ -173,7 +173,7 @@ def test_exact_values_for_a_seeded_day(
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
-        "vercel_drains": "no Vercel drain data stored yet",
+        "vercel_drains": "no Vercel drain delivery stored yet",
     }
     expected = {
         "registrations": 2,
@@ -317,7 +317,7 @@ def test_unreachable_vendors_and_a_missing_table(
     for name in ("stripe.charges", "resend", "openai"):
         assert unavailable[name] == "connection refused", name
     assert unavailable["carbot.leads"] == ("table public.leads or column created_at does not exist")
-    assert report["skipped"]["health_checks"] == "no health checks stored yet"
+    assert report["skipped"]["health_checks"] == "no health check stored yet"
     assert report["metrics"] == {}
     assert stored(migrated_db) == {}, "nothing measured, nothing written"
 
@@ -338,8 +338,8 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
-        "vercel_drains": "no Vercel drain data stored yet",
-        "health_checks": "no health checks stored yet",
+        "vercel_drains": "no Vercel drain delivery stored yet",
+        "health_checks": "no health check stored yet",
     }
     assert report["metrics"] == {
         "leads": 1,

@@ -55,7 +55,7 @@ class TrafficDay:
     def missing(self, ctx: SourceContext) -> str | None:
         if ctx.settings.vercel_drain_secret is None and ctx.settings.production:
             return "VERCEL_DRAIN_SECRET is not set (no Vercel drain: Pro plan feature)"
-        return uncovered(ctx, "vercel_drains", "Vercel drain data", BUCKETS_KEPT)
+        return uncovered(ctx, "vercel_drains", "Vercel drain delivery", BUCKETS_KEPT)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         start, end = ctx.window.start, ctx.window.end

@@ -32,7 +32,7 @@ def uncovered(ctx: SourceContext, key: str, what: str, kept: timedelta | None) -
     """
     if kept is not None and ctx.window.start < datetime.now(UTC) - kept:
         return (
-            f"{what} are kept {kept.days} days and this day's are pruned"
+            f"pruned after {kept.days} days: the day's {what} rows are gone"
             " (its stored metrics are left as they are)"
         )
     first = first_data(ctx.store).get(key)

@@ -18,7 +18,7 @@ class CheckHistory:
     uses_store = True
 
     def missing(self, ctx: SourceContext) -> str | None:
-        return uncovered(ctx, "health_checks", "health checks", CHECKS_KEPT)
+        return uncovered(ctx, "health_checks", "health check", CHECKS_KEPT)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         uptime = ctx.store.uptime(ctx.window.start, ctx.window.end)
