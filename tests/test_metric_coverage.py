@@ -79,10 +79,10 @@ def test_the_eight_days_before_the_first_webhook_are_absent_not_0(
     # The webhook is configured, nothing was delivered yet: eight days, none of them a 0.
     first_run = daily_run(server)
     assert sorted(first_run) == sorted(eight)
+    assert stored(migrated_db, "deployments") == {}, "no deployments = 0 before any webhook"
     for day in eight:
         assert first_run[day]["skipped"]["deployments"] == "no Vercel webhook event stored yet"
         assert "deployments" not in first_run[day]["metrics"]
-    assert stored(migrated_db, "deployments") == {}, "no deployments = 0 before any webhook"
 
     # The first webhook: a production deployment three days ago, built and ready.
     first_day = local_today() - timedelta(days=3)
@@ -122,6 +122,8 @@ def test_days_before_the_first_drain_delivery_are_absent_after_it_real_zeros(
     assert answer.status_code == 200, answer.text
 
     run = daily_run(server)
+    quiet = [str(first_day + timedelta(days=i)) for i in (1, 2)]
+    assert stored(migrated_db, "requests") == {str(first_day): 41.0, **dict.fromkeys(quiet, 0.0)}
     hour = first.replace(minute=0)
     for offset in range(4, 9):
         day = str(local_today() - timedelta(days=offset))
@@ -130,9 +132,6 @@ def test_days_before_the_first_drain_delivery_are_absent_after_it_real_zeros(
         assert "requests" not in run[day]["metrics"]
     assert run[str(first_day)]["metrics"]["requests"] == 41
     assert run[str(first_day)]["metrics"]["requests_5xx"] == 1
-    requests = stored(migrated_db, "requests")
-    quiet = [str(first_day + timedelta(days=i)) for i in (1, 2)]
-    assert requests == {str(first_day): 41.0, **dict.fromkeys(quiet, 0.0)}
     for day in quiet:
         metrics = run[day]["metrics"]
         assert metrics["requests_5xx"] == 0 and metrics["function_crashes"] == 0
@@ -163,9 +162,9 @@ def test_a_day_whose_checks_are_partly_pruned_keeps_its_rollup(migrated_db: str)
         with time_machine.travel(later, tick=True):
             assert store.prune_checks(later - timedelta(days=90)) == 12
             again = run_daily_metrics(settings, store, config, [day], day, job.SOURCES)
+    assert stored(migrated_db, "uptime_pct") == {str(day): round(100 * 23 / 24, 3)}
+    assert stored(migrated_db, "checks_failed") == {str(day): 1.0}
     assert again.days[0].skipped["health_checks"] == (
         "pruned after 90 days: the day's health check rows are gone"
         " (its stored metrics are left as they are)"
     )
-    assert stored(migrated_db, "uptime_pct") == {str(day): round(100 * 23 / 24, 3)}
-    assert stored(migrated_db, "checks_failed") == {str(day): 1.0}
