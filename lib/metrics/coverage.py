@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from lib.metrics import SourceContext
-from lib.store import Store
+from lib.store import Store, StoreError
 
 
 def first_data(store: Store) -> dict[str, datetime | None]:
     """The oldest stored row of each source (`monitoring_first_data`); None where there is none."""
     raw = store.call("monitoring_first_data")
-    assert isinstance(raw, dict)
+    if not isinstance(raw, dict):
+        raise StoreError("malformed answer", "monitoring_first_data")
     return {
         key: datetime.fromisoformat(value) if isinstance(value, str) else None
         for key, value in raw.items()

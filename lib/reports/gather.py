@@ -95,7 +95,7 @@ def gather(
         {"key": "previous", "from": previous.start, "to": previous.end},
     ]
     raw = store.call("monitoring_report_uptime", p_windows=windows)
-    uptime = {}
+    uptime: dict[str, dict[str, Any] | None] = {}
     for key, which in (("current", period), ("previous", previous)):
         # Raw checks when all of them are kept; once some are pruned the whole period comes
         # from the daily rollups: one source for every day, none counted from half its checks.
