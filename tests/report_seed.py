@@ -8,8 +8,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
+import time_machine
 
 from lib.core.config import Settings, load_settings
+from lib.core.monitor_config import MonitorConfig
+from lib.metrics.history import CheckHistory
+from lib.metrics.runner import run_daily_metrics
 from lib.reports.periods import Period, week_of
 from lib.store import Store
 from tests.conftest import SECRETS
@@ -74,6 +78,15 @@ def seed_checks(url: str, week: Period = WEEK, before: Period = BEFORE) -> None:
                                         interval '1 hour') with ordinality as g(t, n)""",
                 (down + 1, period.start, period.end),
             )
+
+
+def seed_rollups(store: Store, days: list[date]) -> None:
+    """The daily rows the daily metrics run wrote from the checks (`uptime_pct`, ...), at NOW."""
+    settings = load_settings(database_url="postgresql://unused")
+    sources = [CheckHistory()]
+    with time_machine.travel(NOW, tick=True):
+        run = run_daily_metrics(settings, store, MonitorConfig(), days, NOW.date(), sources)
+    assert all("uptime_pct" in day.metrics for day in run.days), run
 
 
 def seed_episodes(store: Store, week: Period = WEEK) -> None:

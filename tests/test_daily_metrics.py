@@ -28,7 +28,18 @@ from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend
 from tests.fakes.shapes import validate_resend_error, validate_response
 
 BERLIN = ZoneInfo("Europe/Berlin")
-DAY = date(2026, 11, 10)  # an ordinary 24-hour day, well in the past
+
+
+def recent_ordinary_day() -> date:
+    """A 24-hour day of the week before: Stripe lists events of the last 30 days only (and the
+    fake does too), so a fixed date would become a skipped day a month later."""
+    day = datetime.now(BERLIN).date() - timedelta(days=5)
+    while DayWindow.of(day, BERLIN).hours != 24:
+        day -= timedelta(days=1)
+    return day
+
+
+DAY = recent_ordinary_day()
 CRON = {"authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
 
 
@@ -165,14 +176,15 @@ def test_exact_values_for_a_seeded_day(
     body = json.loads(response.body)
     assert body["job"] == "daily_metrics" and body["timezone"] == "Europe/Berlin"
     [report] = body["days"]
-    assert report["day"] == "2026-11-10" and report["hours"] == 24
-    assert report["start"] == "2026-11-10T00:00:00+01:00"
+    assert report["day"] == str(DAY) and report["hours"] == 24
+    assert report["start"] == DayWindow.of(DAY, BERLIN).start.isoformat()
     assert report["unavailable"] == {}
     assert report["skipped"] == {
         "database": "a snapshot: measured only for the day that just ended",
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
+        "vercel_drains": "no Vercel drain delivery stored yet",
     }
     expected = {
         "registrations": 2,
@@ -200,7 +212,7 @@ def test_exact_values_for_a_seeded_day(
         "p95_response_ms": 290.0,
     }
     assert report["metrics"] == expected
-    assert stored(migrated_db) == {("2026-11-10", k): float(v) for k, v in expected.items()}
+    assert stored(migrated_db) == {(str(DAY), k): float(v) for k, v in expected.items()}
     with psycopg.connect(migrated_db) as conn:
         units = dict(conn.execute("select metric, unit from monitoring_daily_metrics").fetchall())
         run = conn.execute("select job, outcome, summary from monitoring_cron_runs").fetchone()
@@ -266,7 +278,7 @@ def test_a_failing_stripe_is_named_and_the_rest_is_written(
     ):
         assert absent not in metrics
     rows = stored(migrated_db)
-    assert ("2026-11-10", "leads") in rows and ("2026-11-10", "payments_succeeded") not in rows
+    assert (str(DAY), "leads") in rows and (str(DAY), "payments_succeeded") not in rows
 
 
 @pytest.mark.parametrize(
@@ -316,7 +328,7 @@ def test_unreachable_vendors_and_a_missing_table(
     for name in ("stripe.charges", "resend", "openai"):
         assert unavailable[name] == "connection refused", name
     assert unavailable["carbot.leads"] == ("table public.leads or column created_at does not exist")
-    assert unavailable["health_checks"] == "no health checks were recorded that day"
+    assert report["skipped"]["health_checks"] == "no health check stored yet"
     assert report["metrics"] == {}
     assert stored(migrated_db) == {}, "nothing measured, nothing written"
 
@@ -337,6 +349,8 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
+        "vercel_drains": "no Vercel drain delivery stored yet",
+        "health_checks": "no health check stored yet",
     }
     assert report["metrics"] == {
         "leads": 1,
@@ -360,6 +374,36 @@ def test_stripe_charges_over_several_pages(
     assert len(pages) == 3
     assert [r.arg("limit") for r in pages] == ["100"] * 3
     assert pages[0].arg("starting_after") is None and pages[1].arg("starting_after")
+
+
+def test_a_day_older_than_stripes_event_list_keeps_its_event_counts(
+    migrated_db: str, stripe: BillingStripe, resend: MetricsResend, openai: CostsOpenAI
+) -> None:
+    """Stripe lists events of the last 30 days: recomputing an older day read its cancellations
+    and undelivered webhooks as 0 over the values stored when the events were still listed."""
+    old = DAY - timedelta(days=40)
+    earlier = {"subscriptions_new": 4, "subscriptions_canceled": 3, "stripe_webhook_failures": 2}
+    with Store.from_settings(load_settings(database_url=migrated_db)) as store:
+        store.upsert_daily_metrics(
+            [{"day": old, "metric": k, "value": v, "unit": "count"} for k, v in earlier.items()]
+        )
+    for hour in (9, 10, 11):
+        stripe.add_event(at(old, hour), "customer.subscription.deleted")
+    for hour in (14, 15, 16, 17):
+        stripe.add_subscription(at(old, hour), "active")
+    stripe.add_event(at(old, 12), "invoice.paid", delivered=False)
+    stripe.add_charge(at(old, 13), "succeeded", 4900, "eur")  # charges are listed for ever
+    settings = settings_for(migrated_db, stripe, resend, openai)
+    [report] = json.loads(cron(settings, day=str(old)).body)["days"]
+    rows = stored(migrated_db)
+    assert {k: rows[(str(old), k)] for k in earlier} == earlier, "no 0 over the stored counts"
+    reason = (
+        "Stripe lists events of the last 30 days only (its stored metrics are left as they are)"
+    )
+    assert report["skipped"]["stripe.subscriptions"] == reason
+    assert report["skipped"]["stripe.webhooks"] == reason
+    metrics = report["metrics"]
+    assert metrics["payments_succeeded"] == 1 and metrics["revenue_cents"] == 4900
 
 
 @pytest.mark.parametrize(
@@ -519,7 +563,7 @@ def test_database_failure_mid_run_writes_nothing_and_is_5xx(
     response = cron(settings_for(migrated_db, stripe, resend, openai), day=str(DAY))
     assert response.status == 503
     error = json.loads(response.body)["error"]
-    assert "nothing was written for 2026-11-10" in error
+    assert f"nothing was written for {DAY}" in error
     assert "monitoring_upsert_daily_metrics" in error
     assert stored(migrated_db) == {}
     with psycopg.connect(migrated_db) as conn:
@@ -638,7 +682,7 @@ def test_the_whole_run_through_supabase_matches_direct_postgres(
 
 # The fakes themselves: official shapes (validated against the specs), official pagination.
 
-T0 = datetime(2026, 11, 10, 12, tzinfo=UTC)
+T0 = datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=UTC)
 
 
 def all_pages(url: str, params: dict[str, str]) -> list[dict]:
@@ -680,8 +724,8 @@ def test_resend_metrics(resend: MetricsResend) -> None:
     resend.add_emails(T0, "sent", 3)
     resend.add_emails(T0 + timedelta(days=1), "sent", 5)
     params = {
-        "start_date": "2026-11-10T00:00:00.000Z",
-        "end_date": "2026-11-11T00:00:00.000Z",
+        "start_date": f"{DAY}T00:00:00.000Z",
+        "end_date": f"{DAY + timedelta(days=1)}T00:00:00.000Z",
         "metrics": "sent,delivered",
     }
     body = httpx.get(resend.url + "/emails/metrics", params=params).json()
@@ -698,7 +742,7 @@ def test_openai_costs_pages_with_next_page(openai: CostsOpenAI) -> None:
     openai.reset()
     for day in range(10):
         openai.add_cost(T0 + timedelta(days=day), 0.5 + day)
-    start = int(datetime(2026, 11, 10, tzinfo=UTC).timestamp())
+    start = int(datetime(DAY.year, DAY.month, DAY.day, tzinfo=UTC).timestamp())
     params = {"start_time": str(start), "end_time": str(start + 10 * 86400), "bucket_width": "1d"}
     headers = {"Authorization": "Bearer admin"}
     buckets: list[dict] = []

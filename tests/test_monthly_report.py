@@ -170,3 +170,36 @@ def test_monthly_forms_hold_every_section(report: Report) -> None:
         assert f"## {section.title}" in md and section.title.upper() in txt
     assert "- MRR (active subscriptions, per month): €147.00" in md
     assert "Slow queries" in txt and "p95 response time" in txt
+
+
+def test_a_pruned_month_reads_uptime_from_the_daily_rollups(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    """October rebuilt in June: its raw checks are long pruned, its daily rows are not."""
+    settings = report_settings(migrated_db, tmp_path, stripe, fake_resend, config=CONFIG)
+    rows = [
+        {"day": day, "metric": "uptime_pct", "value": 100.0, "unit": "%"} for day in OCTOBER.days
+    ]
+    rows[24]["value"] = 96.0  # Sunday 25 October, 25 hours long
+    rows += [
+        {"day": day, "metric": "uptime_pct", "value": 99.5, "unit": "%"}
+        for day in OCTOBER.previous().days
+    ]
+    rows.append({"day": OCTOBER.days[24], "metric": "checks_failed", "value": 12, "unit": "count"})
+    with open_store(migrated_db) as store:
+        store.upsert_daily_metrics(rows)
+        built = build_report(
+            store,
+            settings,
+            load_monitor_config(settings),
+            OCTOBER,
+            datetime(2027, 6, 1, 9, tzinfo=BERLIN),
+            live=False,
+        )
+    health = next(s for s in built.sections if s.id == "health")
+    uptime = next(f for f in health.figures if f.key == "uptime_pct")
+    hours = 30 * 24 + 25
+    assert uptime.value == round((30 * 24 * 100 + 25 * 96) / hours, 3) == 99.866
+    assert (uptime.previous, uptime.missing) == (99.5, None)
+    assert uptime.note == "from the daily rollups: raw checks are kept 90 days"
+    assert "- Uptime (probes): 99.866 %" in markdown(built)

@@ -4,11 +4,14 @@ figures and changes against hand-computed expectations, and every rendered form.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from lib.core.monitor_config import load_monitor_config
+from lib.metrics.history import CHECKS_KEPT
 from lib.reports.build import build_report
 from lib.reports.model import Report
 from lib.reports.render_html import html
@@ -16,7 +19,7 @@ from lib.reports.render_text import markdown, text
 from tests.alerting import open_store
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
-from tests.report_seed import NOW, WEEK, report_settings, seed_all
+from tests.report_seed import BEFORE, NOW, WEEK, report_settings, seed_all, seed_rollups
 
 SECTIONS = ("Key Metrics", "Performance", "Business Health", "Issues & Resolutions")
 
@@ -150,3 +153,77 @@ def test_markdown_and_text_hold_every_section(seeded: Report) -> None:
     page = html(seeded)
     assert page.count("<section") == len(seeded.sections) + 2
     assert 'data-criterion="uptime_pct"' in page and "MISSED" in page
+
+
+def build_after_pruning(
+    url: str,
+    tmp_path: Path,
+    stripe: BillingStripe,
+    resend: FakeResend,
+    now: datetime,
+    drop_rollup_of: str | None = None,
+) -> Report:
+    """The seeded weeks, their daily rollups written at the time, then the raw checks older than
+    the retention pruned as the health check cron does, and the week's report built at `now`."""
+    stripe.reset()
+    settings = report_settings(url, tmp_path, stripe, resend)
+    with open_store(url) as store:
+        seed_all(url, store, stripe)
+        seed_rollups(store, [*BEFORE.days, *WEEK.days])
+        store.prune_checks(now - CHECKS_KEPT)
+        if drop_rollup_of:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(
+                    "delete from monitoring_daily_metrics where day = %s"
+                    " and metric in ('uptime_pct', 'checks_failed')",
+                    (drop_rollup_of,),
+                )
+        return build_report(store, settings, load_monitor_config(settings), WEEK, now)
+
+
+def remaining_checks(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("select count(*) from monitoring_health_checks").fetchone()[0]
+
+
+def test_a_pruned_week_reads_uptime_from_the_daily_rollups(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    report = build_after_pruning(
+        migrated_db, tmp_path, stripe, fake_resend, WEEK.end + timedelta(days=200)
+    )
+    assert remaining_checks(migrated_db) == 0, "every raw check of both weeks is pruned"
+    uptime = figures(report)["uptime_pct"]
+    # The same figures as from the raw checks: each day's uptime weighted by its hours
+    # (Monday 22 of 24 up; Sunday 25 October has 25 hours), the week before all up.
+    assert (uptime.value, uptime.previous, uptime.change) == (98.817, 100.0, -1.183)
+    assert uptime.note == "from the daily rollups: raw checks are kept 90 days"
+    assert next(c for c in report.criteria if c.key == "uptime_pct").met is False
+    site_down = next(r for r in report.recommendations if r.procedure == "site_down")
+    assert "2 checks failed (daily rollups)" in site_down.evidence
+
+
+def test_a_partly_pruned_week_reads_all_its_days_from_the_rollups(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    """Checks kept from Thursday on: Monday's two failures survive only in its rollup."""
+    now = WEEK.start + timedelta(days=93)
+    report = build_after_pruning(migrated_db, tmp_path, stripe, fake_resend, now)
+    assert remaining_checks(migrated_db) == 24 * 3 + 25, "Thursday to Sunday (25 hours)"
+    uptime = figures(report)["uptime_pct"]
+    assert (uptime.value, uptime.previous) == (98.817, 100.0), "not 100 from the checks left"
+    assert uptime.note == "from the daily rollups: raw checks are kept 90 days"
+
+
+def test_a_partly_pruned_week_with_a_day_without_rollup_says_so(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    now = WEEK.start + timedelta(days=93)
+    saturday = str(WEEK.days[5])
+    report = build_after_pruning(migrated_db, tmp_path, stripe, fake_resend, now, saturday)
+    uptime = figures(report)["uptime_pct"]
+    # Monday 91.667 % over 24 h, four more days of 24 h and Sunday's 25 h at 100 %.
+    assert uptime.value == round(100 - (100 - 91.667) * 24 / (24 * 5 + 25), 3) == 98.621
+    assert uptime.note == (
+        "from the daily rollups: raw checks are kept 90 days; data for 6 of 7 days"
+    )

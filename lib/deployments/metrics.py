@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lib.deployments.store import deployment_counts
 from lib.metrics import SourceContext
+from lib.metrics.coverage import uncovered
 
 
 def _figures(counts: dict[str, int], suffix: str) -> dict[str, float]:
@@ -19,7 +20,11 @@ def _figures(counts: dict[str, int], suffix: str) -> dict[str, float]:
 
 
 class DeploymentCounts:
-    """Deployments created that day (webhook data): all targets, and production alone."""
+    """Deployments created that day (webhook data): all targets, and production alone.
+
+    Only from the first webhook event on: before it there was no webhook, not no deployment.
+    Events are never pruned, so every later day without a deployment is a real 0.
+    """
 
     name = "deployments"
     uses_store = True
@@ -27,7 +32,7 @@ class DeploymentCounts:
     def missing(self, ctx: SourceContext) -> str | None:
         if ctx.settings.vercel_webhook_secret is None:
             return "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)"
-        return None
+        return uncovered(ctx, "vercel_webhooks", "Vercel webhook event", None)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         counts = deployment_counts(ctx.store, ctx.window.start, ctx.window.end)

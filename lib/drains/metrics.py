@@ -1,9 +1,15 @@
-"""Daily traffic metrics (docs/metrics.md) from the hour buckets; absent on a day without data."""
+"""Daily traffic metrics (docs/metrics.md) from the hour buckets; absent before the first drain."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lib.drains.query import WindowStats, web_vitals_p75, window_stats
 from lib.metrics import SourceContext
+from lib.metrics.coverage import first_before_end, uncovered
+
+# monitoring_traffic_ingest deletes hour buckets (and web vitals hours) older than this.
+BUCKETS_KEPT = timedelta(days=35)
 
 _VITALS = {
     "LCP": "web_vitals_lcp_p75_ms",
@@ -14,10 +20,14 @@ _VITALS = {
 }
 
 
-def _traffic(stats: WindowStats) -> dict[str, float]:
-    if not stats.requests and stats.avg_ms is None:
-        return {}  # no drain delivered traffic that day: absent, never 0
+def _traffic(stats: WindowStats, logged: bool) -> dict[str, float]:
+    """`logged`: request logs had arrived before the day ended, so no request is a real 0."""
     values: dict[str, float | None] = {}
+    if not stats.requests and logged:
+        # Rates over no request (error rate, cache hits) stay absent: 0/0 is not 0 %.
+        values |= dict.fromkeys(
+            ("requests", "requests_4xx", "requests_5xx", "function_crashes", "bandwidth_bytes"), 0
+        )
     if stats.requests:
         values |= {
             "requests": round(stats.requests),
@@ -45,12 +55,15 @@ class TrafficDay:
     def missing(self, ctx: SourceContext) -> str | None:
         if ctx.settings.vercel_drain_secret is None and ctx.settings.production:
             return "VERCEL_DRAIN_SECRET is not set (no Vercel drain: Pro plan feature)"
-        return None
+        return uncovered(ctx, "vercel_drains", "Vercel drain delivery", BUCKETS_KEPT)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         start, end = ctx.window.start, ctx.window.end
         sampling = ctx.settings.vercel_drain_sampling
-        values = _traffic(window_stats(ctx.store, start, end, sampling=sampling, grain="hour"))
+        stats = window_stats(ctx.store, start, end, sampling=sampling, grain="hour")
+        # A trace-only drain times requests but never counts them: its counts stay absent.
+        logged = bool(stats.requests) or first_before_end(ctx, "vercel_drain_requests")
+        values = _traffic(stats, logged)
         vitals = web_vitals_p75(ctx.store, start, end)
         values |= {_VITALS[m]: v for m, v in vitals.items() if m in _VITALS}
         return values

@@ -15,13 +15,14 @@ from lib.core.config import Settings
 from lib.core.http import Request
 from lib.drains.retention import prune_minute_buckets
 from lib.jobs import cron_endpoint
+from lib.metrics.history import CHECKS_KEPT
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
 from lib.providers.refresh import Refresh, start_refresh
 from lib.store import Store, StoreError
 
 JOB = "health_check"
-KEEP_CHECKS = timedelta(days=90)
+KEEP_CHECKS = CHECKS_KEPT  # lib/metrics/history.py: the daily metrics skip what is pruned
 
 
 def check_rows(results: Mapping[str, ProbeResult], now: datetime) -> list[dict[str, Any]]:

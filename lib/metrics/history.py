@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lib.metrics import SourceContext, SourceError
+from lib.metrics.coverage import uncovered
+
+# The health check cron prunes older checks on every run; the daily rollups keep the figures.
+CHECKS_KEPT = timedelta(days=90)
 
 
 class CheckHistory:
@@ -12,12 +18,13 @@ class CheckHistory:
     uses_store = True
 
     def missing(self, ctx: SourceContext) -> str | None:
-        return None
+        return uncovered(ctx, "health_checks", "health check", CHECKS_KEPT)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         uptime = ctx.store.uptime(ctx.window.start, ctx.window.end)
         overall = uptime.get("overall")
         if overall is None or overall.uptime_pct is None:
+            # After the first check a day without any is not 0 % uptime: the checks did not run.
             raise SourceError("no health checks were recorded that day")
         values: dict[str, float] = {
             "uptime_pct": overall.uptime_pct,

@@ -75,7 +75,12 @@ def compute_day(
     timings: dict[str, int] = {}
     running = []
     for source in sources:
-        reason = source.missing(ctx)
+        try:
+            # A store source asks the store whether its data covers the day (lib/metrics/coverage).
+            reason = source.missing(ctx)
+        except (SourceError, StoreError) as error:
+            unavailable[source.name] = error.reason
+            continue
         if reason is not None:
             skipped[source.name] = reason
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, field_validator
@@ -21,6 +22,9 @@ PAGE_SIZE = 100  # Stripe's maximum `limit`
 REQUEST_TIMEOUT_S = 10.0
 HEADLINE_CURRENCY = "eur"
 _CURRENCY = re.compile(r"[a-z]{3}")
+# "List events, going back up to 30 days" (https://docs.stripe.com/api/events/list): for an older
+# day the events list is empty, and an event count read from it would be a false 0.
+EVENTS_KEPT = timedelta(days=30)
 
 
 class Charge(BaseModel):
@@ -119,15 +123,29 @@ class StripeCharges(_StripeSource):
         return values
 
 
+def events_gone(ctx: SourceContext) -> str | None:
+    """Why a day is skipped by a source that counts Stripe events: Stripe no longer lists them."""
+    if ctx.window.start < datetime.now(UTC) - EVENTS_KEPT:
+        return (
+            f"Stripe lists events of the last {EVENTS_KEPT.days} days only"
+            " (its stored metrics are left as they are)"
+        )
+    return None
+
+
 class StripeSubscriptions(_StripeSource):
     """New subscriptions (created in the day, any status) and ended ones (deleted events)."""
 
     name = "stripe.subscriptions"
 
+    def missing(self, ctx: SourceContext) -> str | None:
+        # Both or neither: a day with new subscriptions but no cancellations would read as growth.
+        return super().missing(ctx) or events_gone(ctx)
+
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         new = sum(1 for _ in _listed(ctx, Subscription, client.v1.subscriptions.list, status="all"))
         # Stripe's subscription list cannot filter on cancellation time; the event of a
-        # subscription ending can (events are kept 30 days, enough for the 7-day backfill).
+        # subscription ending can (events are listed for 30 days: older days are skipped).
         ended = sum(
             1
             for _ in _listed(
@@ -141,6 +159,9 @@ class StripeWebhookFailures(_StripeSource):
     """Events created in the day whose webhook delivery has not succeeded."""
 
     name = "stripe.webhooks"
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        return super().missing(ctx) or events_gone(ctx)
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         failed = sum(1 for _ in _listed(ctx, Event, client.v1.events.list, delivery_success=False))

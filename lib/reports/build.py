@@ -35,5 +35,5 @@ def build_report(
     live: bool = True,
 ) -> Report:
     """The report of a period that has ended; `live` also reads Stripe and Resend."""
-    facts = gather(store, settings, config, period, live=live)
+    facts = gather(store, settings, config, period, live=live, now=now)
     return build_from(facts, config, now, store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from lib.metrics.history import CHECKS_KEPT
 from lib.reports.figures import Points, coverage_note
 from lib.reports.gather import Facts
 from lib.reports.history import AlertEpisode
@@ -89,8 +90,22 @@ def uptime_figure(facts: Facts) -> Figure:
         pct("current"),
         pct("previous"),
         missing="no data: no health checks stored",
+        note=rollup_note(facts),
         digits=3,
     )
+
+
+def rollup_note(facts: Facts) -> str | None:
+    """Says which side of the uptime figure comes from the daily rollups (raw checks pruned)."""
+    current, previous = facts.uptime.get("current"), facts.uptime.get("previous")
+    kept = f"raw checks are kept {CHECKS_KEPT.days} days"
+    if current and current.get("source") == "daily":
+        days = len(facts.period.days)
+        covered = f"; data for {current['days']} of {days} days" if current["days"] < days else ""
+        return f"from the daily rollups: {kept}{covered}"
+    if previous and previous.get("source") == "daily":
+        return f"the period before from the daily rollups: {kept}"
+    return None
 
 
 def traffic_availability(facts: Facts) -> Figure:

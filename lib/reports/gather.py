@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from lib.core.config import Settings
@@ -12,6 +13,7 @@ from lib.core.monitor_config import MonitorConfig, TableSource
 from lib.reports.figures import Points
 from lib.reports.history import AlertEpisode, alert_episodes
 from lib.reports.periods import Period
+from lib.reports.rollups import raw_checks_cover, rollup_uptime
 from lib.reports.stripe import Mrr, failure_codes, mrr
 from lib.store import Store
 
@@ -23,7 +25,8 @@ class Facts:
     period: Period
     previous: Period
     points: Points
-    uptime: dict[str, dict[str, Any] | None]  # "current" / "previous": overall probe uptime
+    # "current" / "previous": overall probe uptime, from the raw checks or (pruned) the rollups
+    uptime: dict[str, dict[str, Any] | None]
     episodes: list[AlertEpisode]
     counts: dict[str, int | None]  # "<source>:current" / "<source>:previous"
     retention: dict[str, dict[str, int] | None]
@@ -72,9 +75,16 @@ def count_requests(config: MonitorConfig, periods: dict[str, Period]) -> list[di
 
 
 def gather(
-    store: Store, settings: Settings, config: MonitorConfig, period: Period, *, live: bool = True
+    store: Store,
+    settings: Settings,
+    config: MonitorConfig,
+    period: Period,
+    *,
+    live: bool = True,
+    now: datetime | None = None,
 ) -> Facts:
     """Read the period and the one before (for changes); `live` also asks Stripe."""
+    now = now or datetime.now(UTC)
     previous = period.previous()
     calls = 0
     points = Points.from_raw(
@@ -84,7 +94,13 @@ def gather(
         {"key": "current", "from": period.start, "to": period.end},
         {"key": "previous", "from": previous.start, "to": previous.end},
     ]
-    uptime = store.call("monitoring_report_uptime", p_windows=windows)
+    raw = store.call("monitoring_report_uptime", p_windows=windows)
+    uptime: dict[str, dict[str, Any] | None] = {}
+    for key, which in (("current", period), ("previous", previous)):
+        # Raw checks when all of them are kept; once some are pruned the whole period comes
+        # from the daily rollups: one source for every day, none counted from half its checks.
+        covered = raw_checks_cover(which, now)
+        uptime[key] = raw.get(key) if covered else rollup_uptime(points, which)
     episodes = alert_episodes(store, period.start, period.end)
     calls += 3
     cron: dict[str, dict[str, int]] = {}
@@ -117,7 +133,7 @@ def gather(
         period=period,
         previous=previous,
         points=points,
-        uptime={k: uptime.get(k) for k in ("current", "previous")},
+        uptime=uptime,
         episodes=episodes,
         counts=counts,
         retention=retention,

@@ -32,7 +32,10 @@ def _criterion_evidence(c: Criterion, facts: Facts, figures: dict[str, Figure]) 
     evidence = [f"{c.label} {fmt.number(c.value, c.unit)} (target {c.target})"]
     if c.key == "uptime_pct":
         found = facts.uptime.get("current") or {}
-        evidence.append(f"{found.get('failed', 0)} of {found.get('checks', 0)} checks failed")
+        if found.get("source") == "daily":  # raw checks pruned: the rollups keep no check count
+            evidence.append(f"{found.get('failed') or 0} checks failed (daily rollups)")
+        else:
+            evidence.append(f"{found.get('failed', 0)} of {found.get('checks', 0)} checks failed")
     elif c.key == "response_avg_ms":
         evidence += [f"slowest day {d}" for d in _worst_days(facts, "response_avg_ms", 500, "ms")]
     elif c.key == "error_rate_pct":

@@ -75,6 +75,9 @@ class FakeOpenAI(FakeUpstream):
         }
 
 
+EVENTS_LISTED_S = 30 * 86400
+
+
 class FakeStripe(FakeUpstream):
     """Stripe under `/v1`: balance, webhook endpoints, events (filters and cursor pagination)."""
 
@@ -121,7 +124,8 @@ class FakeStripe(FakeUpstream):
 
     def _events(self, request: FakeRequest) -> Reply:
         time.sleep(self.events_delay_s)
-        events = self.events
+        # "List events, going back up to 30 days" (https://docs.stripe.com/api/events/list).
+        events = [e for e in self.events if e["created"] >= time.time() - EVENTS_LISTED_S]
         success = request.arg("delivery_success")
         if success is not None:
             events = [e for e in events if e["_delivered"] == (success == "true")]
