@@ -15,9 +15,9 @@ from lib.drains.parts import parts
 from lib.drains.records import DrainError, decode, parse
 from lib.store import Store
 
-# Records one delivery may hold: at ~30,000 records/s a delivery this large is read in ~5 s of
-# the function's 10 s, and its requests' ids are one store call (docs/traffic.md "Limits").
-MAX_RECORDS = 150_000
+# Records one delivery may hold: a delivery this large is read and stored in ~3-5 s of the
+# function's 10 s on a loaded 2-core machine (bench/bench_drains.py; docs/traffic.md "Limits").
+MAX_RECORDS = 100_000
 
 
 def check_signature(settings: Settings, body: bytes, signature: str | None) -> None:
