@@ -127,6 +127,13 @@ def test_crashes_still_count_and_a_retry_counts_once(drain: DevServer) -> None:
     assert (got["requests"], got["errors"], got["crashes"]) == (10, 1, 1)
 
 
+def test_an_odd_request_id_counts_the_line_on_its_own(drain: DevServer) -> None:
+    odd = ["\u0000nul", "tab\there", "x" * 129, ""]
+    post(drain, [function_log(NOW, rid, status=500) for rid in odd])
+    got = totals(drain)
+    assert (got["requests"], got["errors"]) == (4, 4), "each line a request, nothing a 5xx"
+
+
 def _random_traffic(rng: random.Random) -> tuple[list[list[dict[str, Any]]], dict[str, int]]:
     """Requests of 1-4 lines, some crashing (with or without a proxy line), others 4xx/5xx,
     lines shuffled into deliveries; lines without a request id each a request of their own."""

@@ -56,11 +56,12 @@ class Seen:
 
 
 def request_id(record: dict[str, Any]) -> str | None:
-    """The line's request id when it can key a request (a string, not empty, no NUL)."""
+    """The line's request id when it can key a request: printable ASCII, as Vercel's ids are, so
+    no NUL or lone surrogate can reach the store; otherwise the line counts on its own."""
     found = record.get("requestId")
-    if not isinstance(found, str) or not 0 < len(found) <= MAX_ID_LENGTH or "\x00" in found:
+    if not isinstance(found, str) or not 0 < len(found) <= MAX_ID_LENGTH:
         return None
-    return found
+    return found if found.isascii() and found.isprintable() else None
 
 
 def request_rows(requests: dict[str, Seen]) -> dict[str, list[list[Any]]]:
