@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lib.core.signatures import sign
+from lib.drains import parts as parts_module
 from lib.drains.parts import PART_RECORDS, parts
 from lib.drains.receiver import MAX_RECORDS
 from lib.drains.records import DrainError
@@ -45,10 +46,29 @@ def test_parts_hold_exactly_the_records_of_the_body(fmt: str) -> None:
     assert got == records
 
 
+@pytest.mark.parametrize("window", [7, 50, 4096])
+def test_an_array_read_through_a_small_window_is_read_whole(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Elements longer than the window, cut by it anywhere, numbers at its edge: same records."""
+    monkeypatch.setattr(parts_module, "_WINDOW", window)
+    monkeypatch.setattr(parts_module, "PART_RECORDS", 3)
+    records = [*_records(8), 12345678, "x" * 300, [1, [2]], None]
+    body = json.dumps(records).replace(", ", " ,\n  ").encode()
+    got = [element for part in parts(body) for element in json.loads(part)]
+    assert got == records
+
+
 @pytest.mark.parametrize(
-    "body", [b"[", b'[{"a": 1} {"b": 2}]', b'[{"a": 1}] trailing', b'[{"a": "unterminated}]']
-)
-def test_a_broken_array_is_a_drain_error(body: bytes) -> None:
+    "body",
+    [b"[", b'[{"a": 1} {"b": 2}]', b'[{"a": 1}] trailing', b'[{"a": "unterminated}]', b"[1,",
+     b'[{"a": 1},]'],
+)  # fmt: skip
+@pytest.mark.parametrize("window", [5, 4096])
+def test_a_broken_array_is_a_drain_error(
+    body: bytes, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parts_module, "_WINDOW", window)
     with pytest.raises(DrainError, match="neither JSON nor NDJSON"):
         list(parts(body))
 

@@ -17,6 +17,7 @@ from pydantic_core import from_json
 from lib.drains.records import DrainError
 
 PART_RECORDS = 5_000
+_WINDOW = 4 * 1024 * 1024  # bytes of a JSON array viewed as text at a time
 _SPACE = re.compile(r"[ \t\r\n]*")
 _NOT_SPACE = re.compile(rb"\S")
 
@@ -61,30 +62,71 @@ def _line_parts(text: bytes) -> Iterator[bytes]:
 
 
 def _array_parts(text: bytes) -> Iterator[bytes]:
-    """Element boundaries from the json scanner over a latin-1 view of the bytes: one character
-    per byte, so its offsets are byte offsets, and UTF-8 sequences only ever sit inside strings."""
-    view = text.decode("latin-1")
+    """Element boundaries from the json scanner over a latin-1 view of a window of the bytes:
+    one character per byte, so its offsets are byte offsets, and UTF-8 sequences only ever sit
+    inside strings. The window slides (and doubles for an element longer than it), so the view
+    never copies the whole body."""
     decoder = json.JSONDecoder()
     spans: list[tuple[int, int]] = []
-    pos = _skip(view, 1)
-    try:
-        while pos < len(view) and view[pos] != "]":
-            _, end = decoder.raw_decode(view, pos)
-            spans.append((pos, end))
-            pos = _skip(view, end)
-            if pos < len(view) and view[pos] == ",":
-                pos = _skip(view, pos + 1)
-            elif pos >= len(view) or view[pos] != "]":
-                raise ValueError("an element is not followed by , or ]")
-            if len(spans) == PART_RECORDS:
-                yield _joined(text, spans)
-                spans = []
-    except ValueError:
-        raise DrainError("body is neither JSON nor NDJSON") from None
-    if pos >= len(view) or _skip(view, pos + 1) < len(view):  # no "]", or more after it
+    view = _View(text)
+    pos, expect_value, first = 1, True, True
+    while True:
+        pos = _skip(view.text, pos)
+        if pos >= len(view.text):
+            pos = view.slide(pos)
+            continue
+        if not expect_value:
+            if view.text[pos] == "]":
+                break
+            if view.text[pos] != ",":
+                raise DrainError("body is neither JSON nor NDJSON")
+            pos, expect_value = pos + 1, True
+            continue
+        if first and view.text[pos] == "]":
+            break
+        try:
+            _, end = decoder.raw_decode(view.text, pos)
+        except ValueError:
+            end = -1
+        if end < 0 or (end >= len(view.text) and not view.whole):  # maybe cut by the window
+            pos = view.grow(pos)
+            continue
+        spans.append((view.start + pos, view.start + end))
+        pos, expect_value, first = end, False, False
+        if len(spans) == PART_RECORDS:
+            yield _joined(text, spans)
+            spans = []
+    if _NOT_SPACE.search(text, view.start + pos + 1) is not None:  # more after the "]"
         raise DrainError("body is neither JSON nor NDJSON")
     if spans:
         yield _joined(text, spans)
+
+
+class _View:
+    """A latin-1 view of text[start:start + size]."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.start, self.size = data, 0, _WINDOW
+        self.text = data[: self.size].decode("latin-1")
+
+    @property
+    def whole(self) -> bool:
+        return self.start + len(self.text) >= len(self.data)
+
+    def slide(self, pos: int) -> int:
+        """The window moved on to begin at pos; a DrainError past the end of the body."""
+        if self.whole:
+            raise DrainError("body is neither JSON nor NDJSON")
+        self.start += pos
+        self.text = self.data[self.start : self.start + self.size].decode("latin-1")
+        return 0
+
+    def grow(self, pos: int) -> int:
+        """The window begins at pos and is twice as long (an element did not fit)."""
+        if self.whole:
+            raise DrainError("body is neither JSON nor NDJSON")
+        self.size *= 2
+        return self.slide(pos)
 
 
 def _skip(view: str, pos: int) -> int:
