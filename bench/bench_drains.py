@@ -3,7 +3,11 @@
 Prints, side by side in one run:
 - records per second for a 4 MB NDJSON log delivery POSTed to one warm dev-server function over
   real HTTP (median of 5 deliveries an hour apart; target >= 20,000/s), the store calls each made
-  (target: 1), the function's peak RSS (target <= 150 MB);
+  (target: 1), the function's peak RSS (target <= 150 MB); every record carries a request id, so
+  request de-duplication (monitoring_drain_requests) is part of the measured ingest;
+- the function's peak RSS for a 600,000-record gzip delivery (~60 MB decompressed; refused with a
+  413 past lib.drains.receiver.MAX_RECORDS) and for one of MAX_RECORDS records, each its own
+  request (accepted, in one store call): target <= 256 MB each, printed as a ratio;
 - the median of /api/traffic?window=30d on 30 days of buckets for 50 route groups (target <= 100
   ms) against window=24h on the same store (ratio target <= 3).
 
@@ -15,6 +19,7 @@ that overhead: the round trip of a 400 that does no work.
 
 from __future__ import annotations
 
+import gzip
 import json
 import statistics
 import sys
@@ -28,6 +33,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lib.core.signatures import sign  # noqa: E402
+from lib.drains.receiver import MAX_RECORDS  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
 from tests.conftest import DevServer, migrated_database  # noqa: E402
 from tests.fakes.drains import SECRET, body_of, request_log  # noqa: E402
@@ -36,6 +43,8 @@ ROUTES = 50
 REPEATS = 15
 INGESTS = 5
 DELIVERY_BYTES = 4 * 1024 * 1024
+BIG_RECORDS = 600_000
+RSS_TARGET_MB = 256
 
 
 def delivery(now: datetime) -> tuple[bytes, dict[str, str], int]:
@@ -44,10 +53,30 @@ def delivery(now: datetime) -> tuple[bytes, dict[str, str], int]:
     while size < DELIVERY_BYTES:
         at = now - timedelta(seconds=len(records) % 600)
         record = request_log(at, f"/api/r{len(records) % ROUTES}/{len(records)}", n=len(records))
+        record["requestId"] = f"{at:%H%M}-{len(records)}"  # each record a request of its own
         records.append(record)
         size += len(json.dumps(record)) + 1
     body, headers = body_of(records, "ndjson")
     return body, headers, len(records)
+
+
+def big_delivery(count: int, now: datetime) -> tuple[bytes, dict[str, str]]:
+    """count short NDJSON log lines, gzipped: each its own request with its proxy object
+    (600,000 of them are ~62 MB decompressed, just under the 64 MB cap, and ~3 MB gzip)."""
+    ms = int(now.timestamp() * 1000)
+    line = (
+        '{{"source":"lambda","timestamp":{ms},"requestId":"b{n}",'
+        '"proxy":{{"statusCode":200,"path":"/r{r}"}}}}'
+    )
+    raw = "\n".join(line.format(n=n, ms=ms - n % 60_000, r=n % ROUTES) for n in range(count))
+    body = gzip.compress(raw.encode(), compresslevel=6)
+    headers = {"content-encoding": "gzip", "x-vercel-signature": sign(SECRET, body)}
+    return body, headers
+
+
+def reset_peak_rss(pid: int) -> None:
+    """VmHWM starts again from the current RSS (Linux: 5 to clear_refs)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -125,6 +154,25 @@ def main() -> None:
             report("records/s", f"{rate:>10,.0f}", "target >= 20,000", rate >= 20_000)
             report("store calls", f"{max(calls):>10}", "target 1", set(calls) == {1})
             report("function peak RSS", f"{rss:>7.0f} MB", "target <= 150 MB", rss <= 150)
+
+            for count in (BIG_RECORDS, MAX_RECORDS):
+                body, headers = big_delivery(count, now - timedelta(minutes=30))
+                reset_peak_rss(server.process.pid)
+                before = ingest_calls(url)
+                started = time.perf_counter()
+                answer = client.post("/api/drains/vercel", content=body, headers=headers)
+                took = time.perf_counter() - started
+                rss = peak_rss_mb(server.process.pid)
+                print(
+                    f"{count:,}-record gzip delivery ({len(body) / 2**20:.1f} MB gzip):"
+                    f" {answer.status_code} in {took * 1000:.0f} ms,"
+                    f" {ingest_calls(url) - before} store call(s)"
+                )
+                if answer.status_code != 200:
+                    print(f"  {answer.json()['error']}")
+                report("function peak RSS", f"{rss:>7.0f} MB", f"target <= {RSS_TARGET_MB} MB",
+                       rss <= RSS_TARGET_MB)  # fmt: skip
+                report("ratio to target", f"{rss / RSS_TARGET_MB:>10.2f}", "", True)
 
             rows = seed_month(url, now)
             medians = {}

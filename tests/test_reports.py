@@ -4,8 +4,9 @@ figures and changes against hand-computed expectations, and every rendered form.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from lib.core.monitor_config import load_monitor_config
 from lib.metrics.history import CHECKS_KEPT
 from lib.reports.build import build_report
+from lib.reports.common import error_rate, traffic_availability
+from lib.reports.figures import Points
 from lib.reports.model import Report
 from lib.reports.render_html import html
 from lib.reports.render_text import markdown, text
@@ -227,3 +230,17 @@ def test_a_partly_pruned_week_with_a_day_without_rollup_says_so(
     assert uptime.note == (
         "from the daily rollups: raw checks are kept 90 days; data for 6 of 7 days"
     )
+
+
+def test_error_rate_and_availability_count_a_crash_and_its_500_once() -> None:
+    """Days written since request counting (docs/traffic.md): a crashed request is in both
+    requests_5xx (its proxy's 500) and function_crashes, but fails once in error_rate_pct."""
+    days = [date(2026, 10, 19) + timedelta(days=i) for i in range(7)]
+    before = [d - timedelta(days=7) for d in days]
+    daily = {"requests": 1000.0, "requests_5xx": 4.0, "function_crashes": 4.0,
+             "error_rate_pct": 0.4}  # fmt: skip
+    points = Points({metric: {d: value for d in days} for metric, value in daily.items()})
+    facts = SimpleNamespace(period=SimpleNamespace(days=days),
+                            previous=SimpleNamespace(days=before), points=points)  # fmt: skip
+    assert error_rate(facts).value == 0.4, "4 failed of 1,000, not 8"  # type: ignore[arg-type]
+    assert traffic_availability(facts).value == 99.6  # type: ignore[arg-type]

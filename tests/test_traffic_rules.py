@@ -15,7 +15,7 @@ from lib.drains.receiver import receive
 from lib.drains.retention import prune_minute_buckets
 from lib.notify import Notification
 from tests.alerting import YESTERDAY, only_rules, open_store, seed_metrics, settings_for
-from tests.fakes.drains import body_of, crash_log, request_log, span, traces
+from tests.fakes.drains import body_of, crash_log, function_log, request_log, span, traces
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
@@ -120,3 +120,17 @@ def test_web_vitals_against_the_good_limits(migrated_db: str, tmp_path: Path) ->
     states = run(migrated_db, config, at + timedelta(hours=12), recorder)
     assert states == {"web_vitals:lcp": "firing", "web_vitals:inp": "ok", "web_vitals:cls": "ok"}
     assert [n.rule for n in recorder.sent] == ["web_vitals:lcp"]
+
+
+def test_error_rate_counts_a_request_of_many_lines_once(migrated_db: str, tmp_path: Path) -> None:
+    """149 calls answered 200 and one that crashed after logging two lines, all three carrying
+    its proxy's 500: 1 failed of 150 (0.67 %), not 4 "errors" of 152 lines (2.63 %, firing)."""
+    at = NOW - timedelta(minutes=5)
+    calls = [function_log(at, f"q{i}") for i in range(149)]
+    boom = [function_log(at, "boom", status=500, line=k) for k in (1, 2)]
+    deliver(migrated_db, [*calls, *boom, function_log(at, "boom", status=500, crashed=True)])
+    with open_store(migrated_db) as store:
+        [seen] = ErrorRate(1.0, "critical").observe(
+            RuleContext(store, settings_for(migrated_db), NOW)
+        )
+    assert seen.state == "ok" and seen.message.startswith("0.67 % of 150 requests"), seen.message

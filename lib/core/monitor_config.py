@@ -167,6 +167,9 @@ class TrafficOptions(Strict):
     """[traffic]: how drain records are grouped (docs/traffic.md)."""
 
     max_routes: int = Field(50, ge=1, le=500)  # route groups kept; the rest count as "other"
+    max_deployments: int = Field(50, ge=1, le=500)  # deployments kept; the rest count as "other"
+    # Days a route group or deployment may go unseen before it gives its slot back.
+    idle_days: int = Field(7, ge=1, le=35)
     # Days of minute buckets kept (hour and day buckets: 35). At least 2: deployment_regression
     # compares the 2 hours before a promote with the day after it from minute buckets.
     minute_days: int = Field(3, ge=2, le=35)

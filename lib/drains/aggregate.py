@@ -9,6 +9,7 @@ from typing import Any
 
 from lib.drains import histogram, sanitize
 from lib.drains.records import Kind, LogRecord
+from lib.drains.requests import CRASHED, FAILED, REQUEST, Seen, request_id, request_rows
 from lib.drains.routes import route_group
 from lib.drains.sanitize import TimedRequest, Vital
 
@@ -57,6 +58,11 @@ class Delivery:
     clamped: Counter[str] = field(default_factory=Counter)  # figures cut to a documented bound
     traffic: dict[tuple[int, str, str], TrafficBucket] = field(default_factory=dict)
     vitals: dict[tuple[str, str, str], VitalBucket] = field(default_factory=dict)
+    # Lines with a request id, merged per request: the store counts each request once.
+    requests: dict[str, Seen] = field(default_factory=dict)
+    # Route groups and deployments that may take a slot (docs/traffic.md "Route groups").
+    claimed_routes: set[str] = field(default_factory=set)
+    deployments: set[str] = field(default_factory=set)
 
     def bucket(self, epoch_ms: float, deployment: str | None, path: str | None) -> TrafficBucket:
         key = (_minute(epoch_ms), (deployment or "")[:64], route_group(path))
@@ -67,19 +73,44 @@ class Delivery:
 
     def add_log(self, record: LogRecord) -> None:
         proxy = record.get("proxy")
-        crashed = record.get("statusCode") == -1
-        if crashed and record["source"] == "lambda":
-            path = proxy.get("path") if proxy else None
-            self.bucket(record["timestamp"], record.get("deploymentId"), path).crashes += 1
         status = proxy.get("statusCode") if proxy else None
+        crashed = record.get("statusCode") == -1 and record["source"] == "lambda"
         # proxy.statusCode -1 is a background revalidation, not a visitor's request.
-        if proxy is None or status is None or status < 0:
-            if not crashed:
-                self.skipped += 1
+        if not crashed and (status is None or status < 0):
+            self.skipped += 1
             return
-        at = proxy.get("timestamp") or record["timestamp"]
-        bucket = self.bucket(at, record.get("deploymentId"), proxy.get("path"))
+        at = (proxy.get("timestamp") if proxy else None) or record["timestamp"]
+        deployment = (record.get("deploymentId") or "")[:64]
+        key = (_minute(at), deployment, route_group(proxy.get("path") if proxy else None))
+        seen = Seen(key, crashed=crashed, background=status is not None and status < 0)
+        if proxy and status is not None and status >= 0:
+            seen.status = status
+            seen.bytes = max(0, proxy.get("responseByteSize") or 0)
+            seen.cache_hit = (proxy.get("vercelCache") or "").upper() in CACHE_HITS
+        rid = request_id(record)  # type: ignore[arg-type]
+        if rid is None:  # a line without a request id is a request of its own, as it always was
+            self._count(seen)
+            return
+        found = self.requests.get(rid)
+        if found is None:
+            self.requests[rid] = seen
+        else:
+            found.merge(seen)
+
+    def _count(self, seen: Seen) -> None:
+        facts = seen.facts()
+        bucket = self.traffic.get(seen.key)
+        if bucket is None:
+            bucket = self.traffic[seen.key] = TrafficBucket()
+        bucket.crashes += bool(facts & CRASHED)
+        bucket.failed += bool(facts & FAILED)
+        self.deployments.add(seen.key[1])
+        if seen.claims_slot():
+            self.claimed_routes.add(seen.key[2])
+        if not facts & REQUEST:
+            return
         bucket.requests += 1
+        status = seen.status or 0
         if status >= 500:
             bucket.status_5xx += 1
         elif status >= 400:
@@ -88,8 +119,8 @@ class Delivery:
             bucket.status_3xx += 1
         elif status >= 200:
             bucket.status_2xx += 1
-        bucket.bytes += max(0, proxy.get("responseByteSize") or 0)
-        bucket.cache_hits += (proxy.get("vercelCache") or "").upper() in CACHE_HITS
+        bucket.bytes += seen.bytes
+        bucket.cache_hits += seen.cache_hit
 
     def add_span(self, span: TimedRequest) -> None:
         """A root server span: the request's duration (counts come from the log drain)."""
@@ -124,6 +155,25 @@ class Delivery:
             ]
         return rows
 
+    def request_rows(self) -> dict[str, list[list[Any]]]:
+        """Each request id of the delivery once, with the facts its lines add."""
+        return request_rows(self.requests)
+
+    def claims(self) -> dict[str, list[str]]:
+        """Route groups and deployments this delivery may give a slot: a route group only for
+        a request not answered 4xx, a trace's root span or a Speed Insights page."""
+        routes, deployments = set(self.claimed_routes), set(self.deployments)
+        for seen in self.requests.values():
+            deployments.add(seen.key[1])
+            if seen.claims_slot():
+                routes.add(seen.key[2])
+        for (_, deployment, route), bucket in self.traffic.items():
+            deployments.add(deployment)
+            if bucket.timed:
+                routes.add(route)
+        routes.update(route for _, _, route in self.vitals)
+        return {"routes": sorted(routes), "deployments": sorted(deployments - {""})}
+
     def vital_rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -150,11 +200,14 @@ def _merged(a: TrafficBucket, b: TrafficBucket) -> TrafficBucket:
     return merged
 
 
-def aggregate(kind: Kind, records: list[Any], now: datetime | None = None) -> Delivery:
-    """Every record of a delivery (as parse() gives them) into buckets: sanitize.py first skips
-    the poison ones with their reason and clamps the rest; a log record that is no request
-    (a build line, a function's output) is skipped as `not_a_request`."""
-    delivery = Delivery(kind)
+def aggregate(
+    kind: Kind, records: list[Any], delivery: Delivery | None = None, now: datetime | None = None
+) -> Delivery:
+    """Every record of a delivery (as parse() gives them) into buckets (of `delivery`, for a
+    delivery read in parts): sanitize.py first skips the poison ones with their reason and clamps
+    the rest; a log record that is no request (a build line, a function's output) is skipped as
+    `not_a_request`."""
+    delivery = delivery or Delivery(kind)
     now = now or datetime.now(UTC)
     if kind == "log":
         cleaned: sanitize.Cleaned[Any] = sanitize.logs(records, now)
@@ -163,15 +216,17 @@ def aggregate(kind: Kind, records: list[Any], now: datetime | None = None) -> De
         cleaned, add = sanitize.spans(records, now), delivery.add_span
     else:
         cleaned, add = sanitize.vitals(records, now), delivery.add_vital
+    not_requests = delivery.skipped
     for record in cleaned.records:
         try:
             add(record)
         except (ArithmeticError, ValueError, TypeError):  # sanitize.py missed a case: one record
             cleaned.skipped["unreadable"] += 1
+    not_requests = delivery.skipped - not_requests  # add_log's own skips in this part
+    if not_requests:
+        delivery.reasons["not_a_request"] += not_requests
     delivery.reasons.update(cleaned.skipped)
     delivery.clamped.update(cleaned.clamped)
-    if delivery.skipped:  # add_log's own skips: records that are no request
-        delivery.reasons["not_a_request"] += delivery.skipped
     delivery.skipped += cleaned.skipped.total()
-    delivery.records = len(cleaned.records) + cleaned.skipped.total()
+    delivery.records += len(cleaned.records) + cleaned.skipped.total()
     return delivery

@@ -32,7 +32,7 @@ def _traffic(stats: WindowStats, logged: bool) -> dict[str, float]:
         values |= {
             "requests": round(stats.requests),
             "requests_4xx": round(stats.requests_4xx),
-            "requests_5xx": round(stats.errors - stats.crashes),
+            "requests_5xx": round(stats.requests_5xx),
             "function_crashes": round(stats.crashes),
             "error_rate_pct": stats.error_rate_pct,
             "bandwidth_bytes": round(stats.bytes),

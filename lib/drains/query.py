@@ -26,7 +26,8 @@ class WindowStats(BaseModel):
 
     requests: float
     requests_4xx: float
-    errors: float  # 5xx + crashes
+    errors: float  # failed requests: answered 5xx or crashed, each request once
+    requests_5xx: float
     crashes: float
     timed: float  # requests with a duration (trace drain)
     error_rate_pct: float | None
@@ -41,13 +42,14 @@ class WindowStats(BaseModel):
     def of(cls, raw: dict[str, Any], sampling: float) -> WindowStats:
         scale = 1 / sampling
         requests = float(raw.get("requests") or 0)
-        errors = float(raw.get("status_5xx") or 0) + float(raw.get("crashes") or 0)
+        errors = float(raw.get("failed") or 0)
         timed = float(raw.get("timed") or 0)
         latency = [float(c) for c in raw.get("latency") or []]
         return cls(
             requests=requests * scale,
             requests_4xx=float(raw.get("status_4xx") or 0) * scale,
             errors=errors * scale,
+            requests_5xx=float(raw.get("status_5xx") or 0) * scale,
             crashes=float(raw.get("crashes") or 0) * scale,
             timed=timed * scale,
             error_rate_pct=round(100 * errors / requests, 3) if requests else None,
@@ -81,7 +83,7 @@ def widen(start: datetime, end: datetime, grain: Grain) -> tuple[datetime, datet
 
 
 _FIELDS = ("requests", "status_4xx", "status_5xx", "crashes", "bytes", "cache_hits", "timed",
-           "duration_ms")  # fmt: skip
+           "duration_ms", "failed")  # fmt: skip
 By = Literal["all", "time", "route", "deployment"]
 
 

@@ -10,9 +10,14 @@ from lib.core.config import Settings
 from lib.core.http import HttpError
 from lib.core.monitor_config import MonitorConfig
 from lib.core.signatures import vercel_signature_valid
-from lib.drains.aggregate import aggregate
+from lib.drains.aggregate import Delivery, aggregate
+from lib.drains.parts import parts
 from lib.drains.records import DrainError, decode, parse
 from lib.store import Store
+
+# Records one delivery may hold: a delivery this large is read and stored in ~3-5 s of the
+# function's 10 s on a loaded 2-core machine (bench/bench_drains.py; docs/traffic.md "Limits").
+MAX_RECORDS = 100_000
 
 
 def check_signature(settings: Settings, body: bytes, signature: str | None) -> None:
@@ -36,23 +41,27 @@ def receive(
     """Aggregate and store one (already authenticated) delivery; a retry is counted once."""
     with gc_paused():
         try:
-            kind, records = parse(decode(body, content_encoding))
-            delivery = aggregate(kind, records)
+            delivery = _aggregated(decode(body, content_encoding))
         except DrainError as error:
             raise HttpError(400, str(error)) from None
-        del records  # freed before the store call, not after it
         traffic, vitals = delivery.traffic_rows(), delivery.vital_rows()
+        requests, claims = delivery.request_rows(), delivery.claims()
+        delivery.requests.clear()  # freed before the store call, not after it
     written = store.call(
         "monitoring_traffic_ingest",
         p_digest=hashlib.sha256(body).hexdigest(),
-        p_kind=kind,
+        p_kind=delivery.kind,
         p_records=delivery.records,
         p_traffic=traffic,
         p_vitals=vitals,
+        p_requests=requests,
+        p_claims=claims,
         p_max_routes=config.traffic.max_routes,
+        p_max_deployments=config.traffic.max_deployments,
+        p_idle_days=config.traffic.idle_days,
     )
     return {
-        "kind": kind,
+        "kind": delivery.kind,
         "records": delivery.records,
         "skipped": delivery.skipped,
         "skip_reasons": dict(sorted(delivery.reasons.items())),  # docs/traffic.md#skipped-records
@@ -60,3 +69,25 @@ def receive(
         "duplicate": bool(written["duplicate"]),
         "buckets": int(written["buckets"]) + int(written["vitals"]),
     }
+
+
+def _aggregated(data: bytes) -> Delivery:
+    """The delivery's records aggregated a part at a time (lib/drains/parts.py): memory stays
+    bounded by a part and the buckets, and a delivery over MAX_RECORDS is a 413."""
+    delivery: Delivery | None = None
+    for part in parts(data):
+        kind, records = parse(part)
+        if delivery is None:
+            delivery = Delivery(kind)
+        if kind != delivery.kind:  # a part of another kind than the delivery's first records
+            delivery.records += len(records)
+            delivery.skipped += len(records)
+            delivery.reasons["other_kind"] += len(records)
+        else:
+            aggregate(kind, records, delivery)
+        del records
+        if delivery.records > MAX_RECORDS:
+            raise HttpError(
+                413, f"delivery has more than {MAX_RECORDS:,} records (the limit per delivery)"
+            )
+    return delivery or Delivery("log")

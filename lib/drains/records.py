@@ -47,6 +47,7 @@ class LogRecord(TypedDict):
     """
 
     id: NotRequired[str | None]
+    requestId: NotRequired[str | None]  # every line of one request carries it (docs/traffic.md)
     timestamp: float
     source: str
     deploymentId: NotRequired[str | None]

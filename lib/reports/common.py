@@ -108,6 +108,13 @@ def rollup_note(facts: Facts) -> str | None:
     return None
 
 
+def _failed_pct(points: Points, days: list[date]) -> float | None:
+    """Failed requests / requests from the daily error_rate_pct (each failed request once: a
+    crash and its proxy's 500 are one, docs/traffic.md), weighted by each day's requests; None
+    for days without it (5xx + crashes of the daily counts is the fallback)."""
+    return points.weighted("error_rate_pct", "requests", days)
+
+
 def traffic_availability(facts: Facts) -> Figure:
     """Real traffic: share of requests that were neither 5xx nor crashes (drain data)."""
 
@@ -115,6 +122,9 @@ def traffic_availability(facts: Facts) -> Figure:
         requests = points.total("requests", days)
         if not requests:
             return None
+        failed = _failed_pct(points, days)
+        if failed is not None:
+            return 100 - failed
         bad = (points.total("requests_5xx", days) or 0) + (
             points.total("function_crashes", days) or 0
         )
@@ -128,6 +138,9 @@ def traffic_availability(facts: Facts) -> Figure:
 def error_rate(facts: Facts) -> Figure:
     def compute(points: Points, days: list[date]) -> float | None:
         requests = points.total("requests", days)
+        failed = _failed_pct(points, days) if requests else None
+        if failed is not None:
+            return failed
         if requests and points.total("requests_5xx", days) is not None:
             bad = points.total("requests_5xx", days) or 0
             return 100 * (bad + (points.total("function_crashes", days) or 0)) / requests

@@ -84,6 +84,40 @@ def crash_log(at: datetime, deployment: str = "dpl_current", n: int = 0) -> dict
     }
 
 
+def function_log(
+    at: datetime,
+    request_id: str,
+    path: str = "/api/leads",
+    status: int | None = 200,
+    *,
+    deployment: str = "dpl_current",
+    crashed: bool = False,
+    line: int = 0,
+) -> dict[str, Any]:
+    """One console line of a function invocation: `requestId`, the function's `statusCode` (-1:
+    crashed without a response) and, unless `status` is None, the request's `proxy` object."""
+    record: dict[str, Any] = {
+        "id": f"{_ms(at)}{line:03d}{request_id}",
+        "deploymentId": deployment,
+        "source": "lambda",
+        "host": "carbot.vercel.app",
+        "timestamp": _ms(at) + line,
+        "projectId": PROJECT,
+        "level": "error" if crashed else "info",
+        "message": "Task timed out after 10.00 seconds" if crashed else f"step {line}",
+        "type": "stderr" if crashed else "stdout",
+        "requestId": request_id,
+        "statusCode": -1 if crashed else (status if status is not None else 200),
+        "path": path,
+        "entrypoint": "api/index.py",
+        "executionRegion": "fra1",
+    }
+    if status is not None:
+        proxy = request_log(at, path, status, deployment=deployment)["proxy"]
+        record["proxy"] = proxy | {"lambdaRegion": "fra1"}
+    return record
+
+
 def span(at: datetime, duration_ms: float, path: str = "/api/leads/42") -> dict[str, Any]:
     start = int(at.timestamp() * 1e9)
     return {
