@@ -34,6 +34,7 @@ class TrafficBucket:
     status_4xx: int = 0
     status_5xx: int = 0
     crashes: int = 0
+    failed: int = 0  # requests answered 5xx or crashed, each once
     bytes: int = 0
     cache_hits: int = 0
     timed: int = 0
