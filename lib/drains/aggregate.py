@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from lib.core.safe_text import plain
 from lib.drains import histogram
 from lib.drains.records import (
     Kind,
@@ -32,11 +33,15 @@ _DEPLOYMENT_KEYS = ("vercel.deploymentId", "vercel.deployment_id", "deployment.i
 _ROUTE_KEYS = ("http.route", "url.path", "http.target")
 
 
+ROUTE_LIMIT = 200
+
+
 @lru_cache(maxsize=4096)
 def route_group(path: str | None) -> str:
     """`/api/leads/123?x=1` → `/api/leads/:id`; at most 200 characters."""
     path = (path or "/").split("?", 1)[0].split("#", 1)[0] or "/"
-    return _ID_SEGMENT.sub(":id", path)[:200] or "/"
+    # A path is outside text: no bidi override or control character reaches a stored key.
+    return plain(_ID_SEGMENT.sub(":id", path), ROUTE_LIMIT) or "/"
 
 
 def _minute(epoch_ms: float) -> int:
