@@ -161,7 +161,9 @@ def test_no_inline_script_or_style_in_any_page(page) -> None:  # noqa: ANN001
 def test_scripts_never_write_markup_or_urls_from_data() -> None:
     for script in ("public/status/status.js", "public/dashboard/dashboard.js"):
         source = (ROOT / script).read_text()
-        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", source)
+        assert not re.search(
+            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", source
+        )
         # A URL is assigned only from the https rule's result (`link = httpsLink(...)`).
         assert set(re.findall(r"\.(?:href|src)\s*=(?!=)\s*([\w.]+)", source)) <= {"link"}
         assert "eval(" not in source and "new Function" not in source
