@@ -62,7 +62,9 @@ def test_a_commit_message_neither_pings_nor_links_in_chat(
     assert "build failed" in chat and "dpl_evil01" in chat
     # Slack reads `<!channel>` and `<url|text>` only with raw angle brackets.
     assert "<" not in chat and ">" not in chat
-    assert "&lt;!channel&gt; &lt;https://evil.example/login|Vercel: re-authenticate here&gt;" in chat
+    assert "&lt;!channel&gt; &lt;https://evil.example/login|Vercel: re-authenticate here&gt;" in (
+        chat
+    )
     assert payload["allowed_mentions"] == {"parse": []}
     # The e-mail was already escaped; it still is.
     (email,) = fake_resend.emails

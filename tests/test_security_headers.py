@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
@@ -52,7 +53,11 @@ def directives(csp: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def server(
-    pg, monitor_template: str, fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend
+    pg,
+    monitor_template: str,
+    fake_openai: FakeOpenAI,
+    fake_stripe: FakeStripe,
+    fake_resend: FakeResend,
 ) -> Iterator[DevServer]:
     for name in _clone(pg, monitor_template):
         dev = DevServer(vendor_env(fake_openai, fake_stripe, fake_resend, pg.url_for(name)))
@@ -152,7 +157,7 @@ class Inline(HTMLParser):
 
 
 @pytest.mark.parametrize("page", sorted((ROOT / "public").rglob("*.html")), ids=str)
-def test_no_inline_script_or_style_in_any_page(page) -> None:  # noqa: ANN001
+def test_no_inline_script_or_style_in_any_page(page: Path) -> None:
     parser = Inline()
     parser.feed(page.read_text())
     assert parser.found == []
