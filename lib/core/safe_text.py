@@ -16,8 +16,8 @@ length is bounded. Then the sink's own control syntax is escaped:
   https://discord.com/developers/docs/resources/message#allowed-mentions-object); Markdown link
   syntax `[text](url)` (Discord, Teams) is broken by a zero-width space between `]` and `(`;
 - Markdown: CommonMark's backslash escape (any ASCII punctuation may be escaped,
-  https://spec.commonmark.org/0.31.2/#backslash-escapes) of the characters that start links,
-  images, emphasis, code, headings, quotes, HTML and table cells;
+  https://spec.commonmark.org/0.31.2/#backslash-escapes) of what starts links, images, code,
+  emphasis, HTML and table cells (`\\ ` * [ ] < |`) and, at the start, headings and quotes;
 - CSV: a cell starting with `= + - @` (or tab/CR, removed by clean) gets a leading `'`, OWASP's
   advice against formula injection (https://owasp.org/www-community/attacks/CSV_Injection).
 
