@@ -4,6 +4,7 @@ report, a multi-line alert message into the md/txt reports."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.fakes.drains import body_of, request_log
 from tests.fakes.vendors import FakeResend
 from tests.fakes.vercel import SECRET, deployment_event, encode
 from tests.fakes.webhook import FakeWebhook
+from tests.hostile import BIDI_OR_CONTROL, HOSTILE
 
 TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
 COMMIT = "<!channel> <https://evil.example/login|Vercel: re-authenticate here>"
@@ -118,3 +120,70 @@ def test_a_multi_line_alert_message_stays_in_its_table_cell(migrated_db: str) ->
     assert all(not line.startswith("# Re-auth") for line in txt.splitlines())
     assert "\u202e" not in md + txt + html(report)
     assert "/admin\ufffdgnp.exe" in md and "/admin\ufffdgnp.exe" in txt
+
+
+def test_every_hostile_request_path_is_an_inert_route_key(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    """All the hostile strings as request paths of one signed drain delivery: /api/traffic shows
+    each as one bounded line without control or bidi characters."""
+    server = dev_server(
+        {
+            "DATABASE_URL": migrated_db,
+            "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"],
+            "VERCEL_DRAIN_SECRET": DRAIN_SECRET,
+        }
+    )
+    at = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
+    paths = ["/" + value for value in HOSTILE.values()]
+    body, headers = body_of([request_log(at, path, n=i) for i, path in enumerate(paths)])
+    answer = server.request("POST", "/api/drains/vercel", content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    traffic = server.get("/api/traffic?window=1h", headers=TOKEN).json()
+    keys = [r["key"] for r in traffic["routes"]["by_requests"]]
+    assert traffic["totals"]["requests"] == len(paths) and keys
+    for key in keys:
+        assert not BIDI_OR_CONTROL.search(key) and len(key) <= 200, repr(key[:80])
+    assert "//admin\ufffdgnp.exe \ufffdisolated\ufffd \ufffdmark\ufffd" in keys
+
+
+def test_every_hostile_commit_message_is_inert_in_chat(
+    migrated_db: str,
+    dev_server: Callable[[dict[str, str]], DevServer],
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+) -> None:
+    """Each hostile string as a failed build's commit message and branch, through Vercel's signed
+    webhook, the build_failed alert and the webhook notifier."""
+    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    config = only_rules(tmp_path, "build_failed")
+    settings = notify_settings(
+        migrated_db, fake_resend.url, fake_webhook.hook_url, config, vercel_webhook_secret=SECRET
+    )
+    start = datetime.now(UTC) - timedelta(hours=2)
+    results = {"database": ProbeResult(level=Level.OK, latency_ms=5)}
+    with open_store(migrated_db) as store:
+        for n, value in enumerate(HOSTILE.values()):
+            at = start + timedelta(minutes=5 * n)
+            for kind in ("deployment.succeeded", "deployment.error"):
+                state = "ok" if kind.endswith("succeeded") else "bad"
+                event = deployment_event(
+                    kind,
+                    f"dpl_{state}{n:03d}",
+                    at + timedelta(minutes=2 * (state == "bad")),
+                    message=value,
+                    branch=value[:200],
+                )
+                body, headers = encode(event)
+                answer = server.request(
+                    "POST", "/api/webhooks/vercel", content=body, headers=headers
+                )
+                assert answer.status_code == 200, answer.text
+                check_and_alert(store, settings, at + timedelta(minutes=3), results=results)
+    chats = [p["text"] for p in fake_webhook.payloads]
+    assert sum("build failed" in chat for chat in chats) == len(HOSTILE)
+    for chat in chats:
+        assert "<" not in chat and ">" not in chat and "](" not in chat
+        assert not re.search(r"@(channel|here|everyone|all)\b", chat, re.IGNORECASE)
+        assert not BIDI_OR_CONTROL.search(chat.replace("\n", "")) and len(chat) < 8000
