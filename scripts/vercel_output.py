@@ -274,6 +274,50 @@ def check_dashboard(project: Path, output: Path) -> list[str]:
     return problems
 
 
+# Pages and assets the `headers` of vercel.json must reach, and a function path they must not
+# (functions send their own, lib/core/http.py).
+PAGE_PATHS = ("/", "/status", "/dashboard", "/status/status.js", "/dashboard/dashboard.js")
+FUNCTION_PATH = "/api/health"
+
+
+def route_headers(config: dict[str, Any], path: str) -> dict[str, str]:
+    """The headers the build's routes add to a request for `path` (routes before the first
+    `handle` phase, where `vercel.json` headers are compiled to)."""
+    found: dict[str, str] = {}
+    for route in config.get("routes", []):
+        if "handle" in route:
+            break
+        src, headers = route.get("src"), route.get("headers")
+        if src and headers and re.match(src, path):
+            found.update({key.lower(): value for key, value in headers.items()})
+    return found
+
+
+def check_headers(project: Path, output: Path) -> list[str]:
+    """Every page and asset gets the security headers vercel.json declares, with a CSP that
+    allows no inline script or style and no framing; functions are left to their own."""
+    declared: dict[str, str] = {}
+    for entry in json.loads((project / "vercel.json").read_text()).get("headers", []):
+        declared.update({h["key"].lower(): h["value"] for h in entry.get("headers", [])})
+    problems = []
+    csp = declared.get("content-security-policy", "")
+    if not csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
+        problems.append(f"vercel.json: the pages' Content-Security-Policy is {csp!r}")
+    if "frame-ancestors 'none'" not in csp or declared.get("x-frame-options") != "DENY":
+        problems.append("vercel.json: pages may be framed (frame-ancestors / X-Frame-Options)")
+    if declared.get("x-content-type-options") != "nosniff" or "referrer-policy" not in declared:
+        problems.append("vercel.json: nosniff or Referrer-Policy missing for pages")
+    config = json.loads((output / "config.json").read_text())
+    for path in PAGE_PATHS:
+        served = route_headers(config, path)
+        for key, value in declared.items():
+            if served.get(key) != value:
+                problems.append(f"config.json routes: {path} gets {key} {served.get(key)!r}")
+    if "content-security-policy" in route_headers(config, FUNCTION_PATH):
+        problems.append(f"config.json routes: the pages' CSP also reaches {FUNCTION_PATH}")
+    return problems
+
+
 def check_output(project: Path, built: dict[str, BuiltFunction]) -> list[str]:
     """Every problem found in `project/.vercel/output` (`built`: its built_functions); empty when
     the build is right."""
@@ -287,4 +331,5 @@ def check_output(project: Path, built: dict[str, BuiltFunction]) -> list[str]:
         *check_crons(output, built, vercel_json),
         *check_static(project, output),
         *check_dashboard(project, output),
+        *check_headers(project, output),
     ]

@@ -176,6 +176,20 @@ def check_answers(answers: list[Answer], stderr: str) -> None:
     for secret in [*SECRETS.values(), DB_PASSWORD]:
         expect(secret not in stderr, "a secret leaked in the function log")
 
+    # Every answer carries the functions' security headers (lib/core/http.py).
+    for answer in answers:
+        csp = answer.headers.get("content-security-policy", "")
+        expect(
+            "default-src 'none'" in csp and "frame-ancestors 'none'" in csp,
+            f"{answer.status}: Content-Security-Policy {csp!r}",
+        )
+        expect(answer.headers.get("x-frame-options") == "DENY", "X-Frame-Options missing")
+        expect(answer.headers.get("x-content-type-options") == "nosniff", "nosniff missing")
+        expect("referrer-policy" in answer.headers, "Referrer-Policy missing")
+    for answer in (anonymous, authorized):
+        vary = {v.strip().lower() for v in answer.headers.get("vary", "").split(",")}
+        expect("authorization" in vary, f"GET: Vary {answer.headers.get('vary')!r}")
+
     expect(anonymous.status == 200, f"GET: status {anonymous.status}: {anonymous.body[:500]!r}")
     body = anonymous.json()
     expect(body.get("status") == "healthy", f"GET: status word {body.get('status')!r}: {body}")
@@ -231,7 +245,8 @@ def check_health_function(project: Path, functions: dict[str, BuiltFunction], wo
         raise CheckFailed(f"built {ROUTE} under vercel_runtime: {failure}") from None
     first, rest = answers[0].ms, max(a.ms for a in answers[1:])
     return (
-        f"{ROUTE}: 200 healthy (4/4), checks with token only, health+json, HEAD, POST 405; "
+        f"{ROUTE}: 200 healthy (4/4), checks with token only, health+json, HEAD, POST 405, "
+        "security headers and Vary: Authorization; "
         f"first request {first} ms, warm ≤ {rest} ms"
     )
 

@@ -90,7 +90,7 @@ def test_webhook_payload_is_slack_compatible(fake_webhook: FakeWebhook) -> None:
     (payload,) = fake_webhook.payloads
     assert payload["text"] == (
         ":white_check_mark: [CRITICAL] CarBot Resolved after 42 min: Payment failure rate"
-        " - 7.5 % of payments failed on 2026-11-19 <script>"
+        " - 7.5 % of payments failed on 2026-11-19 &lt;script&gt;"  # Slack's escaping
     )
     assert payload["event"] == "resolved" and payload["duration_s"] == 2520.0
     fake_webhook.mode = "500"

@@ -11,10 +11,12 @@ from scripts.vercel_output import (
     built_functions,
     check_crons,
     check_functions,
+    check_headers,
     check_static,
     endpoint_files,
     function_settings,
     matches,
+    route_headers,
 )
 
 EXCLUDE = "{{tests,bench,scripts}/**,Makefile,requirements-dev.txt}"
@@ -138,3 +140,32 @@ def test_static_only_from_public(project: Path) -> None:
         "static/other.html does not come from public/",
         "static/requirements.txt is served publicly (source or tooling)",
     ]
+
+
+def headers_project(tmp_path: Path, routes: list[dict[str, object]]) -> tuple[Path, Path]:
+    project = tmp_path / "project"
+    write(project / "vercel.json", (Path(__file__).parents[1] / "vercel.json").read_text())
+    output = project / ".vercel" / "output"
+    write(output / "config.json", json.dumps({"version": 3, "routes": routes}))
+    return project, output
+
+
+def test_the_built_routes_must_carry_the_page_headers(tmp_path: Path) -> None:
+    declared = json.loads((Path(__file__).parents[1] / "vercel.json").read_text())["headers"][0]
+    headers = {h["key"]: h["value"] for h in declared["headers"]}
+    # What `vercel build` makes of vercel.json's `headers` (Build Output API v3 routes).
+    good = [
+        {"src": "^/((?!api/).*)$", "headers": headers, "continue": True},
+        {"handle": "filesystem"},
+    ]
+    assert check_headers(*headers_project(tmp_path / "good", good)) == []
+    lost = [{"handle": "filesystem"}, good[0]]  # after the filesystem phase: never applied
+    assert len(check_headers(*headers_project(tmp_path / "lost", lost))) == 5 * len(headers)
+    everywhere = [{"src": "^/(.*)$", "headers": headers, "continue": True}]
+    assert check_headers(*headers_project(tmp_path / "all", everywhere)) == [
+        "config.json routes: the pages' CSP also reaches /api/health"
+    ]
+    weak = {**headers, "Content-Security-Policy": "default-src 'self' 'unsafe-inline'"}
+    assert route_headers({"routes": [{"src": "^/(.*)$", "headers": weak}]}, "/status") == {
+        k.lower(): v for k, v in weak.items()
+    }

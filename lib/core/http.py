@@ -21,6 +21,16 @@ from lib.core.log import log
 
 JSON = "application/json"
 NO_STORE = "no-store"
+# Every function answer is data (JSON, SVG, CSV, a report): it runs nothing, loads nothing and
+# is never framed (the badge is embedded as an <img>, which frame-ancestors does not govern).
+# A response may set its own Content-Security-Policy (the HTML report allows inline styles).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 MAX_BODY = 4_500_000  # Vercel's own limit for a function request body (a drain batch is large)
 
 
@@ -44,6 +54,9 @@ class Request:
     headers: dict[str, str]
     settings: Settings
     body: bytes = b""  # the raw body (webhooks verify their signature over these exact bytes)
+    # Set once the handler looked at Authorization: the answer then says `Vary: Authorization`,
+    # so no cache serves a token holder's answer to anyone else (or the reverse).
+    token_read: list[bool] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], settings: Settings) -> Request:
@@ -65,6 +78,8 @@ class Request:
         )
 
     def bearer_token(self) -> str | None:
+        if not self.token_read:
+            self.token_read.append(True)
         scheme, _, token = self.headers.get("authorization", "").partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
@@ -208,16 +223,21 @@ def endpoint(
     lib.loaded()  # the api/ file is done importing
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        response = _respond(environ)
+        response, request = _respond(environ)
         reason = _phrase(response.status)
-        headers = {**response.headers, "Content-Length": str(len(response.body))}
+        headers = {**SECURITY_HEADERS, **response.headers}
+        if request is not None and request.token_read:
+            headers["Vary"] = vary(headers.get("Vary"), "Authorization")
+        headers["Content-Length"] = str(len(response.body))
         start_response(f"{response.status} {reason}", list(headers.items()))
         return [] if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD" else [response.body]
 
-    def _respond(environ: dict[str, Any]) -> Response:
+    def _respond(environ: dict[str, Any]) -> tuple[Response, Request | None]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         if method not in allowed:
-            return error_response(405, f"method {method} not allowed", {"Allow": allow_header})
+            return error_response(
+                405, f"method {method} not allowed", {"Allow": allow_header}
+            ), None
         secrets: list[str] = []
         request: Request | None = None
         try:
@@ -225,21 +245,30 @@ def endpoint(
             settings = get_settings()
             secrets = settings.secret_values()
             request = Request.from_environ(environ, settings)
-            return handler(request)
+            return handler(request), request
         except HttpError as error:
-            return error_response(error.status, error.message, error.headers)
+            return error_response(error.status, error.message, error.headers), request
         except ConfigError as error:
             # The settings are unusable, so no token can be checked: the log has the names.
             log.error("configuration error in %s: %s", environ.get("PATH_INFO"), error)
             if request is not None and _holds_a_secret(request):
-                return error_response(500, str(error))  # names settings/keys, never values
-            return error_response(500, "configuration error; see the function log")
+                # names settings/keys, never values
+                return error_response(500, str(error)), request
+            return error_response(500, "configuration error; see the function log"), request
         except Exception:  # noqa: BLE001 - the one place that turns any bug into a safe 500
             trace = redact(traceback.format_exc(), secrets)
             log.error("unhandled error in %s:\n%s", environ.get("PATH_INFO"), trace)
-            return error_response(500, "internal error; see the function log")
+            return error_response(500, "internal error; see the function log"), request
 
     return app
+
+
+def vary(current: str | None, name: str) -> str:
+    """`current` with `name` added once (Vary is a comma-separated list, RFC 9110 §12.5.5)."""
+    names = [n.strip() for n in (current or "").split(",") if n.strip()]
+    if name.lower() not in (n.lower() for n in names):
+        names.append(name)
+    return ", ".join(names)
 
 
 def _holds_a_secret(request: Request) -> bool:

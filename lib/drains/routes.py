@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from lib.core.safe_text import plain
+
 MAX_LENGTH = 200  # monitoring_traffic_buckets.route and monitoring_web_vitals_hours.page
 # A request whose path no record names: never filed under `/`, which is the home page.
 UNKNOWN = "unknown"
@@ -60,7 +62,8 @@ def route_group(path: str | None) -> str:
     segments = [
         _segment(s) for s in path.split("/") if s and not _ROUTE_GROUP.fullmatch(s) and s != "."
     ]
-    return ("/" + "/".join(segments))[:MAX_LENGTH]
+    # A path is outside text: no bidi override or control character reaches a stored key.
+    return plain("/" + "/".join(segments), MAX_LENGTH)
 
 
 def path_of_span_name(name: str | None) -> str | None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from lib import store as store_module
 from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
+from lib.core.safe_text import csv_cell
 from lib.metrics import METRICS, today, unit_of
 from lib.store import Store, StoreError
 
@@ -116,10 +117,12 @@ def _csv(series: list[Series], first: date, last: date) -> Response:
     values = {s.metric: {p.day: p.value for p in s.points} for s in series}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(["day", *(s.metric for s in series)])
+    # Every cell through csv_cell: nothing a spreadsheet reads as a formula (lib/core/safe_text.py).
+    writer.writerow([csv_cell(c) for c in ["day", *(s.metric for s in series)]])
     day = first
     while day <= last:
-        writer.writerow([day.isoformat(), *(values[s.metric].get(day, "") for s in series)])
+        row = [day.isoformat(), *(values[s.metric].get(day, "") for s in series)]
+        writer.writerow([csv_cell(c) for c in row])
         day += timedelta(days=1)
     name = "metrics.csv" if len(series) > 1 else f"{series[0].metric}.csv"
     return Response(

@@ -20,6 +20,7 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
     "txt": "text/plain; charset=utf-8",
 }
+HTML_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 PARAM: dict[Kind, str] = {"weekly": "week", "monthly": "month"}
 
 
@@ -33,6 +34,9 @@ def render(report: Report, form: str) -> Response:
     else:
         from lib.reports.render_html import html as renderer
     headers = {"Content-Type": FORMATS[form], "Cache-Control": "no-store"}
+    if form == "html":
+        # The e-mail's HTML keeps its inline styles (mail clients drop <style>); nothing else.
+        headers["Content-Security-Policy"] = HTML_REPORT_CSP
     return Response(200, renderer(report).encode(), headers)
 
 

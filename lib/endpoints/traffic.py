@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
+from lib.core.safe_text import plain
+from lib.drains.aggregate import ROUTE_LIMIT
 from lib.drains.query import Grain, WindowStats, groups, widen
 from lib.store import Store, StoreError
 
@@ -49,7 +51,11 @@ class TrafficBody(BaseModel):
 
 
 def _keyed(found: dict[str, WindowStats]) -> list[Keyed]:
-    return [Keyed(key=key, **stats.model_dump()) for key, stats in found.items()]
+    # Route keys are request paths from outside: a bidi override or control character stored
+    # before the drains cleaned them is shown as U+FFFD, never as it is (lib/core/safe_text.py).
+    return [
+        Keyed(key=plain(key, ROUTE_LIMIT), **stats.model_dump()) for key, stats in found.items()
+    ]
 
 
 def traffic_response(request: Request) -> Response:

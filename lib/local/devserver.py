@@ -17,7 +17,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from lib.core.config import Settings
 from lib.core.errors import ConfigError
+from lib.core.http import SECURITY_HEADERS
 from lib.local.ports import busy_port_error, env_port
+from lib.local.vercel_headers import headers_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,18 +100,32 @@ def make_app(root: Path = ROOT) -> Any:
         if function is not None:
             module = loader.load(function)
             return module.app(environ, start_response)
+        # The security headers vercel.json declares for pages (one source for both servers);
+        # an unknown /api path gets what every function answers with.
+        extra = headers_for(root / "vercel.json", path)
+        if path.startswith("/api/") or path == "/api":
+            extra = {**SECURITY_HEADERS, **extra}
         asset = static_file(root, path)
         if asset is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             body = asset.read_bytes()
             content_type = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
             start_response(
-                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+                "200 OK",
+                [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(body))),
+                    *extra.items(),
+                ],
             )
             return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         body = b'{"error":"not found"}'
         start_response(
             "404 Not Found",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                *extra.items(),
+            ],
         )
         return [body]
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 
+from lib.core import safe_text
+from lib.core.safe_text import https_link, plain
 from lib.notify import REMIND_EVERY, Notification
+
+# Every value a notification shows may quote outside text (commit messages, branch names,
+# provider incident names, request paths): each sink passes its own maker (lib/core/safe_text.py).
+Safe = Callable[[object], str]
+MESSAGE_LIMIT = 1000
 
 _EVENT_WORDS = {"firing": "Firing", "reminder": "Still firing", "resolved": "Resolved"}
 
@@ -32,63 +40,69 @@ def format_duration(seconds: float) -> str:
 REMINDERS = f"reminders at most every {format_duration(REMIND_EVERY.total_seconds())} while firing"
 
 
-def headline(n: Notification) -> str:
+def headline(n: Notification, safe: Safe = plain) -> str:
     """`Firing: Payment failure rate` / `Resolved after 42 min: Payment failure rate`."""
     word = _EVENT_WORDS[n.event]
     if n.event == "resolved" and n.duration_s is not None:
         word = f"Resolved after {format_duration(n.duration_s)}"
     elif n.event == "reminder":
         word = f"Still firing for {format_duration((n.at - n.since).total_seconds())}"
-    return f"{word}: {n.title}"
+    return f"{word}: {safe(n.title)}"
 
 
-def subject(n: Notification) -> str:
+def subject(n: Notification, safe: Safe = plain) -> str:
     """Starts with the severity, so mail filters can route on it."""
-    return f"[{n.severity.upper()}] CarBot {headline(n)}"
+    return f"[{n.severity.upper()}] CarBot {headline(n, safe)}"
 
 
-def incident_line(n: Notification) -> str | None:
+def message(n: Notification, safe: Callable[[object, int], str] = plain) -> str:
+    return safe(n.message, MESSAGE_LIMIT)
+
+
+def incident_line(n: Notification, safe: Safe = plain) -> str | None:
     """`Stripe reports 'Elevated API errors' since 10:02 UTC (investigating)`."""
     if n.incident is None:
         return None
     note = n.incident
     since = f" since {note.started_at.astimezone(UTC):%H:%M} UTC" if note.started_at else ""
-    return f"{note.provider} reports '{note.name}'{since} ({note.status})"
+    return f"{safe(note.provider)} reports '{safe(note.name)}'{since} ({safe(note.status)})"
 
 
-def grouped_lines(n: Notification) -> list[str]:
+def grouped_lines(n: Notification, safe: Safe = plain) -> list[str]:
     if not n.grouped:
         return []
-    return ["Also firing from this provider incident:", *(f"- {g}" for g in n.grouped)]
+    return ["Also firing from this provider incident:", *(f"- {safe(g)}" for g in n.grouped)]
 
 
 def facts(n: Notification) -> list[tuple[str, str]]:
+    """Label and plain value (cleaned) of each fact; a provider link only when it is https."""
     rows = [
-        ("Rule", n.rule),
+        ("Rule", plain(n.rule)),
         ("Severity", n.severity),
         ("Observed", format_value(n.value, n.unit)),
         ("Threshold", format_value(n.threshold, n.unit)),
         ("Firing since" if n.event != "resolved" else "Fired from", format_time(n.since)),
         ("At", format_time(n.at)),
-        ("Environment", n.environment),
+        ("Environment", plain(n.environment)),
     ]
     if n.duration_s is not None:
         rows.insert(5, ("Lasted", format_duration(n.duration_s)))
     line = incident_line(n)
     if line is not None:
-        rows.append(("Provider", line + (f" {n.incident.url}" if n.incident.url else "")))  # type: ignore[union-attr]
+        link = https_link(n.incident.url) if n.incident else None
+        rows.append(("Provider", line + (f" {link}" if link else "")))
     return rows
 
 
-def runbook_lines(n: Notification) -> list[str]:
+def runbook_lines(n: Notification, safe: Safe = plain) -> list[str]:
     """The runbook as numbered lines under a heading; nothing when there is none."""
     if not n.runbook:
         return []
-    return ["What to do:", *(f"{i}. {step}" for i, step in enumerate(n.runbook, 1))]
+    return ["What to do:", *(f"{i}. {safe(step)}" for i, step in enumerate(n.runbook, 1))]
 
 
 def text_body(n: Notification) -> str:
-    lines = [subject(n), "", n.message, ""]
+    lines = [subject(n), "", message(n), ""]
     extra = [line for line in (incident_line(n),) if line] + grouped_lines(n)
     lines += [*extra, ""] if extra else []
     lines += [f"{label}: {value}" for label, value in facts(n)]
@@ -110,7 +124,7 @@ def html_body(n: Notification) -> str:
     return (
         "<!doctype html><html><body style='font-family:sans-serif'>"
         f"<h2 style='color:{color}'>{escape(subject(n))}</h2>"
-        f"<p>{escape(n.message)}</p>{_grouped_html(n)}<table>{rows}</table>{_html_runbook(n)}"
+        f"<p>{escape(message(n))}</p>{_grouped_html(n)}<table>{rows}</table>{_html_runbook(n)}"
         f"<p style='color:#666'>CarBot Monitor ({REMINDERS})</p>"
         "</body></html>"
     )
@@ -119,24 +133,26 @@ def html_body(n: Notification) -> str:
 def _html_runbook(n: Notification) -> str:
     if not n.runbook:
         return ""
-    steps = "".join(f"<li>{escape(step)}</li>" for step in n.runbook)
+    steps = "".join(f"<li>{safe_text.html(step)}</li>" for step in n.runbook)
     return f"<h3>What to do</h3><ol>{steps}</ol>"
 
 
 def _grouped_html(n: Notification) -> str:
     if not n.grouped:
         return ""
-    items = "".join(f"<li>{escape(g)}</li>" for g in n.grouped)
+    items = "".join(f"<li>{safe_text.html(g)}</li>" for g in n.grouped)
     return f"<p>Also firing from this provider incident:</p><ul>{items}</ul>"
 
 
 def chat_line(n: Notification) -> str:
-    """Slack/Mattermost `text`: one headline, severity first, then the runbook's steps."""
+    """Slack/Mattermost `text`: one headline, severity first, then the runbook's steps; every
+    outside value escaped for chat markup (no mentions, no disguised links)."""
     icon = {"firing": ":rotating_light:", "reminder": ":bell:", "resolved": ":white_check_mark:"}
-    line = f"{icon[n.event]} {subject(n)} - {n.message}"
-    note = incident_line(n)
+    chat = safe_text.chat
+    line = f"{icon[n.event]} {subject(n, chat)} - {message(n, chat)}"
+    note = incident_line(n, chat)
     if note:
         line += f" ({note})"
     if n.grouped:
-        line += f"; also firing: {'; '.join(n.grouped)}"
-    return "\n".join([line, *(f"{i}. {step}" for i, step in enumerate(n.runbook, 1))])
+        line += f"; also firing: {'; '.join(chat(g) for g in n.grouped)}"
+    return "\n".join([line, *(f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1))])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lib.core.safe_text import plain
 from lib.notify import Notification, idempotency_key, post_json
-from lib.notify.message import chat_line
+from lib.notify.message import MESSAGE_LIMIT, chat_line
 
 
 class WebhookNotifier:
@@ -16,13 +17,18 @@ class WebhookNotifier:
 
     @staticmethod
     def payload(n: Notification) -> dict[str, object]:
+        """`text` is escaped chat markup; the structured fields are cleaned plain text."""
         return {
             "text": chat_line(n),
+            # Discord pings nobody from a message with an empty `parse`
+            # (https://discord.com/developers/docs/resources/message#allowed-mentions-object);
+            # Slack and Mattermost ignore the field.
+            "allowed_mentions": {"parse": []},
             "event": n.event,
-            "rule": n.rule,
-            "title": n.title,
+            "rule": plain(n.rule),
+            "title": plain(n.title),
             "severity": n.severity,
-            "message": n.message,
+            "message": plain(n.message, MESSAGE_LIMIT),
             "value": n.value,
             "threshold": n.threshold,
             "unit": n.unit,
@@ -31,7 +37,7 @@ class WebhookNotifier:
             "duration_s": n.duration_s,
             "environment": n.environment,
             "id": n.id,
-            "runbook": n.runbook,
+            "runbook": [plain(step) for step in n.runbook],
         }
 
     def send(self, notification: Notification) -> None:

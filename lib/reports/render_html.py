@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
-
+from lib.core import safe_text
 from lib.reports import format as fmt
 from lib.reports.model import Report, Section, Table
 
@@ -14,6 +13,11 @@ BODY = "margin:0;background:#f3f4f6;font-family:-apple-system,Segoe UI,Roboto,sa
 PAGE = "max-width:720px;margin:0 auto;background:#ffffff;padding:24px;color:#111827"
 MUTED = "color:#6b7280"
 COLORS = {"MET": "#15803d", "MISSED": "#b91c1c", "NO DATA": "#6b7280"}
+
+
+def escape(value: object) -> str:
+    """Outside text as HTML: cleaned of control and bidi characters, escaped, bounded."""
+    return safe_text.html(value, 1000)
 
 
 def _td(content: str, style: str = "") -> str:

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+from lib.core import safe_text
 from lib.reports import format as fmt
 from lib.reports.model import Report, Section, Table
 
+# A report quotes outside text (alert messages, route keys, feed titles): every value is one
+# line, Markdown-escaped in `markdown()` and cleaned in `text()` (lib/core/safe_text.py).
+LIMIT = 1000
+
+
+def md(value: object) -> str:
+    return safe_text.markdown(value, LIMIT)
+
+
+def txt(value: object) -> str:
+    return safe_text.plain(value, LIMIT)
+
 
 def _md_table(table: Table) -> list[str]:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
+    lines = ["| " + " | ".join(md(c) for c in table.columns) + " |"]
+    lines.append("|" + "---|" * len(table.columns))
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in table.rows]
     return lines
 
 
 def _section_md(section: Section) -> list[str]:
-    lines = [f"## {section.title}"]
+    lines = [f"## {md(section.title)}"]
     for f in section.figures:
         change = fmt.change(f)
         extra = "; ".join(x for x in (change and f"{change} vs previous", f.note) if x)
-        lines.append(f"- {f.label}: {fmt.value(f)}" + (f" ({extra})" if extra else ""))
-    lines += [f"- {line}" for line in section.lines]
+        lines.append(f"- {md(f.label)}: {md(fmt.value(f))}" + (f" ({md(extra)})" if extra else ""))
+    lines += [f"- {md(line)}" for line in section.lines]
     if section.table is not None:
         lines += ["", *_md_table(section.table)]
     return [*lines, ""]
@@ -29,19 +40,20 @@ def _section_md(section: Section) -> list[str]:
 
 def markdown(report: Report) -> str:
     lines = [
-        f"# {report.title}",
+        f"# {md(report.title)}",
         f"Date: week of {report.first_day:%d %B %Y}"
         if report.kind == "weekly"
         else f"Date: {report.first_day:%B %Y}",
-        f"Period: {report.first_day} to {report.last_day} ({report.timezone}); "
-        f"compared with {report.previous_period}",
+        f"Period: {report.first_day} to {report.last_day} ({md(report.timezone)}); "
+        f"compared with {md(report.previous_period)}",
         "",
-        f"**{report.headline}**",
+        f"**{md(report.headline)}**",
         "",
         "## Success Criteria",
     ]
     for c in report.criteria:
-        lines.append(f"- {fmt.verdict(c)} {c.label} {c.target}: {fmt.criterion_value(c)}")
+        shown = f"{c.label} {c.target}: {fmt.criterion_value(c)}"
+        lines.append(f"- {fmt.verdict(c)} {md(shown)}")
     lines.append("")
     for section in report.sections:
         lines += _section_md(section)
@@ -49,15 +61,18 @@ def markdown(report: Report) -> str:
     if not report.recommendations:
         lines.append("- No criterion missed and no alert fired: nothing to recommend.")
     for r in report.recommendations:
-        lines.append(f"- **{r.title}** ({r.trigger})")
-        lines += [f"  - Evidence: {e}" for e in r.evidence]
-        lines += [f"  - Step {i}: {s}" for i, s in enumerate(r.steps, 1)]
+        lines.append(f"- **{md(r.title)}** ({md(r.trigger)})")
+        lines += [f"  - Evidence: {md(e)}" for e in r.evidence]
+        lines += [f"  - Step {i}: {md(s)}" for i, s in enumerate(r.steps, 1)]
     if report.missing:
-        lines += ["", "## Missing Sources", *[f"- {m}" for m in report.missing]]
+        lines += ["", "## Missing Sources", *[f"- {md(m)}" for m in report.missing]]
     return "\n".join(lines) + "\n"
 
 
 def _text_table(table: Table) -> list[str]:
+    table = Table(
+        columns=[txt(c) for c in table.columns], rows=[[txt(c) for c in row] for row in table.rows]
+    )
     widths = [
         max(len(col), *(len(row[i]) for row in table.rows)) if table.rows else len(col)
         for i, col in enumerate(table.columns)
@@ -71,30 +86,34 @@ def _text_table(table: Table) -> list[str]:
 
 def text(report: Report) -> str:
     """Plain text for the e-mail: the Markdown structure without its markup."""
-    lines = [report.title, "=" * len(report.title)]
+    title = txt(report.title)
+    lines = [title, "=" * len(title)]
     lines.append(
-        f"{report.first_day} to {report.last_day} ({report.timezone}), compared with "
-        f"{report.previous_period}"
+        f"{report.first_day} to {report.last_day} ({txt(report.timezone)}), compared with "
+        f"{txt(report.previous_period)}"
     )
-    lines += ["", report.headline, "", "SUCCESS CRITERIA"]
+    lines += ["", txt(report.headline), "", "SUCCESS CRITERIA"]
     for c in report.criteria:
-        lines.append(f"  [{fmt.verdict(c)}] {c.label} {c.target}: {fmt.criterion_value(c)}")
+        shown = f"{c.label} {c.target}: {fmt.criterion_value(c)}"
+        lines.append(f"  [{fmt.verdict(c)}] {txt(shown)}")
     for section in report.sections:
-        lines += ["", section.title.upper()]
+        lines += ["", txt(section.title).upper()]
         for f in section.figures:
             change = fmt.change(f)
             extra = "; ".join(x for x in (change and f"{change} vs previous", f.note) if x)
-            lines.append(f"  {f.label}: {fmt.value(f)}" + (f" ({extra})" if extra else ""))
-        lines += [f"  {line}" for line in section.lines]
+            lines.append(
+                f"  {txt(f.label)}: {txt(fmt.value(f))}" + (f" ({txt(extra)})" if extra else "")
+            )
+        lines += [f"  {txt(line)}" for line in section.lines]
         if section.table is not None and section.table.rows:
             lines += _text_table(section.table)
     lines += ["", "RECOMMENDATIONS"]
     if not report.recommendations:
         lines.append("  No criterion missed and no alert fired: nothing to recommend.")
     for r in report.recommendations:
-        lines.append(f"  * {r.title} ({r.trigger})")
-        lines += [f"      evidence: {e}" for e in r.evidence]
-        lines += [f"      {i}. {s}" for i, s in enumerate(r.steps, 1)]
+        lines.append(f"  * {txt(r.title)} ({txt(r.trigger)})")
+        lines += [f"      evidence: {txt(e)}" for e in r.evidence]
+        lines += [f"      {i}. {txt(s)}" for i, s in enumerate(r.steps, 1)]
     if report.missing:
-        lines += ["", "MISSING SOURCES", *[f"  {m}" for m in report.missing]]
+        lines += ["", "MISSING SOURCES", *[f"  {txt(m)}" for m in report.missing]]
     return "\n".join(lines) + "\n"

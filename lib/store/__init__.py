@@ -8,13 +8,14 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
+from pydantic_core import to_json, to_jsonable_python
 
 from lib.core.config import Settings
 
 # Re-exported: callers catch the store's errors as lib.store.StoreError.
 from lib.core.errors import StoreError as StoreError
 from lib.core.errors import StoreNotConfigured as StoreNotConfigured
+from lib.core.safe_text import MARK
 
 JsonValue = Any
 
@@ -116,7 +117,23 @@ class DatabaseStats(BaseModel, defer_build=True):
 
 def _json_arg(value: object) -> JsonValue:
     """Arguments travel as JSON, as in a PostgREST body: dates and times become ISO strings."""
-    return to_jsonable_python(value)
+    found = to_jsonable_python(value)
+    if isinstance(found, str) or (isinstance(found, list | dict) and b"\\u0000" in to_json(found)):
+        return _without_nul(found)  # rare: walked only when a NUL is there (C-speed check)
+    return found
+
+
+def _without_nul(value: JsonValue) -> JsonValue:
+    """PostgreSQL text and jsonb refuse U+0000: a NUL in one outside string (a commit message, a
+    provider's incident name) failed the whole write, and the delivery or refresh was lost. It is
+    stored as the mark lib/core/safe_text.py shows for control characters."""
+    if isinstance(value, str):
+        return value.replace("\x00", MARK) if "\x00" in value else value
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}  # type: ignore[misc]
+    return value
 
 
 # What to set for a store (a `not_configured` names it).

@@ -30,14 +30,38 @@
 
   class Unauthorized extends Error {}
 
+  // Outside text is only ever textContent, cleaned as lib/core/safe_text.py does: control and
+  // bidi characters (a route `/admin\u202egnp.exe`) show as U+FFFD, length bounded.
+  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]/g;
+  const plain = (text, limit = 1000) => {
+    const shown = String(text).replace(/\u001b\[[0-?]*[ -\/]*[@-~]/g, "").replace(/[\t\r\n]+/g, " ").replace(UNSAFE, "\ufffd");
+    return shown.length > limit ? `${shown.slice(0, limit - 1)}\u2026` : shown;
+  };
+  // The one rule for links (lib/core/safe_text.py https_link): absolute https:// with a host,
+  // no user part, nothing hidden. `blob:` only for the CSV download this page made itself.
+  const httpsLink = (value) => {
+    if (typeof value !== "string" || value.length > 2048 || !value.startsWith("https://")) return null;
+    if (/[\s"'<>`\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/.test(value)) return null;
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" && url.hostname && !url.username && !url.password ? value : null;
+    } catch {
+      return null;
+    }
+  };
+  const safeHref = (value) => httpsLink(value) || (typeof value === "string" && value.startsWith(`blob:${location.origin}/`) ? value : null);
+
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
       if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
+      else if (k === "text") node.textContent = plain(v);
+      else if (k === "href") { const href = safeHref(v); if (href) node.setAttribute("href", href); }
+      // Never markup, a script URL, an inline style (CSP) or a handler from here.
+      else if (/^(on|style$|src$|srcdoc$|action$|formaction$)/i.test(k)) throw new Error(`el(): ${k} is not allowed`);
       else node.setAttribute(k, v);
     }
-    for (const child of children) if (child != null) node.append(child);
+    for (const child of children) if (child != null) node.append(typeof child === "string" ? plain(child) : child);
     return node;
   }
 
@@ -357,7 +381,8 @@
     if (!incidents.length) return panel.replaceChildren(el("p", { class: "ok", text: "No open provider incidents." }));
     const list = el("ul", { class: "incidents" });
     for (const i of incidents) {
-      const name = i.url && /^https:\/\//.test(i.url) ? el("a", { href: i.url, rel: "noopener noreferrer", text: i.name || "incident" }) : el("span", { text: i.name || "incident" });
+      const link = httpsLink(i.url);
+      const name = link ? el("a", { href: link, rel: "noopener noreferrer", text: i.name || "incident" }) : el("span", { text: i.name || "incident" });
       list.append(el("li", {}, el("strong", { text: `${i.provider || "provider"}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${i.started_at ? new Date(i.started_at).toLocaleString() : "?"}` })));
     }
     panel.replaceChildren(list);
@@ -426,7 +451,10 @@
       const to = e.ended_at ? Date.parse(e.ended_at) : end;
       const left = Math.max(0, (from - begin) / (end - begin)) * 100;
       const width = Math.max(0.6, ((to - Math.max(from, begin)) / (end - begin)) * 100);
-      const bar = el("span", { class: `bar ${e.severity}`, style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%` });
+      const bar = el("span", { class: `bar ${e.severity}` });
+      // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+      bar.style.left = `${left.toFixed(2)}%`;
+      bar.style.width = `${Math.min(width, 100 - left).toFixed(2)}%`;
       const when = `${new Date(from).toLocaleString()} · ${e.open ? "still firing" : `lasted ${Math.round((e.duration_s || 0) / 60)} min`}`;
       list.append(el("li", { class: `episode ${e.severity}` },
         el("span", { class: `badge ${e.severity}`, text: e.severity }), " ",
@@ -446,8 +474,24 @@
     if (!result.ok || typeof result.body !== "string") return unavailable(panel, result, `The ${kind} report`);
     // A sandboxed frame: the report's HTML is shown, never run, and cannot reach this page.
     const frame = el("iframe", { sandbox: "", title: `Latest ${kind} report`, class: "report" });
-    frame.srcdoc = result.body;
+    frame.srcdoc = reportDocument(result.body);
     panel.replaceChildren(frame);
+  }
+
+  // The report is the e-mail's HTML (the server escaped every value), styled inline because mail
+  // clients drop <style>. The frame inherits this page's CSP, which allows no inline style: the
+  // inert copy parsed here loses its style attributes and anything active, and takes the same
+  // look from report.css. (The server escapes `"` in every value, so a `style="…"` in its HTML
+  // is always a real attribute; Chromium checks style-src even while DOMParser parses.)
+  function reportDocument(html) {
+    const doc = new DOMParser().parseFromString(html.replace(/\sstyle="[^"]*"/g, ""), "text/html");
+    doc.querySelectorAll("[style]").forEach((node) => node.removeAttribute("style"));
+    doc.querySelectorAll("script, style, link, base, meta[http-equiv], iframe, object, embed").forEach((node) => node.remove());
+    const sheet = doc.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = "/dashboard/report.css";
+    doc.head.append(sheet);
+    return `<!doctype html>${doc.documentElement.outerHTML}`;
   }
 
   async function loadDoctor() {

@@ -13,10 +13,32 @@
     unknown: "No recent data",
   };
 
+  // Outside text (incident names, statuses, reasons) is only ever textContent, cleaned as
+  // lib/core/safe_text.py does: control and bidi characters show as U+FFFD, length bounded.
+  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]/g;
+  function plain(text, limit) {
+    const shown = String(text).replace(/\u001b\[[0-?]*[ -\/]*[@-~]/g, "").replace(/[\t\r\n]+/g, " ").replace(UNSAFE, "\ufffd");
+    const max = limit || 500;
+    return shown.length > max ? shown.slice(0, max - 1) + "\u2026" : shown;
+  }
+
+  // The one rule for links (as lib/core/safe_text.py https_link): an absolute https:// URL
+  // with a host, no user part and nothing hidden; anything else is shown as text.
+  function httpsLink(value) {
+    if (typeof value !== "string" || value.length > 2048 || !value.startsWith("https://")) return null;
+    if (/[\s"'<>`\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/.test(value)) return null;
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" && url.hostname && !url.username && !url.password ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined) node.textContent = plain(text);
     return node;
   }
 
@@ -243,8 +265,12 @@
     for (const [provider, incident] of open) {
       const item = el("li", "incident");
       item.append(el("span", "severity severity-warning", provider.title));
-      const name = incident.url ? el("a", "", incident.name) : el("strong", "", incident.name);
-      if (incident.url) name.href = incident.url;
+      const link = httpsLink(incident.url);
+      const name = link ? el("a", "", incident.name) : el("strong", "", incident.name);
+      if (link) {
+        name.href = link;
+        name.rel = "noopener noreferrer";
+      }
       item.append(name);
       const since = incident.started_at ? " · since " + when(incident.started_at) : "";
       item.append(el("span", "muted", " · " + incident.status + since));

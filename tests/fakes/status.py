@@ -55,14 +55,19 @@ class FakeStatusPage(FakeUpstream):
     def feed_url(self) -> str:
         return self.url + "/history.atom"
 
-    def open_incident(self, name: str, at: datetime, impact: str = "major") -> None:
+    def open_incident(
+        self, name: str, at: datetime, impact: str = "major", link: str | None = None
+    ) -> None:
+        """`link`: the incident's URL as the page sends it (a hostile page sends anything)."""
+        number = len(self.incidents) + 1
         self.incidents.append(
             {
-                "id": f"inc{len(self.incidents) + 1}",
+                "id": f"inc{number}",
                 "name": name,
                 "status": "investigating",
                 "impact": impact,
                 "at": at,
+                "link": link,
             }
         )
 
@@ -125,7 +130,7 @@ class FakeStatusPage(FakeUpstream):
                     "monitoring_at": None,
                     "resolved_at": None,
                     "started_at": i["at"].isoformat(),
-                    "shortlink": f"https://stspg.io/{i['id']}",
+                    "shortlink": i.get("link") or f"https://stspg.io/{i['id']}",
                     "page_id": "kctbh9vrtdwd",
                     "incident_updates": [
                         {
@@ -180,7 +185,7 @@ class FakeStatusPage(FakeUpstream):
             f"""<entry>
   <title type="html"><![CDATA[{i["name"]}]]></title>
   <id>{self.url}/incidents/{i["id"]}</id>
-  <link href="{self.url}/incidents/{i["id"]}"/>
+  <link href="{escape(i.get("link") or f"{self.url}/incidents/{i['id']}")}"/>
   <published>{i["at"].isoformat()}</published>
   <updated>{i["at"].isoformat()}</updated>
   <summary type="html"><![CDATA[<b>Status: {escape(i["status"].title())}</b>Update]]></summary>
