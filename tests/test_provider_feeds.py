@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lib.providers import ProviderIncident, https_only
+from lib.core.safe_text import https_link
+from lib.providers import ProviderIncident
 from lib.providers.feeds import FEED_MAX_AGE, parse_feed
 from lib.providers.statuspage import parse_summary
 from tests.fakes.status import VENDORS
@@ -152,7 +153,7 @@ def test_scheduled_event_window_of_statuspage_rss() -> None:
     ],
 )
 def test_only_https_links_are_kept(url: str | None, kept: bool) -> None:
-    assert https_only(url) == (url if kept else None)
+    assert https_link(url) == (url if kept else None)
     incident = ProviderIncident(
         provider="stripe", name="n", status="investigating", started_at=None, url=url, impact=None
     )

@@ -17,7 +17,7 @@ class ProviderIncidentView(BaseModel):
     status: str
     impact: str | None
     started_at: datetime | None  # the incident's first update
-    url: str | None  # https:// only (lib/providers.https_only)
+    url: str | None  # https:// only (lib.core.safe_text.https_link)
 
 
 class ProviderMaintenanceView(BaseModel):

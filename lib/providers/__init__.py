@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, field_validator
 
 from lib.core.monitor_config import MonitorConfig, ProviderName
+from lib.core.safe_text import https_link
 from lib.store import Store
 
 Kind = Literal["statuspage", "feed"]
@@ -66,22 +66,6 @@ def configured_providers(config: MonitorConfig) -> list[Provider]:
     return found
 
 
-def https_only(url: object) -> str | None:
-    """The link if it is a plain absolute https:// URL, else None: nothing else is stored or
-    served (a status page could carry `javascript:`, `http:` or a relative link)."""
-    if not isinstance(url, str) or len(url) > 2000:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
-        return None
-    return url
-
-
 class ProviderIncident(BaseModel, defer_build=True):
     """One open incident a provider reports (contract: CONTRACTS.md, deployments)."""
 
@@ -94,8 +78,8 @@ class ProviderIncident(BaseModel, defer_build=True):
 
     @field_validator("url", mode="before")
     @classmethod
-    def _https_only(cls, value: object) -> str | None:
-        return https_only(value)
+    def _https_link(cls, value: object) -> str | None:
+        return https_link(value)
 
     @property
     def title(self) -> str:
@@ -115,8 +99,8 @@ class ProviderMaintenance(BaseModel, defer_build=True):
 
     @field_validator("url", mode="before")
     @classmethod
-    def _https_only(cls, value: object) -> str | None:
-        return https_only(value)
+    def _https_link(cls, value: object) -> str | None:
+        return https_link(value)
 
 
 class ProviderStatus(BaseModel, defer_build=True):

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from lib.providers import ProviderIncident, ProviderMaintenance, https_only
+from lib.core.safe_text import https_link
+from lib.providers import ProviderIncident, ProviderMaintenance
 
 CLOSED = frozenset({"resolved", "completed", "postmortem", "closed"})
 UNDER_WAY = frozenset({"in_progress", "verifying"})
@@ -109,7 +110,7 @@ def parse_summary(provider: str, body: bytes) -> Reading:
 def _link(page: SummaryPage, incident: SummaryIncident) -> str | None:
     """The https shortlink, else the incident's page on the https status page itself (the
     documented example's shortlinks are `http://stspg.co:5000/...`)."""
-    link = https_only(incident.shortlink)
-    if link is None and incident.id and https_only(page.url) and incident.id.isalnum():
+    link = https_link(incident.shortlink)
+    if link is None and incident.id and https_link(page.url) and incident.id.isalnum():
         link = f"{page.url.rstrip('/')}/incidents/{incident.id}"  # type: ignore[union-attr]
     return link
