@@ -12,6 +12,7 @@ from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import RULES_BY_NAME, Observation, RuleContext, build_rules
 from lib.alerts.runbooks import Runbook, Step, check_runbook, render, rule_runbook, runbooks
 from lib.core.monitor_config import parse_monitor_config
+from lib.core.safe_text import chat
 from lib.notify import configured_notifiers
 from tests.alerting import T0, notify_settings, open_store
 from tests.fakes.vendors import FakeResend
@@ -87,8 +88,8 @@ def test_notification_of_each_rule_contains_its_runbook(
     assert len(expected) >= len(book.steps) >= 1
     (payload,) = fake_webhook.payloads
     assert payload["runbook"] == expected
-    for step in expected:
-        assert step in payload["text"]
+    for step in expected:  # the chat text shows each step escaped for Slack (lib/core/safe_text)
+        assert chat(step) in payload["text"]
     (email,) = fake_resend.emails
     assert "What to do:" in email["text"] and "<h3>What to do</h3><ol>" in email["html"]
     for number, step in enumerate(expected, 1):

@@ -48,6 +48,12 @@ Identifier = Annotated[str, AfterValidator(_identifier)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 
 
+# Times and dates may be written as TOML strings ("02:00", "2026-11-27T12:30:00+01:00") as the
+# docs show, or as TOML's own values: parsed from text even in strict mode.
+ClockTime = Annotated[time, Field(strict=False)]
+Moment = Annotated[AwareDatetime, Field(strict=False)]
+
+
 class Strict(BaseModel):
     """Unknown keys and wrong types are errors: a typo in monitoring.toml must not be silently
     ignored, nor `threshold = "2"` (a string) quietly read as the number 2."""
@@ -120,8 +126,8 @@ class WeeklyWindow(Strict):
     """A weekly recurring window in its own time zone, e.g. Sunday 02:00-03:00 Europe/Berlin."""
 
     day: Weekday
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     timezone: TimeZoneName = "Europe/Berlin"
 
 
@@ -129,8 +135,8 @@ class MaintenanceWindow(Strict):
     """Either a one-off [start, end) with offsets, or `weekly`."""
 
     reason: str = "maintenance"
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     weekly: WeeklyWindow | None = None
 
     @model_validator(mode="after")
@@ -203,8 +209,8 @@ class BusinessHours(Strict):
     """When activity is expected (activity_missing): weekdays and [start, end) local time."""
 
     days: list[Weekday] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-    start: time = time(8, 0)
-    end: time = time(18, 0)
+    start: ClockTime = time(8, 0)
+    end: ClockTime = time(18, 0)
     timezone: TimeZoneName = "Europe/Berlin"
 
 

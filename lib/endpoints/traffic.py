@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
 from lib.core.safe_text import plain
-from lib.drains.aggregate import ROUTE_LIMIT
 from lib.drains.query import Grain, WindowStats, groups, widen
+from lib.drains.routes import MAX_LENGTH as ROUTE_LIMIT
 from lib.store import Store, StoreError
 
 TOP = 10
