@@ -283,7 +283,7 @@ def test_paths_from_outside_into_the_models() -> None:
         '"2026-12-03T10:00:00Z","started_at":"2026-12-03T10:00:00Z","shortlink":'
         '"javascript:alert(1)","incident_updates":[]}],"scheduled_maintenances":[]}'
     )
-    _, _, (incident,) = parse_summary("vercel", summary.encode())
+    _, _, (incident,), _ = parse_summary("vercel", summary.encode())
     note = IncidentNote(
         provider="Vercel",
         name=incident.name,
@@ -301,7 +301,7 @@ def test_paths_from_outside_into_the_models() -> None:
         "<summary>Status: Investigating</summary></entry></feed>"
     )
     now = T0.replace(year=2026, month=12, day=3) + timedelta(hours=1)
-    _, _, (entry,) = parse_feed("stripe", feed.encode(), now)
+    _, _, (entry,), _ = parse_feed("stripe", feed.encode(), now)
     assert chat(entry.name) == "@\u200beveryone [x]\u200b(https://evil.example)"
     assert https_link(entry.url) is None
 
