@@ -344,8 +344,9 @@ def test_store_down_shows_a_banner_not_a_blank_page(browser: Any, library: None)
             page.wait_for_selector("#metrics .unavailable")
             assert "Daily metrics unavailable" in page.inner_text("#metrics")
             page.wait_for_selector("#doctor .check")  # the doctor still answers, with findings
-            status = page.locator("#doctor .check[data-check='supabase_schema'] .badge")
-            assert status.inner_text() == "fail"
+            item = page.locator("#doctor .check[data-check='supabase_schema']")
+            # Seen once as "warn" in a loaded full run: the item's evidence says which path.
+            assert item.locator(".badge").inner_text() == "fail", item.inner_text()
             assert page.is_visible("#main")
             page.screenshot(path=str(ARTIFACTS / "dashboard-store-down.png"), full_page=True)
         finally:
