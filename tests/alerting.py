@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -85,3 +86,32 @@ def seed_cron_success(url: str, job: str, at: datetime) -> None:
             "values (%s, %s, %s, 'success')",
             (job, at - timedelta(seconds=5), at),
         )
+
+
+# A Stripe incident as the status feed reports it, and recording it as the refresh job does.
+INCIDENT = {
+    "provider": "stripe",
+    "name": "Elevated API errors",
+    "status": "investigating",
+    "started_at": (T0 - timedelta(minutes=20)).isoformat(),
+    "url": "https://www.stripestatus.com/incidents/x1",
+    "impact": None,
+}
+
+
+def record_incident(store: Store, *incidents: dict[str, Any]) -> None:
+    store.call(
+        "monitoring_provider_record",
+        p_rows=[
+            {
+                "provider": "stripe",
+                "kind": "feed",
+                "checked_at": T0.isoformat(),
+                "ok": True,
+                "indicator": "minor" if incidents else "none",
+                "description": None,
+                "error": None,
+                "incidents": list(incidents),
+            }
+        ],
+    )

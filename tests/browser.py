@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+# Screenshots for a human to look at; conftest's ROOT is not importable here (conftest imports us).
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,3 +41,27 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def open_page(browser: Any, url: str, **context_options: Any) -> tuple[Any, Any, list[str]]:
+    """A page that records console errors, page errors, failed requests and HTTP errors."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type in ("error", "warning"):
+            problems.append(f"console {message.type}: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    page.clock.install()  # the 60 s refresh is driven by a fake clock below
+    page.goto(url + "/status")
+    page.wait_for_selector("body[data-loaded=true]", timeout=10_000)
+    return context, page, problems

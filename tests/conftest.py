@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -16,6 +19,7 @@ import pytest
 
 import lib
 from lib.local.localpg import LocalPostgres, free_port
+from tests.browser import chromium
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -275,3 +279,19 @@ def postgrest(supabase_db: str) -> Iterator[object]:
     bridge = PostgrestBridge(supabase_db, {SERVICE_KEY: "service_role", ANON_KEY: "anon"})
     yield bridge
     bridge.close()
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A folder the server's own user can reach (pytest's tmp root is private to root)."""
+    path = Path(tempfile.mkdtemp(prefix="carbot-dev-"))
+    path.chmod(0o755)
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (tests/browser.py), one per test module; missing, it fails loudly."""
+    with chromium() as launched:
+        yield launched

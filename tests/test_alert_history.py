@@ -18,7 +18,7 @@ from lib.store import Store
 from tests.alerting import T0, notify_settings, only_rules, open_store
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
-from tests.test_store import supabase_store
+from tests.stores import supabase_store
 
 MIN = timedelta(minutes=1)
 RULE = "service_unresponsive:database"

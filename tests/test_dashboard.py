@@ -13,13 +13,11 @@ import httpx
 import psycopg
 import pytest
 
-from tests import test_status_page
 from tests.alerting import open_store
+from tests.browser import ARTIFACTS
 from tests.conftest import ROOT, SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes.drains import body_of, request_log, span, traces
 
-ARTIFACTS = ROOT / "test-artifacts"
-browser = test_status_page.browser  # the shared Debian Chromium fixture
 TOKEN = SECRETS["HEALTH_TOKEN"]
 LIBRARY = ROOT / "public" / "dashboard" / "vendor" / "uPlot.iife.min.js"
 DESKTOP = {"width": 1280, "height": 1600}

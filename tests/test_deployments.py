@@ -19,7 +19,7 @@ from lib.metrics import DayWindow, SourceContext
 from tests.alerting import open_store, settings_for
 from tests.conftest import DevServer, assert_no_secret
 from tests.fakes.vercel import SECRET, account_event, deployment_event, encode, sign
-from tests.test_store import supabase_store
+from tests.stores import supabase_store
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PATH = "/api/webhooks/vercel"

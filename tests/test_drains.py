@@ -33,7 +33,7 @@ from tests.fakes.drains import (
     traces,
     vital,
 )
-from tests.test_store import supabase_store
+from tests.stores import supabase_store
 
 PATH = "/api/drains/vercel"
 NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,45 +12,7 @@ import pytest
 
 from lib.local.localpg import free_port
 from tests.conftest import ROOT
-
-
-def run_dev(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lib", "dev", "--port", str(port)],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "ENV_FILE": "", "DEV_SERVER_QUIET": "1", **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make dev exited: {process.stdout.read()}")  # type: ignore[union-attr]
-        try:
-            httpx.get(url + "/api/__ping__", timeout=0.5)
-            return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail("dev server did not come up in 60 s")
-
-
-def stop(process: subprocess.Popen[str]) -> str:
-    process.terminate()
-    output, _ = process.communicate(timeout=10)
-    return output
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    """A folder the server's own user can reach (pytest's tmp root is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="carbot-dev-"))
-    path.chmod(0o755)
-    yield path / "data"
-    shutil.rmtree(path, ignore_errors=True)
+from tests.devprocess import run_dev, stop
 
 
 @pytest.mark.parametrize("server", ["system", "pgserver"])

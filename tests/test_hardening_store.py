@@ -12,7 +12,8 @@ import pytest
 
 from lib.core.errors import StoreError
 from lib.store import Store
-from tests.test_store import T0, postgres_store, supabase_store
+from tests.alerting import T0
+from tests.stores import postgres_store, supabase_store
 
 LEASE_S = 120
 

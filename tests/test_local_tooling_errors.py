@@ -13,7 +13,7 @@ import pytest
 
 from lib.local.localpg import free_port
 from tests.conftest import ROOT
-from tests.test_embedded_dev import data_dir, run_dev, stop  # noqa: F401 - data_dir: fixture
+from tests.devprocess import run_dev, stop
 
 
 def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +62,7 @@ def test_a_busy_port_names_the_fix(migrated_db: str) -> None:
     one_clear_line(result, f"port {port} is already in use", "another `make dev`", "PORT=")
 
 
-def test_two_make_dev_at_once(data_dir: Path) -> None:  # noqa: F811 - the fixture
+def test_two_make_dev_at_once(data_dir: Path) -> None:
     env = {"LOCAL_DATA_DIR": str(data_dir), "LOCAL_PG_PORT": str(free_port())}
     process, url = run_dev(env)
     try:
@@ -74,7 +74,7 @@ def test_two_make_dev_at_once(data_dir: Path) -> None:  # noqa: F811 - the fixtu
         cli("db", "stop", **env)
 
 
-def test_migrate_without_argument_uses_the_local_database(data_dir: Path) -> None:  # noqa: F811
+def test_migrate_without_argument_uses_the_local_database(data_dir: Path) -> None:
     env = {"LOCAL_DATA_DIR": str(data_dir), "LOCAL_PG_PORT": str(free_port())}
     try:
         result = cli("migrate", **env)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -17,24 +16,7 @@ from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
 from tests.conftest import SECRETS, SERVICE_KEY, assert_no_secret
-
-TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def seed_series(url: str, yesterday: date) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for offset, value in ((0, 12), (1, 9), (3, 4), (40, 99)):
-            conn.execute(
-                "insert into monitoring_daily_metrics (day, metric, value, unit)"
-                " values (%s, 'leads', %s, 'count')",
-                (yesterday - timedelta(days=offset), value),
-            )
-        conn.execute(
-            "insert into monitoring_daily_metrics (day, metric, value, unit)"
-            " values (%s, 'uptime_pct', 99.95, '%%')",
-            (yesterday,),
-        )
+from tests.metrics_seed import BERLIN, TOKEN, seed_series
 
 
 def test_metrics_endpoint(dev_server, migrated_db: str) -> None:

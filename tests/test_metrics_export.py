@@ -13,7 +13,7 @@ from lib.store import Store
 from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
 from tests.conftest import SECRETS, SERVICE_KEY, assert_no_secret
-from tests.test_metrics_api import BERLIN, TOKEN, seed_series
+from tests.metrics_seed import BERLIN, TOKEN, seed_series
 
 
 def test_several_metrics_as_json_and_csv(dev_server, migrated_db: str) -> None:

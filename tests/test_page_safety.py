@@ -14,7 +14,6 @@ import pytest
 from lib.jobs.health_check import check_and_alert
 from lib.probes import Level, ProbeResult
 from tests.alerting import only_rules, open_store, settings_for
-from tests.browser import chromium
 from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes import FakeUpstream
 from tests.fakes.status import FakeStatusPage
@@ -107,12 +106,6 @@ enabled = false
         dev = DevServer({"DATABASE_URL": url, "HEALTH_TOKEN": TOKEN})
         yield dev
         assert_no_secret(dev.close())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def watch(page: Any) -> list[str]:

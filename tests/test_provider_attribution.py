@@ -18,6 +18,7 @@ from lib.probes import Level, ProbeResult
 from lib.providers.refresh import Refresh, start_refresh
 from lib.store import Store
 from tests.alerting import (
+    INCIDENT,
     T0,
     YESTERDAY,
     notify_settings,
@@ -36,32 +37,6 @@ RESULTS = {
     "database": ProbeResult(level=Level.OK, latency_ms=5),
     "stripe": ProbeResult(level=Level.DOWN, reason="timeout"),
 }
-INCIDENT = {
-    "provider": "stripe",
-    "name": "Elevated API errors",
-    "status": "investigating",
-    "started_at": (T0 - 20 * MIN).isoformat(),
-    "url": "https://www.stripestatus.com/incidents/x1",
-    "impact": None,
-}
-
-
-def record_incident(store: Store, *incidents: dict[str, Any]) -> None:
-    store.call(
-        "monitoring_provider_record",
-        p_rows=[
-            {
-                "provider": "stripe",
-                "kind": "feed",
-                "checked_at": T0.isoformat(),
-                "ok": True,
-                "indicator": "minor" if incidents else "none",
-                "description": None,
-                "error": None,
-                "incidents": list(incidents),
-            }
-        ],
-    )
 
 
 def stripe_trouble(store: Store) -> None:

@@ -19,6 +19,7 @@ from tests.alerting import open_store
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
 from tests.report_seed import BEFORE, NOW, WEEK, report_settings, seed_all
+from tests.stores import supabase_store
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +137,6 @@ def test_rebuild_resends_and_send_false_only_builds(settings, fake_resend: FakeR
 def test_both_transports_build_the_same_report(
     supabase_db: str, postgrest, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
 ) -> None:
-    from tests.test_store import supabase_store
-
     stripe.reset()
     with open_store(supabase_db) as store:
         seed_all(supabase_db, store, stripe)

@@ -12,10 +12,10 @@ from lib.core.monitor_config import load_monitor_config
 from lib.reports.build import build_report
 from lib.reports.render_html import html
 from tests.alerting import open_store
+from tests.browser import ARTIFACTS
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
 from tests.report_seed import NOW, WEEK, report_settings, seed_all
-from tests.test_status_page import ARTIFACTS, browser  # noqa: F401 - the Chromium fixture
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def stripe() -> Iterator[BillingStripe]:
 
 
 def test_weekly_email_in_chromium(
-    browser: Any,  # noqa: F811
+    browser: Any,
     migrated_db: str,
     tmp_path: Path,
     stripe: BillingStripe,

@@ -16,7 +16,7 @@ from lib.core.config_problems import key_line, syntax_problem
 from lib.core.monitor_config import MonitorConfig, parse_monitor_config
 from lib.store import Store
 from tests.alerting import open_store, seed_checks, settings_for
-from tests.test_store import supabase_store
+from tests.stores import supabase_store
 
 FIVE = timedelta(minutes=5)
 TEXT = """# comment

@@ -17,7 +17,7 @@ from lib.notify import configured_notifiers
 from tests.alerting import T0, notify_settings, open_store
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
-from tests.test_alert_rules import CASES, LOGINS
+from tests.rule_cases import CASES, LOGINS
 
 # Rule families other branches add (CONTRACTS.md, SPEC §8-§10, issue 18): their runbooks are in
 # the data file already, so their alerts carry one the day they are merged.

@@ -24,8 +24,8 @@ from lib.store.migration_versions import MIGRATION_VERSIONS
 from lib.store.postgres import PostgresTransport
 from lib.store.schema import NOT_INSTALLED, VERSIONS_SINCE, behind_reason, check, compare
 from tests.conftest import SECRETS, SERVICE_KEY, assert_no_secret, vendor_env
+from tests.devprocess import run_dev, stop
 from tests.postgrest_bridge import PostgrestBridge
-from tests.test_embedded_dev import run_dev, stop
 
 TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
 CRON = {"Authorization": f"Bearer {SECRETS['CRON_SECRET']}"}

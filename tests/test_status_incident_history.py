@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.alerting import open_store
+from tests.browser import ARTIFACTS, open_page
 from tests.conftest import DevServer
 from tests.status_history import seed_history
-from tests.test_status_page import ARTIFACTS, browser, open_page  # noqa: F401 - the fixture
 
 
 def test_resolved_incidents_in_json_and_on_the_page(
     migrated_db: str,
     dev_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     now = datetime.now(UTC)
     seed_history(migrated_db, now, days=3, every_minutes=60)

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
-from tests.conftest import ROOT, DevServer, _clone, assert_no_secret
+from tests.alerting import INCIDENT, record_incident
+from tests.browser import ARTIFACTS, open_page
+from tests.conftest import DevServer, _clone, assert_no_secret
 from tests.status_history import seed_history
-from tests.test_provider_attribution import INCIDENT, record_incident
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = ROOT / "test-artifacts"
 SERVICES = 4
 DAYS = 90
 
@@ -51,46 +38,6 @@ def page_server(pg, monitor_template: str) -> Iterator[DevServer]:
         server = DevServer({"DATABASE_URL": url})
         yield server
         assert_no_secret(server.close())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; a missing browser fails loudly (never a skip)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium (make test does)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser: Any, url: str, **context_options: Any) -> tuple[Any, Any, list[str]]:
-    """A page that records console errors, page errors, failed requests and HTTP errors."""
-    context = browser.new_context(**context_options)
-    page = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message: Any) -> None:
-        if message.type in ("error", "warning"):
-            problems.append(f"console {message.type}: {message.text}")
-
-    def on_response(response: Any) -> None:
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-    page.clock.install()  # the 60 s refresh is driven by a fake clock below
-    page.goto(url + "/status")
-    page.wait_for_selector("body[data-loaded=true]", timeout=10_000)
-    return context, page, problems
 
 
 def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:

@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from lib.deployments.store import record_event
 from lib.deployments.webhook import parse_event, store_event
-from tests.alerting import T0, open_store
+from tests.alerting import INCIDENT, T0, open_store, record_incident
 from tests.conftest import SECRETS, DevServer, assert_no_secret
 from tests.fakes.vercel import deployment_event, encode
-from tests.test_provider_attribution import INCIDENT, record_incident
 
 
 def test_status_shows_providers_and_token_only_deployments(

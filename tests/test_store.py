@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import psycopg
 import pytest
 
-from lib.core.config import load_settings
 from lib.local.migrate import MigrationError, apply_file, migrate, migrations
 from lib.store import Store, StoreError
-from lib.store.postgres import PostgresTransport
-from lib.store.supabase import SupabaseTransport
-from tests.conftest import ANON_KEY, SERVICE_KEY
+from tests.alerting import T0
+from tests.conftest import ANON_KEY
+from tests.stores import postgres_store, supabase_store
 
 TABLES = (
     "monitoring_health_checks",
@@ -21,16 +20,6 @@ TABLES = (
     "monitoring_alerts",
     "monitoring_cron_runs",
 )
-T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-
-def supabase_store(bridge: object, key: str = SERVICE_KEY) -> Store:
-    settings = load_settings(supabase_url=bridge.url, supabase_service_role_key=key)  # type: ignore[attr-defined]
-    return Store(SupabaseTransport(settings, timeout=5))
-
-
-def postgres_store(url: str) -> Store:
-    return Store(PostgresTransport(url, timeout=5))
 
 
 def monitor_functions(url: str) -> list[str]:

@@ -1,0 +1,28 @@
+"""A short metrics series and the health token, shared by the metrics API and export tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import psycopg
+
+from tests.conftest import SECRETS
+
+TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def seed_series(url: str, yesterday: date) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for offset, value in ((0, 12), (1, 9), (3, 4), (40, 99)):
+            conn.execute(
+                "insert into monitoring_daily_metrics (day, metric, value, unit)"
+                " values (%s, 'leads', %s, 'count')",
+                (yesterday - timedelta(days=offset), value),
+            )
+        conn.execute(
+            "insert into monitoring_daily_metrics (day, metric, value, unit)"
+            " values (%s, 'uptime_pct', 99.95, '%%')",
+            (yesterday,),
+        )
