@@ -37,8 +37,9 @@ dashboard: $(DASHBOARD_LIB)
 dev: setup dashboard
 	PORT=$(PORT) $(BIN)/python -m lib dev
 
+# One worker per core; a module's tests stay on one worker (its module fixtures start once).
 test: setup postgres chromium dashboard lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 # ruff, then the layer contract of .importlinter (docs/development.md).
 lint: setup
