@@ -1,4 +1,4 @@
-"""The local command line: `python -m lib dev | migrate | doctor | check-config | db ...`."""
+"""The local command line: `python -m lib dev | migrate | doctor | check-config | db | schema`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def main(argv: list[str]) -> None:
     check.add_argument("--file", type=Path, help="a TOML file to check instead (e.g. the example)")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
     db.add_argument("action", choices=("start", "stop", "status"))
+    commands.add_parser("schema", help="regenerate supabase/schema.sql (pg_dump after migrating)")
     args = parser.parse_args(argv)
     try:
         if args.command == "dev":
@@ -37,6 +38,10 @@ def main(argv: list[str]) -> None:
             _doctor(args.json)
         elif args.command == "check-config":
             _check_config(args.file)
+        elif args.command == "schema":
+            from lib.local.schema_dump import write_schema_file
+
+            print(write_schema_file())
         else:
             _db(args.action)
     except ConfigError as error:  # every mistake of the operator: one line, no traceback

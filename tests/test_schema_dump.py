@@ -1,0 +1,61 @@
+"""supabase/schema.sql stays equal to what the migrations build (lib/local/schema_dump.py)."""
+
+from __future__ import annotations
+
+import difflib
+from urllib.parse import urlsplit
+
+import psycopg
+
+from lib.local.localpg import LocalPostgres
+from lib.local.schema_dump import REGENERATE, SCHEMA_FILE, dump_schema, normalise, summary
+
+
+def test_schema_sql_is_the_schema_the_migrations_build(
+    supabase_pg: LocalPostgres, supabase_db: str
+) -> None:
+    """The committed file against a fresh dump of the migrated test database (Supabase roles)."""
+    dumped = dump_schema(supabase_pg, urlsplit(supabase_db).path.lstrip("/"))
+    committed = SCHEMA_FILE.read_text() if SCHEMA_FILE.is_file() else ""
+    if committed != dumped:
+        diff = difflib.unified_diff(
+            committed.splitlines(), dumped.splitlines(), "supabase/schema.sql", "migrations",
+            lineterm="", n=1,
+        )  # fmt: skip
+        shown = "\n".join(list(diff)[:60])
+        raise AssertionError(
+            f"supabase/schema.sql differs from the migrated schema: run {REGENERATE}\n{shown}"
+        )
+    # What the file is for: every monitor table and function, with its grants, in one place.
+    with psycopg.connect(supabase_db) as conn:
+        functions, tables = conn.execute(
+            "select (select count(*) from pg_proc where pronamespace = 'public'::regnamespace"
+            "         and proname like 'monitoring%%'),"
+            "       (select count(*) from pg_tables where schemaname = 'public'"
+            "         and tablename like 'monitoring%%')"
+        ).fetchone()
+    assert summary(dumped).startswith(f"{tables} tables, {functions} functions, ")
+    assert "CREATE TABLE public.monitoring_alerts (" in dumped
+    assert "ALTER TABLE public.monitoring_alerts ENABLE ROW LEVEL SECURITY;" in dumped
+    assert "GRANT ALL ON FUNCTION public.monitoring_first_data() TO service_role;" in dumped
+    assert "CREATE TABLE supabase_migrations" not in dumped, "the tool's bookkeeping is not ours"
+
+
+def test_normalise_drops_what_changes_between_runs_and_machines() -> None:
+    """pg_dump 15.14+ writes a new random \\restrict key on every run; versions and SET vary."""
+    run = (
+        "--\n-- PostgreSQL database dump\n--\n\n\\restrict {key}\n\n"
+        "-- Dumped from database version 15.{minor} (Debian)\n"
+        "-- Dumped by pg_dump version 15.{minor} (Debian)\n\n"
+        "SET statement_timeout = 0;\n"
+        "SELECT pg_catalog.set_config('search_path', '', false);\n\n\n"
+        "CREATE TABLE public.monitoring_x (\n    id bigint NOT NULL   \n);\n\n\n"
+        "SET default_tablespace = '';\n\n\\unrestrict {key}\n"
+    )
+    first = normalise(run.format(key="AbC1", minor="14"), "15")
+    second = normalise(run.format(key="zYx9", minor="18"), "15")
+    assert first == second
+    for gone in ("restrict", "Dumped", "SET ", "set_config", "   \n"):
+        assert gone not in first
+    assert "CREATE TABLE public.monitoring_x (\n    id bigint NOT NULL\n);" in first
+    assert first.startswith("-- GENERATED:") and "pg_dump 15 --schema-only" in first
