@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import json
 from urllib.parse import urlsplit
 
 import psycopg
 
 from lib.local.localpg import LocalPostgres
 from lib.local.schema_dump import REGENERATE, SCHEMA_FILE, dump_schema, normalise, summary
+from scripts.vercel_output import FORBIDDEN_STATIC_DIRS, matches
+
+ROOT = SCHEMA_FILE.parents[1]
 
 
 def test_schema_sql_is_the_schema_the_migrations_build(
@@ -59,3 +63,14 @@ def test_normalise_drops_what_changes_between_runs_and_machines() -> None:
         assert gone not in first
     assert "CREATE TABLE public.monitoring_x (\n    id bigint NOT NULL\n);" in first
     assert first.startswith("-- GENERATED:") and "pg_dump 15 --schema-only" in first
+
+
+def test_schema_sql_is_neither_bundled_nor_served() -> None:
+    """108 KB of SQL no function needs: out of every bundle, never a static file, not uploaded."""
+    relative = SCHEMA_FILE.relative_to(ROOT).as_posix()
+    functions = json.loads((ROOT / "vercel.json").read_text())["functions"]
+    assert functions
+    for pattern, settings in functions.items():
+        assert matches(settings["excludeFiles"], relative), f"{pattern} bundles {relative}"
+    assert relative.split("/")[0] in FORBIDDEN_STATIC_DIRS  # only public/ is served
+    assert relative in (ROOT / ".vercelignore").read_text().splitlines()
