@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -74,3 +77,16 @@ def test_schema_sql_is_neither_bundled_nor_served() -> None:
         assert matches(settings["excludeFiles"], relative), f"{pattern} bundles {relative}"
     assert relative.split("/")[0] in FORBIDDEN_STATIC_DIRS  # only public/ is served
     assert relative in (ROOT / ".vercelignore").read_text().splitlines()
+
+
+def test_the_regenerate_command_writes_the_committed_file(tmp_path: Path) -> None:
+    """`python -m lib schema` on its own throwaway cluster: the same bytes (stable across runs)."""
+    output = tmp_path / "schema.sql"
+    result = subprocess.run(
+        [sys.executable, "-m", "lib", "schema", "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = output.read_text()
+    assert result.stdout.strip() == f"wrote {output}: {summary(text)}"
+    assert text == SCHEMA_FILE.read_text(), f"supabase/schema.sql is stale: run {REGENERATE}"

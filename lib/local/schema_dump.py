@@ -74,7 +74,7 @@ def write_schema_file(path: Path = SCHEMA_FILE) -> str:
     """Regenerate `path`; returns a one-line summary."""
     text = generate()
     path.write_text(text)
-    return f"wrote {path.name}: {summary(text)}"
+    return f"wrote {path}: {summary(text)}"
 
 
 def summary(text: str) -> str:
