@@ -58,6 +58,11 @@ vercel-check: setup postgres
 	$(BIN)/python -m lib check-config
 	$(BIN)/python -m scripts.vercel_check
 
+# supabase/schema.sql: pg_dump of a throwaway database after every migration (docs/development.md).
+.PHONY: schema
+schema: setup postgres
+	$(BIN)/python -m lib schema
+
 bench: setup postgres
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 

@@ -1,4 +1,4 @@
-"""The local command line: `python -m lib dev | migrate | doctor | check-config | db ...`."""
+"""The local command line: `python -m lib dev | migrate | doctor | check-config | db | schema`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def main(argv: list[str]) -> None:
     check.add_argument("--file", type=Path, help="a TOML file to check instead (e.g. the example)")
     db = commands.add_parser("db", help="the project-local PostgreSQL under .data/")
     db.add_argument("action", choices=("start", "stop", "status"))
+    schema = commands.add_parser("schema", help="regenerate supabase/schema.sql (pg_dump)")
+    schema.add_argument("--output", type=Path, help="write here instead of supabase/schema.sql")
     args = parser.parse_args(argv)
     try:
         if args.command == "dev":
@@ -37,6 +39,8 @@ def main(argv: list[str]) -> None:
             _doctor(args.json)
         elif args.command == "check-config":
             _check_config(args.file)
+        elif args.command == "schema":
+            _schema(args.output)
         else:
             _db(args.action)
     except ConfigError as error:  # every mistake of the operator: one line, no traceback
@@ -72,6 +76,16 @@ def _migrate(url: str | None) -> None:
         print(f"applied {name}")
     if not applied:
         print("up to date")
+
+
+def _schema(output: Path | None) -> None:
+    from lib.local.migrate import MigrationError
+    from lib.local.schema_dump import SCHEMA_FILE, write_schema_file
+
+    try:
+        print(write_schema_file(output or SCHEMA_FILE))
+    except MigrationError as error:
+        sys.exit(f"migration failed: {error}")
 
 
 def _doctor(as_json: bool) -> None:
