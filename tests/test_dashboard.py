@@ -22,7 +22,8 @@ TOKEN = SECRETS["HEALTH_TOKEN"]
 LIBRARY = ROOT / "public" / "dashboard" / "vendor" / "uPlot.iife.min.js"
 DESKTOP = {"width": 1280, "height": 1600}
 PHONE = {"width": 390, "height": 844}
-# Panels whose endpoints other packages add (CONTRACTS.md); each must degrade, never break.
+# Panels fed by the drains and provider status (docs/endpoints.md, "The dashboard"): each must
+# degrade, never break.
 ELSEWHERE = ("#traffic", "#providers")
 
 
