@@ -17,12 +17,16 @@ from tests.alerting import open_store
 from tests.browser import ARTIFACTS
 from tests.conftest import ROOT, SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes.drains import body_of, request_log, span, traces
+from tests.fakes.vercel import deployment_event, encode
 
 TOKEN = SECRETS["HEALTH_TOKEN"]
 LIBRARY = ROOT / "public" / "dashboard" / "vendor" / "uPlot.iife.min.js"
 DESKTOP = {"width": 1280, "height": 1600}
 PHONE = {"width": 390, "height": 844}
-# Panels whose endpoints other packages add (CONTRACTS.md); each must degrade, never break.
+# When the one-bucket server's production deployment was promoted (whole seconds, as Vercel sends).
+PROMOTED = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+# Panels fed by the drains and provider status (docs/endpoints.md, "The dashboard"): each must
+# degrade, never break.
 ELSEWHERE = ("#traffic", "#providers")
 
 
@@ -356,9 +360,12 @@ def test_store_down_shows_a_banner_not_a_blank_page(browser: Any, library: None)
 
 @pytest.fixture(scope="module")
 def one_bucket_server(pg, monitor_template: str, library: None) -> Iterator[DevServer]:
-    """One hour of traffic 3 hours ago, nothing else: 25 requests, 2 of them 500, 1.5 s each."""
+    """One hour of traffic 3 hours ago (25 requests, 2 of them 500, 1.5 s each) and one production
+    deployment promoted 2 hours ago, nothing else."""
     from lib.core.config import load_settings
     from lib.core.monitor_config import MonitorConfig
+    from lib.deployments.store import record_event
+    from lib.deployments.webhook import parse_event, store_event
     from lib.drains.receiver import receive
 
     for name in _clone(pg, monitor_template):
@@ -369,6 +376,9 @@ def one_bucket_server(pg, monitor_template: str, library: None) -> Iterator[DevS
         with open_store(url) as store:
             for records in (logs, traces([span(at, 1500) for _ in range(25)])):
                 receive(settings, MonitorConfig(), store, body_of(records)[0], None)
+            for kind in ("deployment.created", "deployment.promoted"):
+                event = deployment_event(kind, "dpl_marker1", PROMOTED)
+                record_event(store, store_event(parse_event(encode(event)[0])))
         dev = DevServer({"DATABASE_URL": url, "HEALTH_TOKEN": TOKEN})
         yield dev
         assert_no_secret(dev.close())
@@ -413,6 +423,10 @@ def test_traffic_charts_span_the_window_with_one_bucket(
         assert rate.inner_text() == "missed last 24h (traffic panel, Vercel drains): 8 %"
         source = page.inner_text(".tile[data-metric='error_rate_pct'] .source")
         assert "daily metric error_rate_pct" in source
+        # The deployment markers: when /api/status's production deployment went live.
+        markers = page.evaluate("window.carbotDashboard.deployments")
+        assert markers == [PROMOTED.timestamp()], markers
+        assert "Dashed violet lines: deployments." in page.inner_text("#traffic")
         page.screenshot(path=str(ARTIFACTS / "dashboard-one-bucket.png"), full_page=True)
         # 7 days: 6-hour steps counted from the epoch; the bucket still lands on one of them.
         week = httpx.get(one_bucket_server.url + "/api/traffic?window=7d", headers=token).json()

@@ -20,12 +20,10 @@ from lib.alerts.rules import Observation
 from lib.core.config import Settings, load_settings
 from lib.core.monitor_config import MonitorConfig
 from lib.doctor import CHECKS, DoctorReport, run_doctor
-from lib.doctor.base import optional
 from lib.doctor.setup import SECRETS as SECRETS_CHECKED
 from lib.drains.receiver import receive
 from lib.local.localpg import free_port
 from lib.notify import configured_notifiers
-from lib.store import Store
 from tests.alerting import T0, YESTERDAY, open_store, seed_cron_success, seed_metrics
 from tests.conftest import ROOT, SECRETS, assert_no_secret, dead_url
 from tests.fakes.drains import body_of, request_log, span, traces, vital
@@ -34,11 +32,8 @@ from tests.fakes.supabase_management import TOKEN as MANAGEMENT_TOKEN
 from tests.fakes.vendors import FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
-# Every secret the doctor checks that this build's Settings has (drain/webhook ones come with
-# their packages), each 40 characters.
-STRONG = {name: name[0] * 40 for name in SECRETS_CHECKED if name in Settings.model_fields}
-DRAINS = optional("lib.drains.query", "last_received") is not None
-PLATFORM = optional("lib.platform.management", "token_status") is not None
+# Every secret the doctor checks, each 40 characters.
+STRONG = {name: name[0] * 40 for name in SECRETS_CHECKED}
 
 
 def statuses(report: DoctorReport) -> dict[str, str]:
@@ -90,8 +85,6 @@ def test_every_item_passes_on_a_good_setup(
     found = {item.id: item for item in report.items}
     assert [item.id for item in report.items] == [check_id for check_id, _, _ in CHECKS]
     expected = {check_id: "pass" for check_id, _, _ in CHECKS}
-    if not PLATFORM:
-        expected["management_token"] = "not_applicable"
     assert statuses(report) == expected, {i.id: i.evidence for i in report.items}
     assert report.summary.status == "pass"
     assert all(
@@ -123,12 +116,12 @@ def test_items_fail_on_an_unconfigured_production(
     report = run_doctor(settings, T0)
     found = {item.id: item for item in report.items}
     assert statuses(report) == {
-        "vercel_analytics": "warn" if not DRAINS else "fail",
+        "vercel_analytics": "fail",
         "supabase_schema": "pass",
         "pg_stat_statements": "warn",
-        "management_token": "not_applicable" if not PLATFORM else "warn",
+        "management_token": "warn",
         "stripe_webhooks": "warn",
-        "error_tracking": "warn" if not DRAINS else "fail",
+        "error_tracking": "fail",
         "health_check_cron": "fail",
         "daily_metrics_cron": "fail",
         "alert_config": "fail",
@@ -137,7 +130,7 @@ def test_items_fail_on_an_unconfigured_production(
         "secrets": "fail",
     }, {i.id: i.evidence for i in report.items}
     assert report.summary.status == "fail"
-    assert report.summary.counts["fail"] == (7 if DRAINS else 5)
+    assert report.summary.counts["fail"] == 7
     for item in report.items:
         if item.status in ("warn", "fail"):
             assert item.runbook, f"{item.id} has no runbook"
@@ -208,7 +201,7 @@ def test_a_failing_delivery_warns_the_notifier_item(
         engine = Engine(store, configured_notifiers(settings), T0, MaintenanceState(active=False))
         assert engine.run([firing], disabled=set()).notifications.failed == 1
     (item,) = [i for i in run_doctor(settings, T0).items if i.id == "notifier"]
-    assert item.status == ("warn" if not hasattr(Store, "last_notification") else "fail")
+    assert item.status == "fail"
     assert "webhook answered 500" in item.evidence
     assert FakeWebhook.TOKEN not in item.evidence, "the webhook URL holds a token"
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from lib.alerts.rules.base import Observation
 from lib.core.log import log
+from lib.deployments.store import recent_deployments
 from lib.notify.message import format_duration, format_time, format_value
+from lib.providers import open_incidents
 from lib.store import Store
-
-# The deployments and providers packages are built in parallel (CONTRACTS.md); until they are
-# installed an alert's runbook simply has no deployment or incident evidence.
-_DEPLOYMENTS = ("lib.deployments.store", "lib.deployments.query")
-_PROVIDERS = ("lib.providers",)
 
 
 def observation_evidence(obs: Observation, since: datetime) -> dict[str, str]:
@@ -40,21 +34,9 @@ def alert_evidence(store: Store, obs: Observation, since: datetime) -> dict[str,
     return found
 
 
-def _function(modules: tuple[str, ...], name: str) -> Callable[..., Any] | None:
-    for module in modules:
-        try:
-            return getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
-    return None
-
-
 def _deployment(store: Store, since: datetime) -> dict[str, str]:
-    recent = _function(_DEPLOYMENTS, "recent_deployments")
-    if recent is None:
-        return {}
     try:
-        deployments = recent(store, target="production", limit=10)
+        deployments = recent_deployments(store, target="production", limit=10)
     except Exception as error:  # noqa: BLE001 - evidence is a bonus; the alert goes out anyway
         log.warning("runbook evidence: deployments unavailable: %s", type(error).__name__)
         return {}
@@ -67,9 +49,6 @@ def _deployment(store: Store, since: datetime) -> dict[str, str]:
 
 
 def _incidents(store: Store) -> dict[str, str]:
-    open_incidents = _function(_PROVIDERS, "open_incidents")
-    if open_incidents is None:
-        return {}
     try:
         incidents = open_incidents(store)
     except Exception as error:  # noqa: BLE001 - as above

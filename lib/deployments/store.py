@@ -11,7 +11,7 @@ from lib.store import Store
 
 
 class Deployment(BaseModel, defer_build=True):
-    """One deployment as the webhooks described it (contract: CONTRACTS.md, deployments)."""
+    """One deployment as the webhooks store it (docs/endpoints.md, POST /api/webhooks/vercel)."""
 
     id: str
     url: str | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -63,14 +62,6 @@ class DoctorContext:
             return None
         last = rows[-1]
         return date.fromisoformat(str(last["day"])), float(last["value"])
-
-
-def optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function another feature package provides (CONTRACTS.md), None until it is installed."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def age_words(seconds: float) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from lib.doctor.base import DoctorContext, Finding, age_words, optional
+from lib.doctor.base import DoctorContext, Finding, age_words
+from lib.drains.query import last_received
 
 DAY = timedelta(hours=24)
 HEALTH_CHECK_WITHIN = timedelta(minutes=15)
@@ -15,25 +16,10 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "supabase" / "migrations"
 DRAIN_KINDS = {"log": "log drain", "trace": "trace drain", "speed_insights": "Speed Insights drain"}
 
 
-def _last_received(ctx: DoctorContext) -> dict[str, datetime] | None:
-    """lib.drains.query.last_received when the drains package is installed, else None."""
-    last_received = optional("lib.drains.query", "last_received")
-    if last_received is None:
-        return None
+def _last_received(ctx: DoctorContext) -> dict[str, datetime]:
+    """When each drain kind last delivered, read once per doctor run."""
     store = ctx.need_store()
     return ctx.once("drains", lambda: last_received(store))
-
-
-def _drain_fallback(ctx: DoctorContext, metric: str, what: str) -> Finding:
-    """Without the drains package: the daily drain metric is the only trace of drain data."""
-    latest = ctx.latest_metric(metric, days=2)
-    if latest is not None:
-        return Finding(status="pass", evidence=f"{metric} recorded for {latest[0]} ({what})")
-    return Finding(
-        status="warn",
-        evidence=f"no {metric} metric in the last 2 days and no drain receiver in this build",
-        fix="deploy the drains endpoint and create the Vercel drains (docs/operations.md)",
-    )
 
 
 def _kinds(ctx: DoctorContext, kinds: tuple[str, ...], last: dict[str, datetime]) -> Finding:
@@ -54,18 +40,12 @@ def _kinds(ctx: DoctorContext, kinds: tuple[str, ...], last: dict[str, datetime]
 
 def vercel_analytics(ctx: DoctorContext) -> Finding:
     """Trace and Speed Insights drain data received in the last 24 h."""
-    last = _last_received(ctx)
-    if last is None:
-        return _drain_fallback(ctx, "web_vitals_lcp_p75_ms", "Speed Insights")
-    return _kinds(ctx, ("trace", "speed_insights"), last)
+    return _kinds(ctx, ("trace", "speed_insights"), _last_received(ctx))
 
 
 def error_tracking(ctx: DoctorContext) -> Finding:
     """The log drain delivered function logs in the last 24 h."""
-    last = _last_received(ctx)
-    if last is None:
-        return _drain_fallback(ctx, "requests", "function logs")
-    return _kinds(ctx, ("log",), last)
+    return _kinds(ctx, ("log",), _last_received(ctx))
 
 
 def _facts(ctx: DoctorContext) -> dict[str, object]:

@@ -8,21 +8,17 @@ from typing import Any
 from pydantic import SecretStr
 
 from lib.core.config import ConfigError
-from lib.doctor.base import DoctorContext, Finding, optional
+from lib.doctor.base import DoctorContext, Finding
+from lib.platform.management import token_status
 
 MIN_SECRET = 32
 STRIPE_BUDGET_S = 4.0
-# The secrets the guide's setup needs; the drain and webhook ones exist once those packages do.
+# The secrets the guide's setup needs (docs/configuration.md, environment variables).
 SECRETS = ("health_token", "cron_secret", "vercel_drain_secret", "vercel_webhook_secret")
 
 
 def management_token(ctx: DoctorContext) -> Finding:
     """The Supabase Management API accepts SUPABASE_ACCESS_TOKEN (lib.platform)."""
-    token_status = optional("lib.platform.management", "token_status")
-    if token_status is None:
-        return Finding(
-            status="not_applicable", evidence="platform watch (lib.platform) not in this build"
-        )
     word = token_status(ctx.settings)
     fix = "create a token at supabase.com/dashboard/account/tokens; set SUPABASE_ACCESS_TOKEN"
     found = {
@@ -89,21 +85,8 @@ def notifier(ctx: DoctorContext) -> Finding:
             evidence="no notifier configured: alerts are recorded but nobody is told",
             fix="set RESEND_API_KEY + ALERT_EMAIL_FROM + ALERT_EMAIL_TO or ALERT_WEBHOOK_URL",
         )
-    store = ctx.need_store()
-    last_notification = getattr(store, "last_notification", None)
-    if last_notification is not None:  # hardening's delivery log (CONTRACTS.md)
-        return _from_delivery_log(names, last_notification)
-    # Until then: a failed delivery stays queued on its alert row with the error.
-    errors = [
-        p["last_error"] for r in store.alerts().values() if (p := r.pending) and p.get("last_error")
-    ]
-    if errors:
-        return Finding(
-            status="warn",
-            evidence=f"{', '.join(names)}; a delivery is failing: {errors[0]}"[:300],
-            fix="fix the channel the error names; queued notifications retry every run",
-        )
-    return Finding(status="pass", evidence=f"{', '.join(names)} configured; nothing failing")
+    # Each channel's latest attempt from the delivery log (docs/alerts.md, delivery log).
+    return _from_delivery_log(names, ctx.need_store().last_notification)
 
 
 def _from_delivery_log(names: list[str], last_notification: Callable[[str], Any]) -> Finding:
@@ -131,8 +114,6 @@ def secrets(ctx: DoctorContext) -> Finding:
     """HEALTH_TOKEN, CRON_SECRET and the drain/webhook secrets set, >= 32 characters."""
     weak = []
     for name in SECRETS:
-        if name not in type(ctx.settings).model_fields:
-            continue  # that feature is not in this build
         value: SecretStr | None = getattr(ctx.settings, name)
         if value is None:
             weak.append(f"{name.upper()} not set")

@@ -67,7 +67,7 @@ def configured_providers(config: MonitorConfig) -> list[Provider]:
 
 
 class ProviderIncident(BaseModel, defer_build=True):
-    """One open incident a provider reports (contract: CONTRACTS.md, deployments)."""
+    """One open incident a provider reports (docs/endpoints.md, GET /api/status `providers`)."""
 
     provider: str
     name: str

@@ -11,7 +11,7 @@ from lib.reports.gather import Facts
 from lib.reports.history import AlertEpisode
 from lib.reports.model import Figure, Table, Unit
 
-# Why a daily metric is absent, by the source that writes it (CONTRACTS.md names).
+# Why a daily metric is absent, by the source that writes it (docs/metrics.md, the metric table).
 ABSENT: tuple[tuple[str, str], ...] = (
     ("web_vitals_", "no data: no Speed Insights drain"),
     ("requests", "no data: no Vercel drain"),

@@ -356,41 +356,30 @@
 
   // -- status: providers, deployments -----------------------------------------------------------
 
-  function incidentsOf(providers) {
-    if (Array.isArray(providers)) return providers;
-    if (providers && Array.isArray(providers.incidents)) return providers.incidents;
-    if (providers && typeof providers === "object") {
-      return Object.entries(providers).flatMap(([name, p]) => (p && Array.isArray(p.incidents) ? p.incidents.map((i) => ({ provider: p.title || name, ...i })) : []));
-    }
-    return [];
-  }
+  // /api/status `providers`: {name: ProviderView}, each with its title and open incidents
+  // (lib/endpoints/status_providers.py).
+  const incidentsOf = (providers) => Object.values(providers).flatMap((p) => p.incidents.map((i) => ({ provider: p.title, ...i })));
 
   async function loadStatus() {
     const panel = $("providers");
     const result = await api("/api/status");
     if (!result.ok || !result.body) return unavailable(panel, result, "Provider status");
     const status = result.body;
-    if (status.environment) $("environment").textContent = status.environment;
-    state.deployments = (Array.isArray(status.deployments) ? status.deployments : [])
-      .map((d) => d.promoted_at || d.ready_at || d.created_at).filter(Boolean).map(toSeconds);
-    if (!("providers" in status)) {
-      panel.replaceChildren(el("p", { class: "unavailable", text: "Provider status: not available in this deployment yet." }));
-      return;
-    }
-    const incidents = incidentsOf(status.providers).filter((i) => !i.status || !/resolved|completed|postmortem/.test(i.status));
+    // Deployment markers: when each production deployment went live (DeploymentView; absent
+    // without the token).
+    state.deployments = (status.deployments || []).map((d) => toSeconds(d.promoted_at || d.ready_at || d.created_at));
+    const incidents = incidentsOf(status.providers).filter((i) => !/resolved|completed|postmortem/.test(i.status));
     if (!incidents.length) return panel.replaceChildren(el("p", { class: "ok", text: "No open provider incidents." }));
     const list = el("ul", { class: "incidents" });
     for (const i of incidents) {
       const link = httpsLink(i.url);
-      const name = link ? el("a", { href: link, rel: "noopener noreferrer", text: i.name || "incident" }) : el("span", { text: i.name || "incident" });
-      list.append(el("li", {}, el("strong", { text: `${i.provider || "provider"}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${i.started_at ? new Date(i.started_at).toLocaleString() : "?"}` })));
+      const name = link ? el("a", { href: link, rel: "noopener noreferrer", text: i.name }) : el("span", { text: i.name });
+      list.append(el("li", {}, el("strong", { text: `${i.provider}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${i.started_at ? new Date(i.started_at).toLocaleString() : "?"}` })));
     }
     panel.replaceChildren(list);
   }
 
   // -- traffic ----------------------------------------------------------------------------------
-
-  const pick = (o, ...keys) => { for (const k of keys) if (o && o[k] != null) return o[k]; return null; };
 
   async function loadTraffic() {
     const panel = $("traffic");
@@ -399,7 +388,7 @@
     drawLive();
     if (!result.ok || !result.body) return unavailable(panel, result, "Traffic (Vercel drains)");
     const body = result.body;
-    const rows = Array.isArray(body.series) ? body.series : [];
+    const rows = body.series; // TrafficBody (lib/endpoints/traffic.py): one Keyed row a step
     for (const [id, chart] of Object.entries(state.charts)) if (id.startsWith("traffic-")) { chart.destroy(); delete state.charts[id]; }
     panel.replaceChildren();
     if (!rows.length) return panel.append(el("p", { class: "muted", text: "No drain data in this window yet." }));
@@ -409,19 +398,20 @@
     const end = toSeconds(body.end);
     const step = body.step_s;
     const first = Math.floor(toSeconds(body.start) / step) * step;
-    const byTime = new Map(rows.map((r) => [toSeconds(String(r.key)), r]));
+    const byTime = new Map(rows.map((r) => [toSeconds(r.key), r]));
     const xs = [];
     for (let t = first; t < end; t += step) xs.push(t);
     const range = [first, end];
-    const fromBody = (Array.isArray(body.deployments) ? body.deployments : []).map((d) => pick(d, "promoted_at", "ready_at", "created_at", "first_seen")).filter(Boolean).map(toSeconds);
-    const markers = [...new Set([...state.deployments, ...fromBody])];
+    // The markers are /api/status's deployments: /api/traffic's `deployments` are request counts
+    // per deployment id, with no time.
+    const markers = state.deployments;
     const lines = [
-      ["requests", "Requests", "count", ["requests"]],
-      ["error-rate", "Error rate", "%", ["error_rate_pct"]],
-      ["p95", "Response p95", "ms", ["p95_ms", "response_p95_ms"]],
+      ["requests", "Requests", "count", "requests"],
+      ["error-rate", "Error rate", "%", "error_rate_pct"],
+      ["p95", "Response p95", "ms", "p95_ms"],
     ];
-    for (const [id, title, unit, keys] of lines) {
-      const ys = xs.map((x) => pick(byTime.get(x), ...keys));
+    for (const [id, title, unit, key] of lines) {
+      const ys = xs.map((x) => (byTime.has(x) ? byTime.get(x)[key] : null));
       drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, range, daily: false, threshold: id === "error-rate" ? 1 : null });
     }
     if (markers.length) panel.append(el("p", { class: "muted legend-note", text: "Dashed violet lines: deployments." }));
@@ -441,7 +431,7 @@
     const panel = $("alerts");
     const result = await api("/api/alerts?days=30");
     if (!result.ok || !result.body) return unavailable(panel, result, "Alert history");
-    const episodes = result.body.episodes || [];
+    const { episodes } = result.body;
     if (!episodes.length) return panel.replaceChildren(el("p", { class: "ok", text: "No alerts in the last 30 days." }));
     const end = Date.now();
     const begin = end - 30 * DAY_S * 1000;
