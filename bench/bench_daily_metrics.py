@@ -25,9 +25,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.core.monitor_config import MonitorConfig  # noqa: E402
-from bench.quick import announce, pick  # noqa: E402
 from lib.jobs.daily_metrics import SOURCES  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
 from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402

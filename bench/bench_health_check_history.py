@@ -22,6 +22,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.jobs.health_check import check_and_alert  # noqa: E402
 from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
@@ -32,9 +33,12 @@ from tests.conftest import migrated_database  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SERVICES = ("database", "openai", "stripe", "email")
-HISTORIES = {"90 d at 30 s": (timedelta(days=89), 30), "1 d at 5 min": (timedelta(days=1), 300)}
-RUNS = 15
-IMPORTS = 7
+HISTORIES = pick(
+    {"90 d at 30 s": (timedelta(days=89), 30), "1 d at 5 min": (timedelta(days=1), 300)},
+    {"3 d at 30 s": (timedelta(days=3), 30), "1 d at 5 min": (timedelta(days=1), 300)},
+)
+RUNS = pick(15, 2)
+IMPORTS = pick(7, 1)
 
 
 def build(cluster: LocalPostgres, name: str, span: timedelta, step_s: int) -> tuple[str, int]:
@@ -79,6 +83,7 @@ def import_ms(statement: str) -> float:
 
 
 def main() -> None:
+    announce()
     with throwaway() as cluster:
         timings = {}
         for index, (label, (span, step)) in enumerate(HISTORIES.items()):
