@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTHON312 := $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || \
 	(p=$$(pyenv prefix 3.12 2>/dev/null) && echo $$p/bin/python3.12))
 
-.PHONY: dev test lint format vercel-check bench clean setup postgres chromium dashboard
+.PHONY: dev test lint format vercel-check bench bench-quick clean setup postgres chromium dashboard
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (install it, e.g. pyenv install 3.12)"; exit 1; }
@@ -65,6 +65,15 @@ schema: setup postgres
 
 bench: setup postgres
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Every benchmark once in quick mode (bench/quick.py), two at a time, each one's output in one
+# piece: CI runs it so none can rot. Timing targets are judged only by `make bench`.
+QUICK_BENCHES := $(patsubst bench/%.py,quick-%,$(wildcard bench/bench_*.py))
+bench-quick: setup postgres
+	@$(MAKE) --no-print-directory -j2 --output-sync=target $(QUICK_BENCHES)
+
+quick-%:
+	@echo "== bench/$*.py --quick"; $(BIN)/python bench/$*.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .vercel-check node_modules public/dashboard/vendor

@@ -25,12 +25,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.core.monitor_config import MonitorConfig  # noqa: E402
 from lib.jobs.daily_metrics import SOURCES  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
 from lib.metrics import DayWindow, MetricSource, SourceContext  # noqa: E402
 from lib.metrics.runner import DayReport, run_daily_metrics  # noqa: E402
+from lib.metrics.sources import CORE_SOURCES  # noqa: E402
 from lib.store import Store  # noqa: E402
 from lib.store.postgres import PostgresTransport  # noqa: E402
 from tests.conftest import DevServer, migrated_database  # noqa: E402
@@ -38,11 +40,26 @@ from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend  # noq
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 19)
-ROWS = {"leads": 2_000_000, "chat_conversations": 200_000, "workshops": 20_000}
+ROWS = pick(
+    {"leads": 2_000_000, "chat_conversations": 200_000, "workshops": 20_000},
+    {"leads": 20_000, "chat_conversations": 2_000, "workshops": 200},
+)
 ON_DAY = {"leads": 6_000, "chat_conversations": 600, "workshops": 60}
 CHARGES = 250  # 3 pages of 100
 VENDOR_LATENCY_S = 0.020
-REPEATS = 7
+REPEATS = pick(7, 1)
+HTTP_RUNS = pick(4, 2)
+UNINDEXED_RUNS = pick(3, 1)
+# What this bench measures: CarBot's tables, the vendors and the health checks. The deployment,
+# traffic and platform sources run too (the real run), but without their secrets or data they
+# are skipped and named: that is their documented answer, not a failure of this bench.
+MEASURED = frozenset(source.name for source in CORE_SOURCES)
+
+
+def unmeasured(report: DayReport) -> dict[str, str]:
+    """Core sources that were unavailable or skipped: must be none."""
+    lost = {**report.unavailable, **report.skipped}
+    return {name: why for name, why in lost.items() if name in MEASURED}
 
 
 @dataclass(frozen=True)
@@ -136,7 +153,7 @@ def over_http(url: str, settings: object, window: DayWindow) -> list[float]:
     server = DevServer(env)
     samples = []
     try:
-        for _ in range(4):
+        for _ in range(HTTP_RUNS):
             started = time.perf_counter()
             response = httpx.get(
                 f"{server.url}/api/cron/daily_metrics?day={window.day}",
@@ -145,13 +162,15 @@ def over_http(url: str, settings: object, window: DayWindow) -> list[float]:
             )
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text
-            assert response.json()["days"][0]["unavailable"] == {}, response.text
+            lost = set(response.json()["days"][0]["unavailable"]) & MEASURED
+            assert not lost, response.text
     finally:
         server.close()
     return samples
 
 
 def main() -> None:
+    announce()
     window = DayWindow.of(DAY, BERLIN)
     stripe, resend, openai = BillingStripe(), MetricsResend(), CostsOpenAI()
     for index_ in range(CHARGES):
@@ -185,7 +204,9 @@ def main() -> None:
             sequential = [s if s.uses_store else OneAfterAnother(s) for s in SOURCES]
             index(url, create=True)
             cold_ms, cold = run(settings, url, window, concurrent)
-            assert not cold.unavailable and not cold.skipped, (cold.unavailable, cold.skipped)
+            assert not unmeasured(cold), unmeasured(cold)
+            for name, why in {**cold.unavailable, **cold.skipped}.items():
+                print(f"not measured here: {name}: {why}")
             assert cold.metrics["leads"] == ON_DAY["leads"], cold.metrics
             assert cold.metrics["payments_succeeded"] + cold.metrics["payments_failed"] == CHARGES
             charge_pages = sum(1 for r in stripe.requests if r.path == "/v1/charges")
@@ -195,7 +216,7 @@ def main() -> None:
                 results["sequential"].append(run(settings, url, window, sequential))
             http_ms = over_http(url, settings, window)
             index(url, create=False)
-            unindexed = [run(settings, url, window, concurrent) for _ in range(3)]
+            unindexed = [run(settings, url, window, concurrent) for _ in range(UNINDEXED_RUNS)]
         finally:
             for fake in (stripe, resend, openai):
                 fake.close()

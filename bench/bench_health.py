@@ -28,6 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import QUICK, announce, pick  # noqa: E402
 from bench.tcp_delay import DelayProxy  # noqa: E402
 from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from tests.conftest import DevServer  # noqa: E402
@@ -36,10 +37,10 @@ from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 
 DELAY_S = 0.3
 HANG_BUDGET_MS = 1500
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-HANG_RUNS = max(3, RUNS // 2)
+RUNS = int(os.environ.get("BENCH_RUNS", pick("7", "2")))
+HANG_RUNS = pick(max(3, RUNS // 2), 1)
 # A cold pair takes about a second and single runs vary by +-10 % on this machine: take more.
-COLD_RUNS = 3 * RUNS
+COLD_RUNS = pick(3 * RUNS, 2)
 TOKEN = "bench-health-token"
 SERVICES = ("database", "openai", "stripe", "email")
 COLD_HEALTH = """
@@ -241,6 +242,7 @@ def row(name: str, figures: str, value: float, target: float, label: str = "rati
 
 
 def main() -> int:
+    announce()
     with upstreams() as up:
         parallel = bench_parallel(up)
         hangs = bench_hang(up)
@@ -279,7 +281,8 @@ def main() -> int:
         f"  cold start, CPU time: {cold.health_cpu_s * 1000:.0f} ms"
         f" / {cold.sdks_cpu_s * 1000:.0f} ms = {cold.health_cpu_s / cold.sdks_cpu_s:.2f}"
     )
-    return 1 if not all(results) and os.environ.get("BENCH_STRICT") else 0
+    strict = os.environ.get("BENCH_STRICT") and not QUICK  # timing is judged on full runs only
+    return 1 if not all(results) and strict else 0
 
 
 if __name__ == "__main__":

@@ -1,103 +1,157 @@
-"""Health check cron benchmark: rule evaluation does not grow with 90 days of check history.
+"""Store traffic of one /api/cron/health_check run with nothing firing, on both transports.
 
-Prints, side by side in one run: the median time of one whole health check run (record 4 checks,
-evaluate the ten rules with compare-and-set, prune) on a store holding 90 days of checks at a
-30-second cadence (about a million rows) and on one holding a single day at 5 minutes, their
-ratio (target <= 2), and the cold-start import time of the cron function against /api/health and
-the resend SDK it avoids.
+The cron endpoint runs in the dev server over real HTTP, once on the direct PostgreSQL transport
+and once through the PostgREST bridge (tests/postgrest_bridge.py, the Supabase path). Per run it
+prints the store calls (the `monitoring_*` functions called, from pg_stat_statements on the direct
+transport and from the bridge's own log on the other) and the SQL statements the monitor's
+connections sent (pg_stat_statements, top level: BEGIN, set_config, the call, COMMIT...), beside
+the figures of issue 24 (39 calls, 157 statements on the direct transport) and its target
+(<= 8 calls, each one round trip), and the wall time of a run over each transport.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from collections import Counter
 from pathlib import Path
 
+import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.core.config import load_settings  # noqa: E402
-from lib.jobs.health_check import check_and_alert  # noqa: E402
-from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
-from lib.probes import Level, ProbeResult  # noqa: E402
-from lib.store import Store  # noqa: E402
-from lib.store.postgres import PostgresTransport  # noqa: E402
-from tests.conftest import migrated_database  # noqa: E402
+from bench.quick import announce, pick  # noqa: E402
+from lib.local.localpg import throwaway  # noqa: E402
+from tests.conftest import SERVICE_KEY, SUPABASE_ROLES, DevServer, migrated_database  # noqa: E402
+from tests.postgrest_bridge import PostgrestBridge  # noqa: E402
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-SERVICES = ("database", "openai", "stripe", "email")
-HISTORIES = {"90 d at 30 s": (timedelta(days=89), 30), "1 d at 5 min": (timedelta(days=1), 300)}
-RUNS = 15
-IMPORTS = 7
+SECRET = "bench-cron-secret"
+WARMUP = 2  # the first runs create the alert rows: not the steady state measured
+RUNS = pick(7, 1)
+BEFORE = {"calls": 39, "statements": 157}  # issue 24, direct transport
+TARGET_CALLS = 8
+_OWN = "query not ilike '%%pg_stat_statements%%'"  # the bench's own queries are not counted
 
 
-def build(cluster: LocalPostgres, name: str, span: timedelta, step_s: int) -> tuple[str, int]:
-    url = migrated_database(cluster, name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        # Every service answers; the database fails one check in 50, so streaks are short.
-        conn.execute(
-            """insert into monitoring_health_checks (checked_at, service, status, latency_ms)
-               select t, s, case when s = 'database' and random() < 0.02 then 'down' else 'ok' end,
-                      (20 + random() * 200)::int
-               from generate_series(%s::timestamptz - %s::interval, %s::timestamptz,
-                                    make_interval(secs => %s)) t,
-                    unnest(%s::text[]) s""",
-            (NOW, span, NOW - timedelta(seconds=step_s), step_s, list(SERVICES)),
-        )
-        conn.execute("analyze monitoring_health_checks")
-        rows = conn.execute("select count(*) from monitoring_health_checks").fetchone()[0]
-    return url, rows
+def reset(admin: psycopg.Connection) -> None:
+    admin.execute("select pg_stat_statements_reset()")
 
 
-def time_runs(url: str) -> float:
-    settings = load_settings(database_url=url, critical_services="database,openai")
-    results = {s: ProbeResult(level=Level.OK, latency_ms=40) for s in SERVICES}
-    samples = []
-    with Store(PostgresTransport(url, timeout=10)) as store:
-        for i in range(RUNS + 2):
-            started = time.perf_counter()
-            check_and_alert(store, settings, NOW + timedelta(seconds=30 * i), results=results)
-            if i >= 2:  # the first runs create the alert rows
-                samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+def statements(admin: psycopg.Connection, database: str) -> Counter[str]:
+    """Top-level statements run in `database` since the last reset, by normalised text."""
+    rows = admin.execute(
+        f"""select s.query, s.calls from pg_stat_statements s
+            join pg_database d on d.oid = s.dbid where d.datname = %s and {_OWN}""",
+        (database,),
+    ).fetchall()
+    return Counter({query: calls for query, calls in rows})
 
 
-def import_ms(statement: str) -> float:
-    samples = []
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
-    for _ in range(IMPORTS):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", statement], cwd=ROOT, env=env, check=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+def store_calls(seen: Counter[str]) -> Counter[str]:
+    """The direct transport's calls: its `select to_jsonb(public.monitoring_…(…))` statements."""
+    calls: Counter[str] = Counter()
+    for query, n in seen.items():
+        if query.startswith("select to_jsonb(public."):
+            calls[query.removeprefix("select to_jsonb(public.").split("(")[0].strip('"')] += n
+    return calls
+
+
+def run_once(server: DevServer) -> float:
+    started = time.perf_counter()
+    answer = httpx.get(
+        f"{server.url}/api/cron/health_check",
+        headers={"Authorization": f"Bearer {SECRET}"},
+        timeout=60,
+    )
+    took = (time.perf_counter() - started) * 1000
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    # "Nothing firing": a run that fires or notifies is not the one measured here.
+    assert not body.get("fired") and not body.get("notified"), body
+    return took
+
+
+def measure(
+    server: DevServer, admin: psycopg.Connection, database: str, bridge: PostgrestBridge | None
+) -> tuple[Counter[str], int, int, list[float]]:
+    """Calls and statements of the quietest run, the most calls of any run, each run's wall time.
+
+    The quietest run is the steady state: a run in which some rule's state moves (a compare-and-
+    set) is one call more.
+    """
+    for _ in range(WARMUP):
+        run_once(server)
+    walls, runs = [], []
+    for _ in range(RUNS):
+        reset(admin)
+        if bridge is not None:
+            bridge.calls.clear()
+        walls.append(run_once(server))
+        seen = statements(admin, database)
+        calls = Counter(bridge.calls) if bridge is not None else store_calls(seen)
+        runs.append((calls, sum(seen.values())))
+    calls, count = min(runs, key=lambda run: sum(run[0].values()))
+    return calls, count, max(sum(c.values()) for c, _ in runs), walls
 
 
 def main() -> None:
-    with throwaway() as cluster:
-        timings = {}
-        for index, (label, (span, step)) in enumerate(HISTORIES.items()):
-            url, rows = build(cluster, f"bench_{index}", span, step)
-            timings[label] = (rows, time_runs(url))
-    print(f"one health check run (record 4, ten rules, CAS, prune), median of {RUNS}:")
-    print(f"{'history':<14} {'rows':>10} {'ms':>8}")
-    for label, (rows, ms) in timings.items():
-        print(f"{label:<14} {rows:>10,} {ms:>8.1f}")
-    (_, big), (_, small) = timings.values()
-    print(f"ratio big/small: {big / small:.2f} (target <= 2)")
-    print(f"\ncold import, median of {IMPORTS} fresh interpreters (includes ~25 ms start-up):")
-    for label, statement in (
-        ("nothing", "pass"),
-        ("api/cron/health_check.py", "import api.cron.health_check"),
-        ("api/health.py", "import api.health"),
-        ("resend SDK (not used)", "import resend"),
-    ):
-        print(f"{label:<26} {import_ms(statement):>8.0f} ms")
+    announce()
+    results = {}
+    with throwaway(prefix="bench-health-check-") as cluster:
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            for statement in SUPABASE_ROLES:
+                conn.execute(statement)
+            conn.execute("grant anon, authenticated, service_role to postgres")
+            conn.execute("create extension if not exists pg_stat_statements")
+        direct_url, bridged_url = (
+            migrated_database(cluster, name) for name in ("direct", "bridged")
+        )
+        with psycopg.connect(cluster.url, autocommit=True) as admin:
+            env = {"CRON_SECRET": SECRET}
+            server = DevServer({**env, "DATABASE_URL": direct_url})
+            try:
+                results["direct PostgreSQL"] = measure(server, admin, "direct", None)
+            finally:
+                server.close()
+            bridge = PostgrestBridge(bridged_url, {SERVICE_KEY: "service_role"})
+            server = DevServer(
+                {**env, "SUPABASE_URL": bridge.url, "SUPABASE_SERVICE_ROLE_KEY": SERVICE_KEY}
+            )
+            try:
+                results["PostgREST bridge"] = measure(server, admin, "bridged", bridge)
+            finally:
+                server.close()
+                bridge.close()
+    print(f"one /api/cron/health_check run with nothing firing (after {WARMUP} warm-up runs):")
+    print(f"quietest of {RUNS} measured runs; 'most' is the most calls of any of them")
+    header = ("transport", "calls", "most", "statements", "median ms", "max ms")
+    print("{:<18} {:>6} {:>5} {:>11} {:>10} {:>8}".format(*header))
+    for label, (calls, count, most, walls) in results.items():
+        print(
+            f"{label:<18} {sum(calls.values()):>6} {most:>5} {count:>11} "
+            f"{statistics.median(walls):>10.0f} {max(walls):>8.0f}"
+        )
+    print(
+        f"{'issue 24 (direct)':<18} {BEFORE['calls']:>6} {'':>5} {BEFORE['statements']:>11}"
+        f"   target: <= {TARGET_CALLS} calls per run, each one round trip"
+    )
+    (direct, direct_count, _, _), (bridged, _, _, _) = results.values()
+    print(
+        f"direct: {direct_count / max(1, sum(direct.values())):.1f} statements per call;"
+        f" calls / target {sum(direct.values()) / TARGET_CALLS:.1f}"
+    )
+    # The database probe is `select 1` on its own connection directly, a `monitoring_ping` RPC
+    # through PostgREST (lib/probes/database.py): every other call must be the same.
+    # A compare-and-set is written only when a rule's state changes (a slow run on a loaded
+    # machine can flip one): not part of the comparison.
+    same = Counter(monitoring_ping=1, monitoring_alert_cas=99)
+    assert direct - same == bridged - same, (direct, bridged)
+    print("\nstore calls per run, by function (direct | bridge):")
+    for function, n in bridged.most_common():
+        print(f"  {function:<40} {direct[function]:>3} | {n}")
 
 
 if __name__ == "__main__":

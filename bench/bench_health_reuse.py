@@ -21,11 +21,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
 from tests.conftest import DevServer  # noqa: E402
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 
-REQUESTS = int(os.environ.get("BENCH_RUNS", "7")) * 10  # bounded: 70 by default
+REQUESTS = int(os.environ.get("BENCH_RUNS", pick("7", "1"))) * 10  # bounded: 70 by default
 TOKEN = "bench-reuse-token"
 
 
@@ -80,6 +81,7 @@ def measure(
 
 
 def main() -> None:
+    announce()
     fakes = (FakeOpenAI(), FakeStripe(), FakeResend())
     try:
         with throwaway(preload=(), prefix="bench-reuse-") as cluster:

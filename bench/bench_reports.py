@@ -22,6 +22,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.core.monitor_config import parse_monitor_config  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
@@ -33,9 +34,9 @@ from tests.conftest import migrated_database  # noqa: E402
 from tests.report_seed import DAILY  # noqa: E402
 from tests.status_history import seed_history  # noqa: E402
 
-RUNS = 10
+RUNS = pick(10, 1)
 TARGET_S = 2.0
-DAYS = 90
+DAYS = pick(90, 7)
 CONFIG = '[reports.support_tickets]\ntable = "support_tickets"\n'
 
 
@@ -97,6 +98,7 @@ def measure(url: str, kind: periods.Kind, now: datetime) -> tuple[float, Counter
 
 
 def main() -> None:
+    announce()
     now = datetime.now(UTC).replace(microsecond=0)
     with throwaway() as cluster:
         url = migrated_database(cluster, "bench_reports")

@@ -21,6 +21,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.endpoints.status import fetch_summary  # noqa: E402
 from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
@@ -30,8 +31,9 @@ from tests.conftest import DevServer, migrated_database, vendor_env  # noqa: E40
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe  # noqa: E402
 from tests.status_history import seed_history  # noqa: E402
 
-SEQUENTIAL = 60
-CONCURRENT = 240
+SEQUENTIAL = pick(60, 5)
+CONCURRENT = pick(240, 16)
+SHORT, LONG = pick((30, 90), (2, 6))  # days of history
 WORKERS = 8
 PATHS = (
     "/api/status",
@@ -111,13 +113,14 @@ def print_table(title: str, results: dict[str, tuple[float, float, int, float]])
 
 
 def main() -> None:
+    announce()
     now = datetime.now(UTC)
     fakes = (FakeOpenAI(), FakeStripe(), FakeResend())
     openai, stripe, resend = fakes
     with throwaway() as cluster:
         try:
             started = time.perf_counter()
-            dbs = {days: build(cluster, f"status_{days}d", days, now) for days in (30, 90)}
+            dbs = {days: build(cluster, f"status_{days}d", days, now) for days in (SHORT, LONG)}
             print(
                 "seeded "
                 + ", ".join(f"{rows:,} rows ({days} days)" for days, (_, rows) in dbs.items())
@@ -140,16 +143,16 @@ def main() -> None:
                     )
                     print(f"upstream (vendor) requests during the run: {upstream}")
                     assert upstream == 0, "the status endpoints must never call a vendor"
-                    if days == 30:
+                    if days == SHORT:
                         health = measure(server, ("/api/health",))
                         calls = sum(len(fake.requests) for fake in fakes)
                         print_table("contrast: live /api/health against the fakes", health)
                         print(f"upstream requests caused by /api/health: {calls}")
                 finally:
                     server.close()
-            print("\n90 days / 30 days of history (median latency):")
+            print(f"\n{LONG} days / {SHORT} days of history (median latency):")
             for path in PATHS:
-                ratio = tables[90][path][0] / tables[30][path][0]
+                ratio = tables[LONG][path][0] / tables[SHORT][path][0]
                 print(f"  {path:<38} {ratio:.2f}x")
         finally:
             for fake in fakes:

@@ -20,6 +20,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quick import announce, pick  # noqa: E402
 from lib.core.config import load_settings  # noqa: E402
 from lib.local.localpg import LocalPostgres, throwaway  # noqa: E402
 from lib.store import Store  # noqa: E402
@@ -32,8 +33,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 DAY_START = datetime(2026, 11, 19, tzinfo=BERLIN)
 DAY_END = DAY_START + timedelta(days=1)
 ON_DAY = 5_000
-SIZES = {"big": 2_000_000, "small": 20_000}
-REPEATS = 25
+SIZES = pick({"big": 2_000_000, "small": 20_000}, {"big": 20_000, "small": 6_000})
+REPEATS = pick(25, 2)
 SERVICE_KEY = "bench-service-key"
 
 
@@ -73,6 +74,7 @@ def median_count_ms(store: Store) -> tuple[float, int]:
 
 
 def main() -> None:
+    announce()
     with throwaway() as cluster:
         with psycopg.connect(cluster.url, autocommit=True) as conn:
             for statement in SUPABASE_ROLES:
@@ -91,7 +93,13 @@ def main() -> None:
                 results[("supabase", label)] = median_count_ms(rpc)
             bridge.close()
         print(f"\ncount of {DAY_START.date()} (Europe/Berlin day), median of {REPEATS}:")
-        columns = ("transport", "2,000,000 rows", "20,000 rows", "ratio", "count")
+        columns = (
+            "transport",
+            f"{SIZES['big']:,} rows",
+            f"{SIZES['small']:,} rows",
+            "ratio",
+            "count",
+        )
         print("{:<10} {:>16} {:>13} {:>7} {:>7}".format(*columns))
         for transport in ("postgres", "supabase"):
             big_ms, big_n = results[(transport, "big")]
@@ -104,7 +112,7 @@ def main() -> None:
         server = DevServer({"DATABASE_URL": urls["big"], "HEALTH_TOKEN": "bench-token"})
         try:
             samples = []
-            for _ in range(10):
+            for _ in range(pick(10, 2)):
                 t0 = time.perf_counter()
                 body = httpx.get(
                     server.url + "/api/health/database",
