@@ -156,3 +156,23 @@ def test_postgres_connection_errors_in_words(message: str, reason: str) -> None:
 
     error = psycopg.OperationalError(f'connection to server at "10.0.0.1" failed: {message}')
     assert reason_for(error) == reason
+
+
+def test_reason_for_while_another_thread_imports_a_client_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A threaded server: one request imports httpx lazily while another's store call fails.
+    sys.modules then holds httpx half-initialised, without HTTPError yet; the failure must still
+    get its words, not an AttributeError that turns a 503 into a 500 (seen in test_dashboard)."""
+    import sys
+    import types
+
+    import psycopg
+
+    from lib.core.errors import reason_for
+
+    for name in ("httpx", "postgrest.exceptions"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))  # no classes yet
+    error = psycopg.OperationalError('connection to server at "127.0.0.1" failed: refused')
+    assert reason_for(error) == "connection refused"
+    assert reason_for(ConnectionRefusedError()) == "connection refused"

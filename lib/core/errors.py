@@ -90,13 +90,13 @@ def reason_for(error: BaseException) -> str:
     if isinstance(error, MonitorError):
         return error.reason
     httpx = sys.modules.get("httpx")
-    if httpx is not None and isinstance(error, httpx.HTTPError):
+    if _instance_of(error, httpx, "HTTPError"):
         return _http_reason(error, httpx)
     postgrest = sys.modules.get("postgrest.exceptions")
-    if postgrest is not None and isinstance(error, postgrest.APIError):
-        return code_reason(error.code)
+    if _instance_of(error, postgrest, "APIError"):
+        return code_reason(error.code)  # type: ignore[attr-defined]
     psycopg = sys.modules.get("psycopg")
-    if psycopg is not None and isinstance(error, psycopg.Error):
+    if _instance_of(error, psycopg, "Error"):
         return _postgres_reason(error, psycopg)
     if isinstance(error, TimeoutError):
         return "timeout"
@@ -105,6 +105,14 @@ def reason_for(error: BaseException) -> str:
     if isinstance(error, OSError):
         return "connection failed"
     return "unexpected error"
+
+
+def _instance_of(error: BaseException, module: object, name: str) -> bool:
+    """Whether `error` is `module.name`. Another thread of the same process may be importing the
+    module right now: sys.modules then holds it half-initialised, without the class yet (and an
+    error of a class not yet defined cannot be one of its instances)."""
+    kind = getattr(module, name, None) if module is not None else None
+    return isinstance(kind, type) and isinstance(error, kind)
 
 
 def _http_reason(error: BaseException, httpx: object) -> str:
