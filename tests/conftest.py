@@ -20,6 +20,7 @@ import pytest
 import lib
 from lib.local.localpg import LocalPostgres, free_port
 from tests.browser import chromium
+from tests.fakes.supabase_management import FakeManagement
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
 
@@ -295,3 +296,26 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium (tests/browser.py), one per test module; missing, it fails loudly."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def management_server() -> Iterator[FakeManagement]:
+    """The fake Supabase Management API, one per module (tests/fakes/supabase_management.py)."""
+    fake = FakeManagement()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_management(management_server: FakeManagement) -> FakeManagement:
+    """The module's fake Management API, reset to its documented defaults for this test."""
+    management_server.reset()
+    return management_server
+
+
+@pytest.fixture
+def spec_checked_management(fake_management: FakeManagement) -> Iterator[FakeManagement]:
+    """The fake, and afterwards the check that every body it served is in the official OpenAPI
+    document's shape (the fake records each violation)."""
+    yield fake_management
+    assert fake_management.violations == []

@@ -72,13 +72,6 @@ def test_validation_rejects_a_wrong_shape() -> None:
 SUPABASE_PROJECT = "/v1/projects/{ref}"
 
 
-@pytest.fixture
-def fake_management() -> Iterator[FakeManagement]:
-    fake = FakeManagement()
-    yield fake
-    fake.close()
-
-
 def _management_get(fake: FakeManagement, tail: str, **params: Any) -> httpx.Response:
     return httpx.get(
         f"{fake.url}/v1/projects/{REF}{tail}",

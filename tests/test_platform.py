@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,19 +30,8 @@ from tests.fakes.webhook import FakeWebhook
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday
 
 
-@pytest.fixture(scope="module")
-def fake_management() -> Iterator[FakeManagement]:
-    fake = FakeManagement()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(autouse=True)
-def _reset_management(fake_management: FakeManagement) -> Iterator[None]:
-    fake_management.reset()
-    yield
-    # The fake validates every body it serves against the official OpenAPI document.
-    assert fake_management.violations == []
+# Every test here: the fake reset, and afterwards every body it served checked against the spec.
+pytestmark = pytest.mark.usefixtures("spec_checked_management")
 
 
 def platform(url: str, fake: FakeManagement, **extra: object) -> Settings:

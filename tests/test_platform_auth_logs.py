@@ -3,7 +3,6 @@ API held to the official OpenAPI document: 24-hour windows, a refused query is u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,18 +23,8 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture(scope="module")
-def fake_management() -> Iterator[FakeManagement]:
-    fake = FakeManagement()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(autouse=True)
-def _reset_management(fake_management: FakeManagement) -> Iterator[None]:
-    fake_management.reset()
-    yield
-    assert fake_management.violations == []  # every body it served is in the spec's shape
+# Every test here: the fake reset, and afterwards every body it served checked against the spec.
+pytestmark = pytest.mark.usefixtures("spec_checked_management")
 
 
 def platform(url: str, fake: FakeManagement) -> Settings:
