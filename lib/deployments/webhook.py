@@ -26,6 +26,8 @@ from pydantic import (
     field_validator,
 )
 
+from lib.core.clock import CLOCK_SKEW
+
 DEPLOYMENT_EVENTS = frozenset(
     {
         "deployment.created",
@@ -39,8 +41,6 @@ CERTIFICATE_RENEWAL_FAILED = "domain.certificate.renew.failed"
 BUDGET_REACHED = "budget.reached"
 EVENTS = DEPLOYMENT_EVENTS | {CERTIFICATE_RENEWAL_FAILED, BUDGET_REACHED}
 
-# A sender's clock may run a little ahead of ours: within this an event keeps its own time.
-CLOCK_SKEW = timedelta(minutes=5)
 # Further ahead than a day is no clock skew but a wrong date: refused (400), never stored.
 FUTURE_LIMIT = timedelta(days=1)
 # Vercel (then ZEIT) was founded in 2015: an earlier createdAt is no Vercel event.

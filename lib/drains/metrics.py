@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from lib.drains.query import WindowStats, web_vitals_p75, window_stats
+from lib.drains.retention import BUCKETS_KEPT
 from lib.metrics import SourceContext
 from lib.metrics.coverage import first_before_end, uncovered
-
-# monitoring_traffic_ingest deletes hour buckets (and web vitals hours) older than this.
-BUCKETS_KEPT = timedelta(days=35)
 
 _VITALS = {
     "LCP": "web_vitals_lcp_p75_ms",

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from lib.core.monitor_config import MonitorConfig
 from lib.store import Store
 
+# Hour and day buckets (and web vitals hours): monitoring_traffic_ingest deletes older ones.
+BUCKETS_KEPT = timedelta(days=35)
+
 
 def prune_minute_buckets(store: Store, config: MonitorConfig, now: datetime) -> int:
     """Drop minute buckets older than minute_days (the health check calls it every run).

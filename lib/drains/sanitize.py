@@ -14,13 +14,15 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from lib.core.clock import CLOCK_SKEW
 from lib.drains import otlp
 from lib.drains.records import LogRecord, SpeedInsight
+from lib.drains.retention import BUCKETS_KEPT  # older buckets are pruned: never counted
 
 # Vercel's longest function duration: 1800 s, the "extended max duration" of Pro and Enterprise
 # (https://vercel.com/docs/functions/limitations#max-duration,
@@ -31,11 +33,6 @@ _MAX_DURATION_NS = MAX_DURATION_MS * 1_000_000
 # for streamed or static responses; the largest object it documents serving is a 5 TB Vercel Blob
 # (https://vercel.com/docs/functions/limitations#request-body-size, @vercel/blob README).
 MAX_RESPONSE_BYTES = 5 * 10**12
-# Vercel stamps records with its own clock; a little skew is allowed, a time beyond it is not
-# "now" and would open buckets in the future.
-CLOCK_SKEW = timedelta(minutes=5)
-# Older buckets are pruned on ingest (monitoring_traffic_ingest: 35 days), so older is never shown.
-RETENTION = timedelta(days=35)
 VITALS = frozenset({"LCP", "INP", "CLS", "FCP", "TTFB", "FID"})
 
 
@@ -75,7 +72,7 @@ class _Window:
 
     @classmethod
     def around(cls, now: datetime) -> _Window:
-        return cls((now - RETENTION).timestamp() * 1000, (now + CLOCK_SKEW).timestamp() * 1000)
+        return cls((now - BUCKETS_KEPT).timestamp() * 1000, (now + CLOCK_SKEW).timestamp() * 1000)
 
     def problem(self, epoch_ms: float) -> str | None:
         """Why a time cannot be counted (NaN and ±Infinity included), or None."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
+from lib.core.clock import CLOCK_SKEW
 from lib.deployments.store import Deployment, StoredEvent, events_since, recent_deployments
-from lib.deployments.webhook import BUDGET_REACHED, CERTIFICATE_RENEWAL_FAILED, CLOCK_SKEW
+from lib.deployments.webhook import BUDGET_REACHED, CERTIFICATE_RENEWAL_FAILED
 from lib.notify.message import format_time
 
 # Builds older than this are not judged: a preview branch abandoned weeks ago is not an alert.
