@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from lib.core import safe_text
 from lib.core.safe_text import chat, clean, csv_cell, html, https_link, markdown, plain
 from lib.deployments.store import Deployment
-from lib.drains.aggregate import route_group
+from lib.drains.routes import route_group
 from lib.notify import IncidentNote, Notification
 from lib.notify.message import html_body, text_body
 from lib.notify.webhook import WebhookNotifier

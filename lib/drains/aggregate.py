@@ -13,13 +13,16 @@ from lib.drains.requests import CRASHED, FAILED, REQUEST, Seen, request_id, requ
 from lib.drains.routes import route_group
 from lib.drains.sanitize import TimedRequest, Vital
 
-__all__ = ["Delivery", "aggregate", "route_group"]  # route_group: lib/drains/routes.py
-
 CACHE_HITS = frozenset({"HIT", "STALE", "PRERENDER"})
 
 
 def _minute(epoch_ms: float) -> int:
     return int(epoch_ms // 60_000)
+
+
+def _key(epoch_ms: float, deployment: str | None, path: str | None) -> tuple[int, str, str]:
+    """A traffic bucket's key: (minute, deployment id, route group)."""
+    return (_minute(epoch_ms), (deployment or "")[:64], route_group(path))
 
 
 def _iso(minute: int) -> str:
@@ -65,8 +68,7 @@ class Delivery:
     claimed_routes: set[str] = field(default_factory=set)
     deployments: set[str] = field(default_factory=set)
 
-    def bucket(self, epoch_ms: float, deployment: str | None, path: str | None) -> TrafficBucket:
-        key = (_minute(epoch_ms), (deployment or "")[:64], route_group(path))
+    def bucket(self, key: tuple[int, str, str]) -> TrafficBucket:
         found = self.traffic.get(key)
         if found is None:
             found = self.traffic[key] = TrafficBucket()
@@ -81,9 +83,12 @@ class Delivery:
             self.skipped += 1
             return
         at = (proxy.get("timestamp") if proxy else None) or record["timestamp"]
-        deployment = (record.get("deploymentId") or "")[:64]
-        key = (_minute(at), deployment, route_group(proxy.get("path") if proxy else None))
-        seen = Seen(key, crashed=crashed, background=status is not None and status < 0)
+        path = proxy.get("path") if proxy else None
+        seen = Seen(
+            _key(at, record.get("deploymentId"), path),
+            crashed=crashed,
+            background=status is not None and status < 0,
+        )
         if proxy and status is not None and status >= 0:
             seen.status = status
             seen.bytes = max(0, proxy.get("responseByteSize") or 0)
@@ -100,9 +105,7 @@ class Delivery:
 
     def _count(self, seen: Seen) -> None:
         facts = seen.facts()
-        bucket = self.traffic.get(seen.key)
-        if bucket is None:
-            bucket = self.traffic[seen.key] = TrafficBucket()
+        bucket = self.bucket(seen.key)
         bucket.crashes += bool(facts & CRASHED)
         bucket.failed += bool(facts & FAILED)
         self.deployments.add(seen.key[1])
@@ -125,7 +128,7 @@ class Delivery:
 
     def add_span(self, span: TimedRequest) -> None:
         """A root server span: the request's duration (counts come from the log drain)."""
-        bucket = self.bucket(span.start_ms, span.deployment, span.path)
+        bucket = self.bucket(_key(span.start_ms, span.deployment, span.path))
         bucket.timed += 1
         bucket.duration_ms += span.duration_ms
         bucket.latency[histogram.bucket_of(span.duration_ms)] += 1
