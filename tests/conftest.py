@@ -319,3 +319,37 @@ def spec_checked_management(fake_management: FakeManagement) -> Iterator[FakeMan
     document's shape (the fake records each violation)."""
     yield fake_management
     assert fake_management.violations == []
+
+
+@pytest.fixture(scope="module")
+def module_db(pg: LocalPostgres, monitor_template: str) -> Iterator[str]:
+    """A migrated database shared by the tests of one module (e.g. behind `vendor_server`)."""
+    for name in _clone(pg, monitor_template):
+        yield pg.url_for(name)
+
+
+@pytest.fixture(scope="module")
+def vendor_server(
+    module_db: str, fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend
+) -> Iterator[DevServer]:
+    """One dev server per module: every secret, every vendor at its fake, over `module_db`.
+
+    Its log must not contain a secret either; that is checked at teardown."""
+    dev = DevServer(vendor_env(fake_openai, fake_stripe, fake_resend, module_db))
+    yield dev
+    assert_no_secret(dev.close())
+
+
+@pytest.fixture(params=["postgres", "supabase"])
+def store_and_url(request: pytest.FixtureRequest) -> Iterator[tuple[Any, str]]:
+    """(Store, superuser URL of its database) for each transport: direct and PostgREST."""
+    from tests.stores import postgres_store, supabase_store
+
+    if request.param == "postgres":
+        url = request.getfixturevalue("migrated_db")
+        store = postgres_store(url)
+    else:
+        url = request.getfixturevalue("supabase_db")
+        store = supabase_store(request.getfixturevalue("postgrest"))
+    with store:
+        yield store, url

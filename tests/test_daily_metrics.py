@@ -572,7 +572,7 @@ def test_database_failure_mid_run_writes_nothing_and_is_5xx(
 
 
 def test_the_job_is_the_one_the_endpoint_runs(migrated_db: str) -> None:
-    """cron_endpoint + daily_metrics_job: run bookkeeping around the summary (issue 6 hooks in)."""
+    """cron_endpoint + daily_metrics_job: run bookkeeping around the summary."""
     settings = load_settings(database_url=migrated_db, cron_secret=SECRETS["CRON_SECRET"])
     request = Request("GET", "/", {"day": str(DAY)}, CRON, settings)
     response = cron_endpoint("daily_metrics", daily_metrics_job)(request)
