@@ -291,9 +291,10 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium (tests/browser.py), one per test module; missing, it fails loudly."""
+    """Debian's Chromium (tests/browser.py), launched once per worker (~1-2 s a launch); tests
+    open their own context on it. Missing, it fails loudly."""
     with chromium() as launched:
         yield launched
 
