@@ -291,9 +291,10 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium (tests/browser.py), one per test module; missing, it fails loudly."""
+    """Debian's Chromium (tests/browser.py), launched once per worker (~1-2 s a launch); tests
+    open their own context on it. Missing, it fails loudly."""
     with chromium() as launched:
         yield launched
 
@@ -319,3 +320,50 @@ def spec_checked_management(fake_management: FakeManagement) -> Iterator[FakeMan
     document's shape (the fake records each violation)."""
     yield fake_management
     assert fake_management.violations == []
+
+
+@pytest.fixture(scope="module")
+def module_db(pg: LocalPostgres, monitor_template: str) -> Iterator[str]:
+    """A migrated database shared by the tests of one module (e.g. behind `vendor_server`)."""
+    for name in _clone(pg, monitor_template):
+        yield pg.url_for(name)
+
+
+@pytest.fixture(scope="module")
+def vendor_server(
+    module_db: str, fake_openai: FakeOpenAI, fake_stripe: FakeStripe, fake_resend: FakeResend
+) -> Iterator[DevServer]:
+    """One dev server per module: every secret, every vendor at its fake, over `module_db`.
+
+    Its log must not contain a secret either; that is checked at teardown."""
+    dev = DevServer(vendor_env(fake_openai, fake_stripe, fake_resend, module_db))
+    yield dev
+    assert_no_secret(dev.close())
+
+
+@pytest.fixture(params=["postgres", "supabase"])
+def store_and_url(request: pytest.FixtureRequest) -> Iterator[tuple[Any, str]]:
+    """(Store, superuser URL of its database) for each transport: direct and PostgREST."""
+    from tests.stores import postgres_store, supabase_store
+
+    if request.param == "postgres":
+        url = request.getfixturevalue("migrated_db")
+        store = postgres_store(url)
+    else:
+        url = request.getfixturevalue("supabase_db")
+        store = supabase_store(request.getfixturevalue("postgrest"))
+    with store:
+        yield store, url
+
+
+@pytest.fixture
+def clean_module_db(pg: LocalPostgres, monitor_template: str, module_db: str) -> str:
+    """`module_db` cloned afresh from the template for this test, under the same name: what
+    `migrated_db` gives, for tests that share the module's dev server instead of starting one
+    each (a start is 0.3 s idle, seconds under load). The server opens a connection per request,
+    so dropping the old copy (with force) between tests is invisible to it."""
+    name = module_db.rsplit("/", 1)[1]
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+        conn.execute(f"create database {name} template {monitor_template}")
+    return module_db

@@ -1,12 +1,14 @@
-"""A short metrics series and the health token, shared by the metrics API and export tests."""
+"""A short metrics series and the health token, shared by the metrics API and export tests; the
+day the daily metrics tests measure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
 
+from lib.metrics import DayWindow
 from tests.conftest import SECRETS
 
 TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
@@ -26,3 +28,12 @@ def seed_series(url: str, yesterday: date) -> None:
             " values (%s, 'uptime_pct', 99.95, '%%')",
             (yesterday,),
         )
+
+
+def recent_ordinary_day() -> date:
+    """A 24-hour day of the week before: Stripe lists events of the last 30 days only (and the
+    fake does too), so a fixed date would become a skipped day a month later."""
+    day = datetime.now(BERLIN).date() - timedelta(days=5)
+    while DayWindow.of(day, BERLIN).hours != 24:
+        day -= timedelta(days=1)
+    return day

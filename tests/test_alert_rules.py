@@ -22,7 +22,8 @@ from tests.rule_cases import CASES, LOGINS
 
 def test_every_rule_has_a_threshold_case() -> None:
     # tls_expiry's ±ε cases need a TLS server: tests/test_tls_expiry.py; service_down needs a
-    # configured vendor, the monitor's own rules a failing store or file: tests/test_resilience*.
+    # configured vendor, the monitor's own rules a failing store or file:
+    # tests/test_alert_outage.py, tests/test_alert_config_state.py, test_config_errors_http.py.
     # The deployment rules read webhook events: tests/test_deployment_rules.py.
     elsewhere = {"tls_expiry", "service_down", "store_unreachable", "config_invalid"}
     deployments = {"build_failed", "certificate_renewal_failed", "budget_reached"}

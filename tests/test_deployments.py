@@ -4,11 +4,12 @@ PostgreSQL, retries stored once, the state timeline, both store transports, dail
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import psycopg
+import pytest
 
 from lib.core.http import MAX_BODY
 from lib.core.monitor_config import MonitorConfig
@@ -25,15 +26,28 @@ T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PATH = "/api/webhooks/vercel"
 
 
+@pytest.fixture(scope="module")
+def webhook_server(module_db: str) -> Iterator[DevServer]:
+    """One dev server for the module's signed deliveries; its log must not contain a secret."""
+    server = DevServer({"DATABASE_URL": module_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    yield server
+    assert_no_secret(server.close())
+
+
+@pytest.fixture
+def server(webhook_server: DevServer, clean_module_db: str) -> DevServer:
+    """The module's dev server over its database, cloned afresh for this test."""
+    return webhook_server
+
+
 def post(server: DevServer, event: dict, **headers: str) -> httpx.Response:
     body, signed = encode(event)
     return server.request("POST", PATH, content=body, headers={**signed, **headers})
 
 
 def test_signed_deliveries_stored_once_with_their_timeline(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+    server: DevServer, clean_module_db: str
 ) -> None:
-    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
     created = deployment_event("deployment.created", "dpl_new111", T0)
     body, headers = encode(created)
 
@@ -49,7 +63,7 @@ def test_signed_deliveries_stored_once_with_their_timeline(
     # A signed body for another body (tampered payload) is refused too.
     tampered = body.replace(b"dpl_new111", b"dpl_evil11")
     assert server.request("POST", PATH, content=tampered, headers=headers).status_code == 403
-    with psycopg.connect(migrated_db) as conn:
+    with psycopg.connect(clean_module_db) as conn:
         assert conn.execute("select count(*) from monitoring_vercel_events").fetchone()[0] == 0
 
     # The first delivery is stored; Vercel's retries of it (two at once, too) are not.
@@ -76,7 +90,7 @@ def test_signed_deliveries_stored_once_with_their_timeline(
     late = deployment_event("deployment.created", "dpl_new111", T0, event_id="evt_created_again")
     assert post(server, late).json()["stored"] is True
 
-    with open_store(migrated_db) as store:
+    with open_store(clean_module_db) as store:
         (deployment,) = recent_deployments(store, "production")
         timeline = deployment_timeline(store, "dpl_new111")
     assert deployment.state == "ready"
@@ -97,14 +111,15 @@ def test_signed_deliveries_stored_once_with_their_timeline(
         "deployment.promoted",
         "deployment.created",
     ]
-    with psycopg.connect(migrated_db) as conn:
+    with psycopg.connect(clean_module_db) as conn:
         assert conn.execute("select count(*) from monitoring_vercel_events").fetchone()[0] == 4
 
 
 def test_bad_bodies_and_methods(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+    server: DevServer,
+    clean_module_db: str,
+    dev_server: Callable[[dict[str, str]], DevServer],
 ) -> None:
-    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
     assert server.get(PATH).status_code == 405
     for body in (b"not json", b"[]", b'{"id": "x", "type": "deployment.created"}'):
         answer = server.request(
@@ -120,7 +135,7 @@ def test_bad_bodies_and_methods(
         "stored": False,
         "ignored": True,
     }
-    unset = dev_server({"DATABASE_URL": migrated_db})
+    unset = dev_server({"DATABASE_URL": clean_module_db})
     body, headers = encode(other)
     assert unset.request("POST", PATH, content=body, headers=headers).status_code == 503
 
@@ -188,10 +203,7 @@ def test_both_transports_and_the_daily_metrics(migrated_db: str, postgrest: obje
             }
 
 
-def test_oversized_body_is_refused_before_reading(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
-) -> None:
-    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+def test_oversized_body_is_refused_before_reading(server: DevServer, clean_module_db: str) -> None:
     body = b"x" * (MAX_BODY + 1)
     answer = server.request("POST", PATH, content=body, headers={"x-vercel-signature": sign(body)})
     assert answer.status_code == 413

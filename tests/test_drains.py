@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -53,12 +53,24 @@ def some_logs(n: int, at: datetime = NOW, status: int = 200) -> list[dict]:
     return [request_log(at, f"/api/leads/{i}", status, n=i) for i in range(n)]
 
 
+@pytest.fixture(scope="module")
+def drain_server(module_db: str) -> Iterator[DevServer]:
+    """One dev server for the module's deliveries; its log must not contain a secret either."""
+    server = DevServer({"DATABASE_URL": module_db, **ENV})
+    yield server
+    assert_no_secret(server.close())
+
+
 @pytest.fixture
-def drain(migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]) -> DevServer:
-    return dev_server({"DATABASE_URL": migrated_db, **ENV})
+def drain(drain_server: DevServer, clean_module_db: str) -> DevServer:
+    """The module's dev server over its database, emptied for this test."""
+    return drain_server
 
 
-def test_signature_missing_wrong_right(drain: DevServer, migrated_db: str) -> None:
+def test_signature_missing_wrong_right(
+    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+) -> None:
+    drain = dev_server({"DATABASE_URL": migrated_db, **ENV})  # closed below to read its log
     body, headers = body_of(some_logs(3))
     unsigned = {k: v for k, v in headers.items() if k != "x-vercel-signature"}
     missing = drain.request("POST", PATH, content=body, headers=unsigned)
@@ -84,16 +96,16 @@ def test_signature_missing_wrong_right(drain: DevServer, migrated_db: str) -> No
     assert_no_secret(wrong.text + drain.close())
 
 
-def test_json_ndjson_gzip_and_a_retry_counted_once(drain: DevServer, migrated_db: str) -> None:
+def test_json_ndjson_gzip_and_a_retry_counted_once(drain: DevServer, clean_module_db: str) -> None:
     for fmt, compress, n in (("json", False, 2), ("ndjson", False, 3), ("ndjson", True, 4)):
         body, headers = body_of(some_logs(n, NOW - timedelta(minutes=n)), fmt, compress)
         first = drain.request("POST", PATH, content=body, headers=headers)
         retry = drain.request("POST", PATH, content=body, headers=headers)
         assert first.json()["duplicate"] is False and retry.json()["duplicate"] is True
-    assert requests_in(migrated_db) == 2 + 3 + 4
+    assert requests_in(clean_module_db) == 2 + 3 + 4
 
 
-def test_two_deliveries_for_the_same_minute_at_once(drain: DevServer, migrated_db: str) -> None:
+def test_two_deliveries_for_the_same_minute_at_once(drain: DevServer, clean_module_db: str) -> None:
     bodies = [body_of([*some_logs(50), request_log(NOW, n=1000 + k)]) for k in range(2)]
     answers: list[httpx.Response] = []
 
@@ -106,7 +118,7 @@ def test_two_deliveries_for_the_same_minute_at_once(drain: DevServer, migrated_d
     for thread in threads:
         thread.join(timeout=30)
     assert [a.status_code for a in answers] == [200, 200]
-    assert requests_in(migrated_db) == 102, "both counted, nothing lost"
+    assert requests_in(clean_module_db) == 102, "both counted, nothing lost"
 
 
 @pytest.mark.parametrize(
@@ -131,14 +143,14 @@ def test_bad_bodies_are_400s_naming_the_problem(
 
 @pytest.mark.parametrize("fmt", ["json", "ndjson"])
 def test_unknown_records_are_counted_and_skipped(
-    drain: DevServer, migrated_db: str, fmt: str
+    drain: DevServer, clean_module_db: str, fmt: str
 ) -> None:
     odd = [{"something": "else"}, {"source": "build", "id": "x"}, vital(NOW, "LCP", 1800)]
     body, headers = body_of([*some_logs(2), *odd], fmt)
     answer = drain.request("POST", PATH, content=body, headers=headers)
     assert answer.status_code == 200, answer.text
     assert answer.json()["kind"] == "log" and answer.json()["skipped"] == 3
-    assert requests_in(migrated_db) == 2
+    assert requests_in(clean_module_db) == 2
 
 
 def test_unset_secret_refused_outside_development(
@@ -310,7 +322,7 @@ def test_daily_metrics_absent_without_data_present_with_it(migrated_db: str) -> 
     assert metrics["web_vitals_lcp_p75_ms"] == pytest.approx(3100, rel=histogram.RELATIVE_ERROR)
 
 
-def test_traffic_endpoint(drain: DevServer, migrated_db: str) -> None:
+def test_traffic_endpoint(drain: DevServer, clean_module_db: str) -> None:
     logs = [*some_logs(30), *some_logs(5, NOW - timedelta(minutes=2), 500)]
     body, headers = body_of(logs)
     assert drain.request("POST", PATH, content=body, headers=headers).status_code == 200
@@ -336,7 +348,7 @@ def test_traffic_endpoint(drain: DevServer, migrated_db: str) -> None:
 
 
 def test_status_shows_real_traffic_availability_only_with_drain_data(
-    drain: DevServer, migrated_db: str
+    drain: DevServer, clean_module_db: str
 ) -> None:
     assert "traffic_availability" not in drain.get("/api/status").json()
     body, headers = body_of([*some_logs(199), request_log(NOW, status=500, n=999)])

@@ -75,7 +75,7 @@ def test_a_bad_setting_does_not_break_loading_and_each_request_names_it() -> Non
     report = load("api/health.py", {"HEALTH_TIMEOUT_MS": "soon"}, then="request")
     assert report["gc_enabled"] is True
     assert str(report["status"]).startswith("500")
-    # Public: only "configuration error"; the function log names the setting (issue 17, 7).
+    # Public: only "configuration error"; the function log names the setting, never its value.
     assert report["body"] == '{"error":"configuration error; see the function log"}'
     assert "invalid configuration: HEALTH_TIMEOUT_MS" in str(report["log"])
     assert "soon" not in str(report["log"])

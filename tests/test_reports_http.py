@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from lib.jobs.reports import too_early
 from tests.alerting import open_store
-from tests.conftest import SECRETS, DevServer, vendor_env
+from tests.conftest import SECRETS, DevServer, assert_no_secret, vendor_env
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeOpenAI, FakeResend
 from tests.report_seed import BERLIN, CONFIG, seed_all
@@ -27,30 +26,38 @@ def stripe() -> Iterator[BillingStripe]:
     fake.close()
 
 
-@pytest.fixture
-def server(
-    migrated_db: str,
-    tmp_path: Path,
+@pytest.fixture(scope="module")
+def report_server(
+    module_db: str,
+    tmp_path_factory: pytest.TempPathFactory,
     stripe: BillingStripe,
     fake_openai: FakeOpenAI,
     fake_resend: FakeResend,
-    dev_server: Callable[[dict[str, str]], DevServer],
-) -> DevServer:
-    stripe.reset()
-    with open_store(migrated_db) as store:
-        seed_all(migrated_db, store, stripe)
-    config = tmp_path / "monitoring.toml"
+) -> Iterator[DevServer]:
+    """One dev server for the module; its log must not contain a secret either."""
+    config = tmp_path_factory.mktemp("reports") / "monitoring.toml"
     config.write_text(CONFIG)
     env = vendor_env(
         fake_openai,
         stripe,
         fake_resend,
-        migrated_db,
+        module_db,
         MONITOR_CONFIG=str(config),
         REPORT_EMAIL_TO="owners@carbot.de",
         ALERT_EMAIL_FROM="CarBot Monitor <monitor@carbot.de>",
     )
-    return dev_server(env)
+    server = DevServer(env)
+    yield server
+    assert_no_secret(server.close())
+
+
+@pytest.fixture
+def server(report_server: DevServer, clean_module_db: str, stripe: BillingStripe) -> DevServer:
+    """The module's dev server over a freshly cloned, freshly seeded database."""
+    stripe.reset()
+    with open_store(clean_module_db) as store:
+        seed_all(clean_module_db, store, stripe)
+    return report_server
 
 
 def test_two_concurrent_cron_runs_for_one_week_send_one_email(

@@ -1,4 +1,5 @@
-"""Issue 17 finding 4: each notification per channel claimed in its own row, never sent twice."""
+"""Alert delivery (lib/alerts/delivery.py): each notification per channel is claimed in its own
+row and never sent twice; a retried webhook carries the same idempotency key."""
 
 from __future__ import annotations
 
