@@ -35,7 +35,11 @@ class _Amount(BaseModel):
 
 
 class Dispute(_Amount):
-    """Stripe `dispute`: every one opened in the day counts, whatever its later outcome."""
+    """Stripe `dispute`: every one created in the day counts, whatever its outcome.
+
+    Inquiries (`warning_*` statuses) count too: one that escalates stays the same object with
+    its first `created`, so leaving inquiries out would miss those chargebacks for good.
+    """
 
     object: Literal["dispute"]
     status: str
