@@ -127,7 +127,11 @@ def test_fake_refuses_a_query_outside_the_description(stripe: RiskStripe) -> Non
 def test_the_vendor_examples_read_unchanged() -> None:
     """Stripe's current published objects (verbatim) read with the monitor's own models."""
     dispute = Dispute.model_validate(json.loads((VENDOR / "dispute.json").read_text()))
-    assert (dispute.amount, dispute.currency, dispute.status) == (1000, "usd", "warning_needs_response")
+    assert (dispute.amount, dispute.currency, dispute.status) == (
+        1000,
+        "usd",
+        "warning_needs_response",
+    )
     refund = Refund.model_validate(json.loads((VENDOR / "refund.json").read_text()))
     assert (refund.amount, refund.currency, refund.status) == (100, "usd", "succeeded")
     warning = EarlyFraudWarning.model_validate(

@@ -20,6 +20,7 @@ operation's `parameters` in tests/specs/openai-openapi.trimmed.json.
 from __future__ import annotations
 
 import copy
+import time
 from datetime import datetime
 from typing import Any
 
@@ -157,7 +158,8 @@ class UsageOpenAI(CostsOpenAI):
         if not 1 <= limit <= 31:
             return self._refuse("limit must be 1 to 31 for 1d buckets")
         start = int(start_arg) - int(start_arg) % DAY_S
-        end = int(request.arg("end_time") or start + limit * DAY_S)
+        # Without end_time the range runs to now (the bucket of today included).
+        end = int(request.arg("end_time") or time.time() // DAY_S * DAY_S + DAY_S)
         page = request.arg("page")
         first = int(page.removeprefix("page_")) if page else start
         buckets = []
