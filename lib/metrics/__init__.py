@@ -87,8 +87,8 @@ METRICS: dict[str, str] = {
     "storage_bytes": "bytes",
     "storage_objects": "count",
 }
-# Families named by a suffix: amounts per other currency than EUR (`revenue_cents_usd`), tokens per
-# model (`openai_model_tokens_gpt_4o_mini`), bytes per Storage bucket (`storage_bucket_bytes_logos`).
+# Families named by a suffix: amounts per other currency than EUR (`revenue_cents_usd`), tokens
+# per model (`openai_model_tokens_gpt_4o_mini`), bytes per bucket (`storage_bucket_bytes_logos`).
 _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(revenue|refunded|dispute_amount)_cents_[a-z]{3}$"), "cents"),
     (re.compile(r"^openai_model_tokens_[a-z0-9_]+$"), "tokens"),

@@ -15,7 +15,7 @@ from pydantic import BaseModel, field_validator
 
 from lib.core.log import log
 from lib.metrics import SourceContext
-from lib.metrics.stripe import HEADLINE_CURRENCY, _CURRENCY, _listed, _StripeSource
+from lib.metrics.stripe import CURRENCY_CODE, HEADLINE_CURRENCY, StripeSource, listed
 
 # Refund states that move money back to the customer; `failed` and `canceled` ones never did.
 REFUND_COUNTED = frozenset({"succeeded", "pending", "requires_action"})
@@ -29,7 +29,7 @@ class _Amount(BaseModel):
     @field_validator("currency", mode="before")
     @classmethod
     def _iso_currency(cls, value: object) -> str | None:
-        if isinstance(value, str) and _CURRENCY.fullmatch(value.lower()):
+        if isinstance(value, str) and CURRENCY_CODE.fullmatch(value.lower()):
             return value.lower()
         return None
 
@@ -76,19 +76,19 @@ def amounts(metric: str, items: list[_Amount]) -> dict[str, float]:
     return values
 
 
-class StripeDisputes(_StripeSource):
+class StripeDisputes(StripeSource):
     """Disputes (chargebacks) opened in the day, and their disputed amounts."""
 
     name = "stripe.disputes"
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
-        disputes = list(_listed(ctx, Dispute, client.v1.disputes.list))
+        disputes = list(listed(ctx, Dispute, client.v1.disputes.list))
         values = {"disputes_opened": float(len(disputes))}
         values.update(amounts("dispute_amount_cents", list(disputes)))
         return values
 
 
-class StripeRefunds(_StripeSource):
+class StripeRefunds(StripeSource):
     """Refunds created in the day that move money back (`net_revenue_cents` is derived)."""
 
     name = "stripe.refunds"
@@ -96,7 +96,7 @@ class StripeRefunds(_StripeSource):
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         refunds = [
             refund
-            for refund in _listed(ctx, Refund, client.v1.refunds.list)
+            for refund in listed(ctx, Refund, client.v1.refunds.list)
             # A refund without a status is an older card refund, which succeed synchronously.
             if refund.status is None or refund.status in REFUND_COUNTED
         ]
@@ -105,14 +105,14 @@ class StripeRefunds(_StripeSource):
         return values
 
 
-class StripeEarlyFraudWarnings(_StripeSource):
+class StripeEarlyFraudWarnings(StripeSource):
     """Early fraud warnings created in the day (`created` filter of today's API)."""
 
     name = "stripe.fraud_warnings"
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         lister = client.v1.radar.early_fraud_warnings.list
-        count = sum(1 for _ in _listed(ctx, EarlyFraudWarning, lister))
+        count = sum(1 for _ in listed(ctx, EarlyFraudWarning, lister))
         return {"early_fraud_warnings": count}
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from tests.fakes import FakeRequest, Reply
 from tests.fakes.billing import DAY_S, BillingStripe, CostsOpenAI, created_between
@@ -40,7 +40,7 @@ def documented_parameters(vendor: str, path: str) -> set[str]:
 class RiskStripe(BillingStripe):
     """BillingStripe plus disputes, refunds and early fraud warnings, seeded per test."""
 
-    LISTS = {
+    LISTS: ClassVar[dict[str, str]] = {
         "/v1/disputes": "disputes",
         "/v1/refunds": "refunds",
         "/v1/radar/early_fraud_warnings": "fraud_warnings",
