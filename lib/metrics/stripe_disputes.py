@@ -83,7 +83,7 @@ class StripeDisputes(StripeSource):
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         disputes = list(listed(ctx, Dispute, client.v1.disputes.list))
-        values = {"disputes_opened": float(len(disputes))}
+        values: dict[str, float] = {"disputes_opened": len(disputes)}
         values.update(amounts("dispute_amount_cents", list(disputes)))
         return values
 
@@ -100,7 +100,7 @@ class StripeRefunds(StripeSource):
             # A refund without a status is an older card refund, which succeed synchronously.
             if refund.status is None or refund.status in REFUND_COUNTED
         ]
-        values = {"refunds": float(len(refunds))}
+        values: dict[str, float] = {"refunds": len(refunds)}
         values.update(amounts("refunded_cents", list(refunds)))
         return values
 
