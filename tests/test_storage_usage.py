@@ -7,13 +7,18 @@ import json
 import time
 
 import psycopg
+import pytest
 
+from lib.core.config import load_settings
 from lib.core.monitor_config import MonitorConfig
 from lib.metrics import DayWindow
 from lib.metrics.runner import compute_day
-from lib.metrics.storage import StorageUsage, bucket_metric, storage_usage
+from lib.metrics.storage import StorageUsage, bucket_metric, storage_present, storage_usage
+from lib.store import Store, StoreError
+from lib.store.supabase import SupabaseTransport
 from tests.alerting import open_store
 from tests.business_run import BERLIN, business_settings, recent_ordinary_day
+from tests.conftest import ANON_KEY, SERVICE_KEY
 
 DAY = recent_ordinary_day()
 
@@ -118,6 +123,23 @@ def test_a_past_day_is_a_snapshot_not_measured(migrated_db: str) -> None:
     report = run_storage(migrated_db, latest=False)
     assert report["metrics"] == {}
     assert "snapshot" in report["skipped"]["supabase_storage"]
+
+
+def test_through_postgrest_as_service_role(supabase_db: str, postgrest: object) -> None:
+    """Production's path: the RPC as `service_role` (invoker's rights), which Supabase grants
+    SELECT on storage.objects; `anon` may not call the function at all."""
+    seed_storage(supabase_db)
+    with psycopg.connect(supabase_db, autocommit=True) as conn:
+        conn.execute("grant usage on schema storage to service_role")
+        conn.execute("grant select on storage.objects to service_role")
+    settings = load_settings(supabase_url=postgrest.url, supabase_service_role_key=SERVICE_KEY)
+    with Store(SupabaseTransport(settings, timeout=5)) as store:
+        assert storage_present(store) is True
+        usage = storage_usage(store)
+    assert usage is not None and usage["workshop-uploads"].bytes == 2_000_000
+    anon = load_settings(supabase_url=postgrest.url, supabase_service_role_key=ANON_KEY)
+    with Store(SupabaseTransport(anon, timeout=5)) as store, pytest.raises(StoreError):
+        storage_usage(store)
 
 
 def test_bucket_names_become_metric_names() -> None:
