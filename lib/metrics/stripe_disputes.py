@@ -9,6 +9,7 @@ https://docs.stripe.com/api/refunds/list, https://docs.stripe.com/api/radar/earl
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, field_validator
@@ -60,7 +61,7 @@ class EarlyFraudWarning(BaseModel):
     fraud_type: str
 
 
-def amounts(metric: str, items: list[_Amount]) -> dict[str, float]:
+def amounts(metric: str, items: Sequence[_Amount]) -> dict[str, float]:
     """`<metric>` in EUR (0 when none) and `<metric>_<ccy>` per other currency seen."""
     by_currency: Counter[str] = Counter()
     unreadable = 0
@@ -84,7 +85,7 @@ class StripeDisputes(StripeSource):
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         disputes = list(listed(ctx, Dispute, client.v1.disputes.list))
         values: dict[str, float] = {"disputes_opened": len(disputes)}
-        values.update(amounts("dispute_amount_cents", list(disputes)))
+        values.update(amounts("dispute_amount_cents", disputes))
         return values
 
 
@@ -101,7 +102,7 @@ class StripeRefunds(StripeSource):
             if refund.status is None or refund.status in REFUND_COUNTED
         ]
         values: dict[str, float] = {"refunds": len(refunds)}
-        values.update(amounts("refunded_cents", list(refunds)))
+        values.update(amounts("refunded_cents", refunds))
         return values
 
 
