@@ -1039,6 +1039,45 @@ $$;
 
 
 --
+-- Name: monitoring_storage_present(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_storage_present() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select to_regclass('storage.objects') is not null
+$$;
+
+
+--
+-- Name: monitoring_storage_usage(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_storage_usage() RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $_$
+declare
+    result jsonb;
+begin
+    if to_regclass('storage.objects') is null then
+        return null;
+    end if;
+    execute $q$
+        select coalesce(jsonb_object_agg(bucket, jsonb_build_object('bytes', bytes, 'objects', objects)),
+                        '{}'::jsonb)
+        from (select coalesce(bucket_id, '') as bucket,
+                     coalesce(sum(case when metadata->>'size' ~ '^[0-9]{1,18}$'
+                                       then (metadata->>'size')::bigint end), 0) as bytes,
+                     count(*) as objects
+              from storage.objects
+              group by 1) per_bucket
+    $q$ into result;
+    return result;
+end
+$_$;
+
+
+--
 -- Name: monitoring_traffic_availability(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2549,6 +2588,22 @@ GRANT ALL ON FUNCTION public.monitoring_status_summary(p_now timestamp with time
 
 REVOKE ALL ON FUNCTION public.monitoring_status_summary_with_incidents(p_now timestamp with time zone, p_timezone text, p_history_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_status_summary_with_incidents(p_now timestamp with time zone, p_timezone text, p_history_days integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_storage_present(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_storage_present() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_storage_present() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_storage_usage(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_storage_usage() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_storage_usage() TO service_role;
 
 
 --

@@ -72,6 +72,17 @@ def _storage(store: Store, url: str, fire: bool) -> None:
     seed_metrics(store, YESTERDAY, db_storage_pct=80.01 if fire else 79.99)
 
 
+def _disputes(store: Store, url: str, fire: bool) -> None:
+    # 0.66 % / 0.64 % of 10,000 charges over the 30 days to yesterday; the day before them,
+    # outside the window, would fire on its own.
+    half = 33 if fire else 32
+    seed_metrics(store, YESTERDAY, disputes_opened=half, payments_succeeded=5000)
+    seed_metrics(
+        store, YESTERDAY - timedelta(days=29), disputes_opened=half, payments_succeeded=5000
+    )
+    seed_metrics(store, YESTERDAY - timedelta(days=30), disputes_opened=500, payments_succeeded=500)
+
+
 def _cron(store: Store, url: str, fire: bool) -> None:
     age = timedelta(hours=26, minutes=1 if fire else -1)
     seed_cron_success(url, "daily_metrics", T0 - age)
@@ -88,4 +99,5 @@ CASES: dict[str, tuple[Seed, str]] = {
     "database_query_time": (_query_time, "database_query_time"),
     "database_storage": (_storage, "database_storage"),
     "cron_late": (_cron, "cron_late:daily_metrics"),
+    "dispute_rate": (_disputes, "dispute_rate"),
 }

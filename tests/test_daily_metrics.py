@@ -24,6 +24,7 @@ from lib.metrics import DayWindow, unit_of
 from lib.store import Store
 from tests.conftest import SECRETS, assert_no_secret
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend
+from tests.fakes.business import RiskStripe, UsageOpenAI
 from tests.metrics_seed import recent_ordinary_day
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -35,7 +36,7 @@ CRON = {"authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
 
 @pytest.fixture(scope="module")
 def stripe() -> Iterator[BillingStripe]:
-    fake = BillingStripe()
+    fake = RiskStripe()  # charges, subscriptions, events, disputes, refunds, fraud warnings
     yield fake
     fake.close()
 
@@ -49,7 +50,7 @@ def resend() -> Iterator[MetricsResend]:
 
 @pytest.fixture(scope="module")
 def openai() -> Iterator[CostsOpenAI]:
-    fake = CostsOpenAI()
+    fake = UsageOpenAI()  # costs and completion usage
     yield fake
     fake.close()
 
@@ -171,6 +172,7 @@ def test_exact_values_for_a_seeded_day(
     assert report["unavailable"] == {}
     assert report["skipped"] == {
         "database": "a snapshot: measured only for the day that just ended",
+        "supabase_storage": "a snapshot: measured only for the day that just ended",
         "deployments": "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)",
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
@@ -200,6 +202,18 @@ def test_exact_values_for_a_seeded_day(
         "checks_failed": 1,
         "avg_response_ms": 200.0,
         "p95_response_ms": 290.0,
+        # Issue 29's sources, on a day without disputes, refunds, warnings or token usage.
+        "disputes_opened": 0,
+        "dispute_amount_cents": 0,
+        "refunds": 0,
+        "refunded_cents": 0,
+        "net_revenue_cents": 14700,
+        "early_fraud_warnings": 0,
+        "openai_input_tokens": 0,
+        "openai_output_tokens": 0,
+        "openai_cached_tokens": 0,
+        "openai_requests": 0,
+        "openai_tokens_per_conversation": 0.0,
     }
     assert report["metrics"] == expected
     assert stored(migrated_db) == {(str(DAY), k): float(v) for k, v in expected.items()}
@@ -256,6 +270,9 @@ def test_a_failing_stripe_is_named_and_the_rest_is_written(
         "stripe.charges": "server error 500",
         "stripe.subscriptions": "server error 500",
         "stripe.webhooks": "server error 500",
+        "stripe.disputes": "server error 500",
+        "stripe.refunds": "server error 500",
+        "stripe.fraud_warnings": "server error 500",
     }
     metrics = report["metrics"]
     assert metrics["leads"] == 4 and metrics["emails_sent"] == 40
@@ -341,6 +358,11 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
         "vercel_drains": "no Vercel drain delivery stored yet",
         "health_checks": "no health check stored yet",
+        "stripe.disputes": "STRIPE_SECRET_KEY is not set",
+        "stripe.refunds": "STRIPE_SECRET_KEY is not set",
+        "stripe.fraud_warnings": "STRIPE_SECRET_KEY is not set",
+        "openai.usage": "OPENAI_ADMIN_KEY is not set",
+        "supabase_storage": "a snapshot: measured only for the day that just ended",
     }
     assert report["metrics"] == {
         "leads": 1,
@@ -597,7 +619,7 @@ def test_over_real_http(
     metrics = body["days"][0]["metrics"]
     assert metrics["revenue_cents"] == 14700
     whole = [k for k in metrics if unit_of(k) in ("count", "cents", "bytes")]
-    assert len(whole) == 14 and all(type(metrics[k]) is int for k in whole), metrics
+    assert len(whole) == 21 and all(type(metrics[k]) is int for k in whole), metrics
     assert body["days"][0]["unavailable"] == {}
     post = server.request("POST", path)
     assert post.status_code == 405

@@ -90,3 +90,34 @@ def test_metric_series_many_through_both_transports(
     assert "registrations" not in found
     assert facts["pg_stat_statements"] is False
     assert facts["migrations"] and facts["migrations"][-1] >= "20261203160000"
+
+
+def test_issue_29_metrics_in_the_export(dev_server, migrated_db: str) -> None:
+    """Every new catalog metric is a column of `metric=all`; the per-model and per-bucket
+    families are asked for by name, like revenue per currency."""
+    yesterday = datetime.now(BERLIN).date() - timedelta(days=1)
+    rows = (
+        ("net_revenue_cents", 13800, "cents"),
+        ("storage_bytes", 4_000_000, "bytes"),
+        ("openai_model_tokens_gpt_4o", 900_000, "tokens"),
+        ("storage_bucket_bytes_logos", 1_000_000, "bytes"),
+    )
+    with Store(PostgresTransport(migrated_db, timeout=5)) as store:
+        store.upsert_daily_metrics(
+            [{"day": yesterday, "metric": m, "value": v, "unit": u} for m, v, u in rows]
+        )
+    server = dev_server({**SECRETS, "DATABASE_URL": migrated_db})
+    every = server.get("/api/metrics?metric=all&days=2&format=csv", headers=TOKEN)
+    header = every.text.splitlines()[0].split(",")
+    new = ("disputes_opened", "refunded_cents", "net_revenue_cents", "early_fraud_warnings")
+    assert set(new) | {"openai_input_tokens", "openai_requests", "storage_bytes"} <= set(header)
+    row = dict(zip(header, every.text.splitlines()[-1].split(","), strict=True))
+    assert (row["net_revenue_cents"], row["storage_bytes"]) == ("13800", "4000000")
+    named = server.get(
+        "/api/metrics?metric=openai_model_tokens_gpt_4o,storage_bucket_bytes_logos&days=1",
+        headers=TOKEN,
+    ).json()
+    assert [(s["unit"], s["points"][0]["value"]) for s in named["series"]] == [
+        ("tokens", 900_000),
+        ("bytes", 1_000_000),
+    ]

@@ -14,6 +14,7 @@ from lib.providers import ProviderIncident
 # Whole rule names first; then words of the alert key (`service_unresponsive:stripe`).
 RULE_PROVIDERS = {
     "payment_failure_rate": "stripe",
+    "dispute_rate": "stripe",
     "email_bounce_rate": "resend",
     "openai_cost_increase": "openai",
     "build_failed": "vercel",

@@ -70,15 +70,37 @@ METRICS: dict[str, str] = {
     "security_findings": "count",
     "performance_findings": "count",
     "failed_logins": "count",
+    # disputes, refunds, early fraud warnings (lib/metrics/stripe_disputes.py)
+    "disputes_opened": "count",
+    "dispute_amount_cents": "cents",
+    "refunds": "count",
+    "refunded_cents": "cents",
+    "net_revenue_cents": "cents",
+    "early_fraud_warnings": "count",
+    # OpenAI token usage (lib/metrics/openai_usage.py)
+    "openai_input_tokens": "tokens",
+    "openai_output_tokens": "tokens",
+    "openai_cached_tokens": "tokens",
+    "openai_requests": "count",
+    "openai_tokens_per_conversation": "tokens",
+    # Supabase Storage (lib/metrics/storage.py)
+    "storage_bytes": "bytes",
+    "storage_objects": "count",
 }
-_CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
+# Families named by a suffix: amounts per other currency than EUR (`revenue_cents_usd`), tokens
+# per model (`openai_model_tokens_gpt_4o_mini`), bytes per bucket (`storage_bucket_bytes_logos`).
+_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(revenue|refunded|dispute_amount)_cents_[a-z]{3}$"), "cents"),
+    (re.compile(r"^openai_model_tokens_[a-z0-9_]+$"), "tokens"),
+    (re.compile(r"^storage_bucket_bytes_[a-z0-9_]+$"), "bytes"),
+)
 
 
 @dataclass(frozen=True)
 class Ratio:
     """A metric derived from others: numerator / sum(denominator) × scale; absent when undefined."""
 
-    numerator: str
+    numerator: str | tuple[str, ...]  # a tuple is summed
     denominator: tuple[str, ...]
     scale: float
     digits: int
@@ -94,6 +116,13 @@ RATIOS: dict[str, Ratio] = {
     "email_delivery_pct": Ratio("emails_delivered", ("emails_sent",), 100, 2),
     "email_bounce_pct": Ratio("emails_bounced", ("emails_sent",), 100, 2),
     "cost_per_conversation_usd": Ratio("openai_cost_usd", ("chat_conversations",), 1, 6),
+    "openai_tokens_per_conversation": Ratio(
+        ("openai_input_tokens", "openai_output_tokens"), ("chat_conversations",), 1, 1
+    ),
+}
+# Derived as a difference: present when both inputs are (gross EUR revenue − EUR refunds).
+DIFFERENCES: dict[str, tuple[str, str]] = {
+    "net_revenue_cents": ("revenue_cents", "refunded_cents"),
 }
 
 
@@ -101,19 +130,23 @@ def unit_of(metric: str) -> str | None:
     """The unit of a known metric, None for an unknown name."""
     if metric in METRICS:
         return METRICS[metric]
-    return "cents" if _CURRENCY_REVENUE.match(metric) else None
+    return next((unit for pattern, unit in _FAMILIES if pattern.match(metric)), None)
 
 
 def derive(values: dict[str, float]) -> dict[str, float]:
-    """The ratios whose inputs are all present and whose denominator is not 0."""
+    """The ratios whose inputs are all present and whose denominator is not 0, and differences."""
     derived = {}
     for name, ratio in RATIOS.items():
-        parts = [values.get(n) for n in (ratio.numerator, *ratio.denominator)]
-        if any(p is None for p in parts):
+        numerator = (ratio.numerator,) if isinstance(ratio.numerator, str) else ratio.numerator
+        if any(values.get(n) is None for n in (*numerator, *ratio.denominator)):
             continue
         denominator = sum(values[n] for n in ratio.denominator)
         if denominator:
-            derived[name] = round(values[ratio.numerator] / denominator * ratio.scale, ratio.digits)
+            total = sum(values[n] for n in numerator)
+            derived[name] = round(total / denominator * ratio.scale, ratio.digits)
+    for name, (minuend, subtrahend) in DIFFERENCES.items():
+        if minuend in values and subtrahend in values:
+            derived[name] = values[minuend] - values[subtrahend]
     return derived
 
 

@@ -21,7 +21,7 @@ from lib.metrics import SourceContext, SourceError
 PAGE_SIZE = 100  # Stripe's maximum `limit`
 REQUEST_TIMEOUT_S = 10.0
 HEADLINE_CURRENCY = "eur"
-_CURRENCY = re.compile(r"[a-z]{3}")
+CURRENCY_CODE = re.compile(r"[a-z]{3}")
 # "List events, going back up to 30 days" (https://docs.stripe.com/api/events/list): for an older
 # day the events list is empty, and an event count read from it would be a false 0.
 EVENTS_KEPT = timedelta(days=30)
@@ -41,7 +41,7 @@ class Charge(BaseModel):
     @field_validator("currency", mode="before")
     @classmethod
     def _iso_currency(cls, value: object) -> str | None:
-        if isinstance(value, str) and _CURRENCY.fullmatch(value.lower()):
+        if isinstance(value, str) and CURRENCY_CODE.fullmatch(value.lower()):
             return value.lower()
         return None
 
@@ -57,7 +57,7 @@ class Event(BaseModel):
     type: str
 
 
-def _listed[M: BaseModel](
+def listed[M: BaseModel](
     ctx: SourceContext, model: type[M], lister: Callable[[dict[str, Any]], Any], **params: Any
 ) -> Iterator[M]:
     """Every item of a Stripe list created in the day, all pages, validated."""
@@ -68,7 +68,7 @@ def _listed[M: BaseModel](
         yield model.model_validate(item.to_dict())
 
 
-class _StripeSource:
+class StripeSource:
     """What the three Stripe sources share: the key check, the client and the error words."""
 
     uses_store = False
@@ -97,7 +97,7 @@ class _StripeSource:
         raise NotImplementedError
 
 
-class StripeCharges(_StripeSource):
+class StripeCharges(StripeSource):
     """Charges created in the day: succeeded, failed, and captured amounts per currency."""
 
     name = "stripe.charges"
@@ -106,7 +106,7 @@ class StripeCharges(_StripeSource):
         statuses: Counter[str] = Counter()
         revenue: Counter[str] = Counter()
         unreadable = 0
-        for charge in _listed(ctx, Charge, client.v1.charges.list):
+        for charge in listed(ctx, Charge, client.v1.charges.list):
             statuses[charge.status] += 1
             if charge.status == "succeeded" and charge.currency is None:
                 unreadable += 1
@@ -133,7 +133,7 @@ def events_gone(ctx: SourceContext) -> str | None:
     return None
 
 
-class StripeSubscriptions(_StripeSource):
+class StripeSubscriptions(StripeSource):
     """New subscriptions (created in the day, any status) and ended ones (deleted events)."""
 
     name = "stripe.subscriptions"
@@ -143,19 +143,17 @@ class StripeSubscriptions(_StripeSource):
         return super().missing(ctx) or events_gone(ctx)
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
-        new = sum(1 for _ in _listed(ctx, Subscription, client.v1.subscriptions.list, status="all"))
+        new = sum(1 for _ in listed(ctx, Subscription, client.v1.subscriptions.list, status="all"))
         # Stripe's subscription list cannot filter on cancellation time; the event of a
         # subscription ending can (events are listed for 30 days: older days are skipped).
         ended = sum(
             1
-            for _ in _listed(
-                ctx, Event, client.v1.events.list, type="customer.subscription.deleted"
-            )
+            for _ in listed(ctx, Event, client.v1.events.list, type="customer.subscription.deleted")
         )
         return {"subscriptions_new": new, "subscriptions_canceled": ended}
 
 
-class StripeWebhookFailures(_StripeSource):
+class StripeWebhookFailures(StripeSource):
     """Events created in the day whose webhook delivery has not succeeded."""
 
     name = "stripe.webhooks"
@@ -164,7 +162,7 @@ class StripeWebhookFailures(_StripeSource):
         return super().missing(ctx) or events_gone(ctx)
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:
-        failed = sum(1 for _ in _listed(ctx, Event, client.v1.events.list, delivery_success=False))
+        failed = sum(1 for _ in listed(ctx, Event, client.v1.events.list, delivery_success=False))
         return {"stripe_webhook_failures": failed}
 
 

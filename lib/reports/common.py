@@ -26,6 +26,11 @@ ABSENT: tuple[tuple[str, str], ...] = (
     ("subscriptions_", "no data: no Stripe metrics"),
     ("email", "no data: no Resend metrics"),
     ("openai_cost", "no data: no OpenAI cost metrics (OPENAI_ADMIN_KEY)"),
+    ("refund", "no data: no Stripe refund metrics"),
+    ("net_revenue_cents", "no data: no Stripe charge or refund metrics"),
+    ("dispute", "no data: no Stripe dispute metrics"),
+    ("early_fraud_warnings", "no data: no Stripe early fraud warning metrics"),
+    ("openai_", "no data: no OpenAI usage metrics (OPENAI_ADMIN_KEY)"),
     ("cost_per_conversation", "no data: no OpenAI cost metrics (OPENAI_ADMIN_KEY)"),
 )
 

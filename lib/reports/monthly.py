@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from lib.core.monitor_config import MonitorConfig
 from lib.reports import common as c
+from lib.reports import money
 from lib.reports.figures import Points
 from lib.reports.gather import Facts
 from lib.reports.model import Figure, Report, Section, Table
@@ -37,17 +38,14 @@ def revenue(facts: Facts) -> Section:
     section = Section(id="revenue", title="Revenue & Subscriptions")
     new = c.total(facts, "subscriptions_new", "New subscriptions")
     canceled = c.total(facts, "subscriptions_canceled", "Canceled subscriptions")
-    section.figures += [
-        c.total(facts, "revenue_cents", "Revenue", "EUR", scale=0.01),
-        new,
-        canceled,
-    ]
+    section.figures += [*money.revenue_figures(facts), new, canceled]
     currencies = facts.points.currencies(facts.period.days)
     if currencies:
         section.lines.append(
             "Revenue in other currencies: "
             + ", ".join(f"{amount:,.2f} {cur}" for cur, amount in currencies.items())
         )
+    section.lines += money.other_currency_lines(facts.points, facts.period.days)
     if facts.mrr is None:
         why = facts.missing.get("stripe", "no data: Stripe was not asked")
         section.figures.append(Figure.of("mrr_eur", "MRR", "EUR", None, missing=why))
@@ -108,8 +106,16 @@ def costs(facts: Facts) -> Section:
         lambda points, days: points.ratio("openai_cost_usd", ("chat_conversations",), days, 1),
         digits=4,
     )
-    figures = [c.total(facts, "openai_cost_usd", "OpenAI cost", "USD"), per_conversation]
-    return Section(id="costs", title="Cost Analysis", figures=figures)
+    figures = [
+        c.total(facts, "openai_cost_usd", "OpenAI cost", "USD"),
+        per_conversation,
+        *money.token_figures(facts),
+    ]
+    lines = [
+        *money.model_lines(facts.points, facts.period.days),
+        *money.storage_lines(facts.points, facts.period.days),
+    ]
+    return Section(id="costs", title="Cost Analysis", figures=figures, lines=lines)
 
 
 def _p95_trend(points: Points, days: list[date]) -> list[str]:

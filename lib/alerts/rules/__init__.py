@@ -12,6 +12,7 @@ from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleCont
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
+from lib.alerts.rules.disputes import DisputeRate
 from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.platform import BackupStale, SecurityAdvisor
@@ -62,6 +63,7 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     SecurityAdvisor,
     Anomaly,
     ActivityMissing,
+    DisputeRate,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext, percent
+from lib.metrics.openai_usage import model_tokens
 
 
 class PaymentFailureRate(BaseRule):
@@ -76,8 +77,18 @@ class OpenAICostIncrease(BaseRule):
         if previous <= 0:
             return [self.observation("unknown", None, f"no OpenAI cost on {before} to compare")]
         change = percent(cost - previous, previous)
-        return [
-            self.above(
-                change, f"OpenAI cost {previous:.2f} → {cost:.2f} USD ({change:+.0f} %) on {day}"
-            )
-        ]
+        message = f"OpenAI cost {previous:.2f} → {cost:.2f} USD ({change:+.0f} %) on {day}"
+        grown = grown_model(ctx.metrics(before), ctx.metrics(day))
+        return [self.above(change, f"{message}; {grown}" if grown else message)]
+
+
+def grown_model(before: dict[str, float], after: dict[str, float]) -> str | None:
+    """The model whose tokens grew the most from one day to the next, in words; None without
+    per-model tokens (no usage source) or when no model grew."""
+    previous, current = model_tokens(before), model_tokens(after)
+    growth = {model: tokens - previous.get(model, 0.0) for model, tokens in current.items()}
+    model, grew = max(growth.items(), key=lambda item: item[1], default=(None, 0.0))
+    if model is None or grew <= 0:
+        return None
+    was = previous.get(model, 0.0)
+    return f"tokens grew most for {model}: {was:,.0f} → {current[model]:,.0f}"
