@@ -1,5 +1,8 @@
 """One notification on one channel, sent at most once: claimed in monitoring_notifications first.
 
+This is the only claim of a delivery: overlapping runs may both read a row's queue, but only the
+run holding a channel's claim sends on it; the other sees it busy (kept queued) or sent.
+
 The claim is a conditional UPDATE (not sent, no live lease), so two runs never both send, and a
 send that was recorded is never repeated. A duplicate takes two failures: the send succeeded but
 recording it failed (store down), or the channel answered after our timeout; the next run then
@@ -13,12 +16,13 @@ import contextlib
 from datetime import datetime
 from typing import Literal
 
+from lib.core.clock import CLAIM_LEASE
 from lib.core.errors import NotifyError, StoreError
 from lib.notify import Notification, Notifier
 from lib.store import Store
 
 # Longer than a send may take (SEND_TIMEOUT_S) by far: a live claim is never taken over.
-CLAIM_LEASE_S = 120
+CLAIM_LEASE_S = int(CLAIM_LEASE.total_seconds())
 
 Outcome = Literal["sent", "already_sent", "busy"]
 
