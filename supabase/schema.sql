@@ -366,6 +366,51 @@ $$;
 
 
 --
+-- Name: monitoring_health_check_read(timestamp with time zone, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with services as (select s from jsonb_object_keys(public.monitoring_latest_checks()) s)
+    select jsonb_build_object(
+        'alerts', public.monitoring_alerts_list(),
+        'metrics', coalesce((select jsonb_object_agg(d, public.monitoring_metrics_of_day(d::date))
+                             from jsonb_array_elements_text(p_days) d), '{}'::jsonb),
+        'checks', coalesce((select jsonb_object_agg(s, public.monitoring_checks_since(s, p_checks_since))
+                            from services), '{}'::jsonb),
+        'down_since', coalesce((select jsonb_object_agg(s, public.monitoring_down_since(s))
+                                from services), '{}'::jsonb),
+        'last_check_before', public.monitoring_last_check_before(p_now),
+        'cron_status', public.monitoring_cron_status(),
+        'traffic_last_received', public.monitoring_traffic_last_received(),
+        'provider_statuses', public.monitoring_provider_statuses())
+$$;
+
+
+--
+-- Name: monitoring_health_check_write(jsonb, jsonb, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    recorded integer := public.monitoring_record_checks(p_checks);
+    providers integer := case when p_providers is null then null
+                              else public.monitoring_provider_record(p_providers) end;
+begin
+    return jsonb_build_object(
+        'recorded', recorded,
+        'providers', providers,
+        'pruned', public.monitoring_prune_checks(p_prune_before),
+        'pruned_notifications', public.monitoring_prune_notifications(p_prune_before),
+        'pruned_minutes', public.monitoring_prune_traffic_minutes(p_minutes_before));
+end
+$$;
+
+
+--
 -- Name: monitoring_hist_add(bigint[], bigint[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2230,6 +2275,22 @@ GRANT ALL ON FUNCTION public.monitoring_down_since(p_service text) TO service_ro
 
 REVOKE ALL ON FUNCTION public.monitoring_first_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_first_data() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) TO service_role;
 
 
 --

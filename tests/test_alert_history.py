@@ -159,7 +159,7 @@ def test_events_of_the_old_vocabulary_are_rewritten(pg: LocalPostgres, tmp_path:
                 " values ('tls_expiry', %s, 'warning', %s, %s)",
                 (kind, T0 + minutes * MIN, T0),
             )
-    assert migrate(url) == ["20261207010000_alert_transitions.sql"]
+    assert "20261207010000_alert_transitions.sql" in migrate(url)
     assert [k for k, *_ in events(url)] == ["firing", "reminder", "resolved"]
     with open_store(url) as store:
         (episode,) = alert_episodes(store, T0, T0 + timedelta(days=1))

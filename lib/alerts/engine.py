@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from lib.alerts.attribution import incident_for, incident_key, merge
+from lib.alerts.attribution import incident_for, incident_key
 from lib.alerts.delivery import send_once
 from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
@@ -116,19 +116,14 @@ class Engine:
         self.deadline = time.monotonic() + delivery_budget_s
         self.incidents = incidents  # open provider incidents: named in what fires meanwhile
 
-    def run(
-        self,
-        observations: Sequence[Observation],
-        disabled: set[str],
-        rows: dict[str, AlertRow] | None = None,
-    ) -> RunReport:
-        """`rows`: the alert rows as this run read them (read here when not given)."""
-        rows = dict(self.store.alerts() if rows is None else rows)
+    def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
+        rows = self.store.alerts()
         reports: dict[str, AlertReport] = {}
+        wrote = False
         for obs in observations:
             reports[obs.key], written = self._apply(obs, rows.get(obs.key))
             if written is not None:
-                rows[obs.key] = written
+                rows[obs.key], wrote = written, True
         observed_rules = {o.rule for o in observations}
         for key, row in list(rows.items()):
             rule = key.split(":")[0]
@@ -141,8 +136,12 @@ class Engine:
             else:
                 continue
             if (silenced := self._silence(row, why)) is not None:
-                rows[key] = silenced
+                rows[key], wrote = silenced, True
         delivery = DeliveryReport()
+        if wrote or any(r.pending for r in rows.values()):
+            # Read again: an overlapping run's queue is delivered with ours (one update per
+            # provider incident), whichever run gets to each channel's claim first.
+            rows = self.store.alerts()
         if not self.maintenance.active:
             for written in self._deliver([r for r in rows.values() if r.pending], delivery):
                 rows[written.rule] = written
@@ -255,6 +254,7 @@ class Engine:
         claims = [(row, pending) for row in rows if (pending := Pending.of(row)) is not None]
         delivered: set[tuple[str, str]] = set()
         failed: dict[str, dict[str, str]] = {row.rule: {} for row, _ in claims}
+        held: dict[str, set[str]] = {row.rule: set() for row, _ in claims}  # busy elsewhere
         for unit in _units(claims):
             channels = dict.fromkeys(c for _, item in unit for c in item.channels)
             for channel in channels:
@@ -262,7 +262,9 @@ class Engine:
                 members = [
                     (rule, item)
                     for rule, item in unit
-                    if channel in item.channels and channel not in failed[rule]
+                    if channel in item.channels
+                    and channel not in failed[rule]
+                    and channel not in held[rule]
                 ]
                 if not members:
                     continue
@@ -275,19 +277,21 @@ class Engine:
                     for rule, _ in members:
                         failed[rule][channel] = "out of time; retried next run"
                     continue
-                notification = merge([item.notification for _, item in members])
+                notifications = [item.notification for _, item in members]
                 try:
-                    outcome = send_once(self.store, notifier, notification, self.now)
+                    outcome = send_once(self.store, notifier, notifications, self.now)
                 except NotifyError as error:
                     for rule, _ in members:
                         failed[rule][channel] = error.reason
                     report.failed += 1
-                    report.errors.append(f"{notification.rule} {channel}: {error.reason}")
+                    report.errors.append(f"{notifications[0].rule} {channel}: {error.reason}")
                     continue
-                if outcome == "busy":  # another run is sending it right now: it finishes it
-                    continue
-                delivered |= ids
-                report.sent += outcome == "sent"
+                done = {*outcome.sent, *outcome.already_sent}
+                delivered |= {(i, c) for i, c in ids if i in done}
+                for rule, item in members:
+                    if item.notification.id in outcome.busy:
+                        held[rule].add(channel)  # keep its later items behind it, in order
+                report.sent += bool(outcome.sent)
         written = []
         for row, _ in claims:
             error = "; ".join(failed[row.rule].values()) or None
