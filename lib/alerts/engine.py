@@ -119,11 +119,10 @@ class Engine:
     def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
         rows = self.store.alerts()
         reports: dict[str, AlertReport] = {}
-        wrote = False
         for obs in observations:
             reports[obs.key], written = self._apply(obs, rows.get(obs.key))
             if written is not None:
-                rows[obs.key], wrote = written, True
+                rows[obs.key] = written
         observed_rules = {o.rule for o in observations}
         for key, row in list(rows.items()):
             rule = key.split(":")[0]
@@ -136,9 +135,9 @@ class Engine:
             else:
                 continue
             if (silenced := self._silence(row, why)) is not None:
-                rows[key], wrote = silenced, True
+                rows[key] = silenced
         delivery = DeliveryReport()
-        if wrote or any(r.pending for r in rows.values()):
+        if any(r.pending for r in rows.values()):
             # Read again: an overlapping run's queue is delivered with ours (one update per
             # provider incident), whichever run gets to each channel's claim first.
             rows = self.store.alerts()

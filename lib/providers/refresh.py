@@ -17,7 +17,7 @@ from typing import Any
 
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig
-from lib.providers import Provider, ProviderStatus, configured_providers
+from lib.providers import Provider, ProviderStatus, configured_providers, record_statuses
 from lib.store import Store, StoreError
 
 REFRESH_EVERY = timedelta(minutes=5)
@@ -45,9 +45,7 @@ class Refresh:
         results instead: `collect` and `summary`)."""
         statuses = self.collect()
         try:
-            store.call(
-                "monitoring_provider_record", p_rows=[s.model_dump(mode="json") for s in statuses]
-            )
+            record_statuses(store, statuses)
         except StoreError as error:
             log.warning("provider status not recorded: %s", error.reason)
             return {"refreshed": False, "error": f"store: {error.reason}"}
@@ -108,7 +106,7 @@ def start_refresh(
     try:
         if not providers:
             if clear:
-                store.call("monitoring_provider_record", p_rows=[])
+                record_statuses(store, [])
             reason = "every provider is switched off" if enabled else "PROVIDER_STATUS is off"
             return {"refreshed": False, "reason": reason}
         claimed = store.call(
