@@ -76,7 +76,7 @@ CREATE FUNCTION public.monitoring_alert_episodes(p_from timestamp with time zone
                (array_agg(ev.message order by ev.id desc)
                    filter (where ev.kind = 'resolved'))[1] as resolution,
                bool_or(ev.kind = 'silenced') as silenced,
-               count(*) filter (where ev.kind = 'reminded') as reminders
+               count(*) filter (where ev.kind = 'reminder') as reminders
         from public.monitoring_alert_events ev
         where ev.episode_start < p_to
         group by ev.rule, ev.episode_start
@@ -87,49 +87,25 @@ $$;
 
 
 --
--- Name: monitoring_alert_event(); Type: FUNCTION; Schema: public; Owner: -
+-- Name: monitoring_alert_transition(text, bigint, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.monitoring_alert_event() RETURNS trigger
+CREATE FUNCTION public.monitoring_alert_transition(p_rule text, p_expected_version bigint, p_patch jsonb, p_event jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 declare
-    kind text;
-    episode timestamptz := new.since;
-    moment timestamptz := new.since;  -- the engine's clock, not the database's
-    announced_now boolean := new.last_notified_at is not null and new.last_notified_at >= new.since;
-    announced_before boolean := tg_op = 'UPDATE' and old.last_notified_at is not null
-                                and old.last_notified_at >= old.since;
+    result jsonb := public.monitoring_alert_cas(p_rule, p_expected_version, p_patch);
 begin
-    if new.state = 'firing' and (tg_op = 'INSERT' or old.state <> 'firing' or old.since <> new.since) then
-        kind := case when announced_now then 'fired' else 'silenced' end;
-    elsif tg_op = 'UPDATE' and new.state = 'firing' and old.state = 'firing'
-          and new.last_notified_at is distinct from old.last_notified_at and announced_now then
-        kind := case when announced_before then 'reminded' else 'fired' end;
-        moment := new.last_notified_at;
-    elsif tg_op = 'UPDATE' and new.state = 'ok' and old.state = 'firing' then
-        kind := 'resolved';
-        episode := old.since;
-    else
-        return null;
+    if result is not null and jsonb_typeof(p_event) = 'object' then
+        insert into public.monitoring_alert_events
+            (rule, kind, severity, at, episode_start, value, threshold, message)
+        values (p_rule, p_event ->> 'kind', result ->> 'severity',
+                (p_event ->> 'at')::timestamptz, (p_event ->> 'episode_start')::timestamptz,
+                (result ->> 'last_value')::double precision,
+                (p_event ->> 'threshold')::double precision, result ->> 'message');
     end if;
-    insert into public.monitoring_alert_events
-        (rule, kind, severity, at, episode_start, value, threshold, message)
-    values (new.rule, kind, new.severity, moment, episode, new.last_value,
-            public.monitoring_alert_threshold(new.pending), new.message);
-    return null;
+    return result;
 end
-$$;
-
-
---
--- Name: monitoring_alert_threshold(jsonb); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.monitoring_alert_threshold(p_pending jsonb) RETURNS double precision
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select (p_pending -> 'items' -> -1 -> 'notification' ->> 'threshold')::double precision
 $$;
 
 
@@ -386,6 +362,51 @@ CREATE FUNCTION public.monitoring_first_data() RETURNS jsonb
                                (select min(at) from public.monitoring_web_vitals_hours)),
         'vercel_drain_requests', (select min(at) from public.monitoring_traffic_buckets
                                   where grain = 'hour' and requests > 0))
+$$;
+
+
+--
+-- Name: monitoring_health_check_read(timestamp with time zone, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with services as (select s from jsonb_object_keys(public.monitoring_latest_checks()) s)
+    select jsonb_build_object(
+        'alerts', public.monitoring_alerts_list(),
+        'metrics', coalesce((select jsonb_object_agg(d, public.monitoring_metrics_of_day(d::date))
+                             from jsonb_array_elements_text(p_days) d), '{}'::jsonb),
+        'checks', coalesce((select jsonb_object_agg(s, public.monitoring_checks_since(s, p_checks_since))
+                            from services), '{}'::jsonb),
+        'down_since', coalesce((select jsonb_object_agg(s, public.monitoring_down_since(s))
+                                from services), '{}'::jsonb),
+        'last_check_before', public.monitoring_last_check_before(p_now),
+        'cron_status', public.monitoring_cron_status(),
+        'traffic_last_received', public.monitoring_traffic_last_received(),
+        'provider_statuses', public.monitoring_provider_statuses())
+$$;
+
+
+--
+-- Name: monitoring_health_check_write(jsonb, jsonb, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    recorded integer := public.monitoring_record_checks(p_checks);
+    providers integer := case when p_providers is null then null
+                              else public.monitoring_provider_record(p_providers) end;
+begin
+    return jsonb_build_object(
+        'recorded', recorded,
+        'providers', providers,
+        'pruned', public.monitoring_prune_checks(p_prune_before),
+        'pruned_notifications', public.monitoring_prune_notifications(p_prune_before),
+        'pruned_minutes', public.monitoring_prune_traffic_minutes(p_minutes_before));
+end
 $$;
 
 
@@ -1517,7 +1538,7 @@ CREATE TABLE public.monitoring_alert_events (
     value double precision,
     threshold double precision,
     message text,
-    CONSTRAINT monitoring_alert_events_kind_check CHECK ((kind = ANY (ARRAY['fired'::text, 'reminded'::text, 'resolved'::text, 'silenced'::text])))
+    CONSTRAINT monitoring_alert_events_kind_check CHECK ((kind = ANY (ARRAY['firing'::text, 'reminder'::text, 'resolved'::text, 'silenced'::text])))
 );
 
 
@@ -2067,13 +2088,6 @@ CREATE INDEX monitoring_vercel_events_type_time ON public.monitoring_vercel_even
 
 
 --
--- Name: monitoring_alerts monitoring_alert_history; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER monitoring_alert_history AFTER INSERT OR UPDATE ON public.monitoring_alerts FOR EACH ROW EXECUTE FUNCTION public.monitoring_alert_event();
-
-
---
 -- Name: monitoring_alert_events; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2199,19 +2213,11 @@ GRANT ALL ON FUNCTION public.monitoring_alert_episodes(p_from timestamp with tim
 
 
 --
--- Name: FUNCTION monitoring_alert_event(); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION monitoring_alert_transition(p_rule text, p_expected_version bigint, p_patch jsonb, p_event jsonb); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.monitoring_alert_event() FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_alert_event() TO service_role;
-
-
---
--- Name: FUNCTION monitoring_alert_threshold(p_pending jsonb); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.monitoring_alert_threshold(p_pending jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_alert_threshold(p_pending jsonb) TO service_role;
+REVOKE ALL ON FUNCTION public.monitoring_alert_transition(p_rule text, p_expected_version bigint, p_patch jsonb, p_event jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_alert_transition(p_rule text, p_expected_version bigint, p_patch jsonb, p_event jsonb) TO service_role;
 
 
 --
@@ -2308,6 +2314,22 @@ GRANT ALL ON FUNCTION public.monitoring_down_since(p_service text) TO service_ro
 
 REVOKE ALL ON FUNCTION public.monitoring_first_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_first_data() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) TO service_role;
 
 
 --

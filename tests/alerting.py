@@ -11,7 +11,7 @@ import psycopg
 
 from lib.alerts.rules import RULES_BY_NAME
 from lib.core.config import Settings, load_settings
-from lib.store import Store
+from lib.store import AlertEvent, AlertRow, EventKind, Store
 from lib.store.postgres import PostgresTransport
 from tests.conftest import SECRETS
 
@@ -115,3 +115,29 @@ def record_incident(store: Store, *incidents: dict[str, Any]) -> None:
             }
         ],
     )
+
+
+def seed_episode(
+    store: Store,
+    rule: str,
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    announced: bool = True,
+    threshold: float | None = None,
+    **fields: Any,
+) -> AlertRow:
+    """An episode written as the engine writes one: the firing row and its event (`firing`, or
+    `silenced` when not announced), then, with `end`, back to ok and `resolved`."""
+    patch = {"state": "firing", "since": start, **fields}
+    if announced:
+        patch["last_notified_at"] = start
+    kind: EventKind = "firing" if announced else "silenced"
+    event = AlertEvent(kind=kind, at=start, episode_start=start, threshold=threshold)
+    row = store.alert_transition(rule, 0, patch, event)
+    assert row is not None
+    if end is not None:
+        resolved = AlertEvent(kind="resolved", at=end, episode_start=start)
+        row = store.alert_transition(rule, row.version, {"state": "ok", "since": end}, resolved)
+        assert row is not None
+    return row

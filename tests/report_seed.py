@@ -16,6 +16,7 @@ from lib.metrics.history import CheckHistory
 from lib.metrics.runner import run_daily_metrics
 from lib.reports.periods import Period, week_of
 from lib.store import Store
+from tests.alerting import seed_episode
 from tests.conftest import SECRETS
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
@@ -92,35 +93,23 @@ def seed_rollups(store: Store, days: list[date]) -> None:
 def seed_episodes(store: Store, week: Period = WEEK) -> None:
     """Payment failures Tuesday 10:00–14:00 local (resolved), bounces since Saturday (open)."""
     tuesday = datetime(2026, 10, 20, 10, 0, tzinfo=BERLIN)
-    pending = {"items": [{"notification": {"threshold": 5}}]}
-    row = store.alert_cas(
+    seed_episode(
+        store,
         "payment_failure_rate",
-        0,
-        {
-            "state": "firing",
-            "severity": "critical",
-            "since": tuesday,
-            "last_notified_at": tuesday,
-            "last_value": 7.2,
-            "message": "payment failure rate 7.2 % (> 5 %)",
-            "pending": pending,
-        },
-    )
-    assert row is not None
-    store.alert_cas(
-        "payment_failure_rate", row.version, {"state": "ok", "since": tuesday + timedelta(hours=4)}
+        tuesday,
+        tuesday + timedelta(hours=4),
+        threshold=5,
+        severity="critical",
+        last_value=7.2,
+        message="payment failure rate 7.2 % (> 5 %)",
     )
     saturday = datetime(2026, 10, 24, 8, 0, tzinfo=BERLIN)
-    store.alert_cas(
+    seed_episode(
+        store,
         "email_bounce_rate",
-        0,
-        {
-            "state": "firing",
-            "since": saturday,
-            "last_notified_at": saturday,
-            "last_value": 11.0,
-            "message": "bounce rate 11 % (> 10 %)",
-        },
+        saturday,
+        last_value=11.0,
+        message="bounce rate 11 % (> 10 %)",
     )
 
 

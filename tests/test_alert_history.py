@@ -1,8 +1,11 @@
-"""Alert history: the trigger on monitoring_alerts writes one event per transition, in the same
-transaction as the compare-and-set; episodes are rebuilt from the events on both transports."""
+"""Alert history: the engine writes one event per transition with its compare-and-set
+(monitoring_alert_transition, one statement); episodes are rebuilt from the events on both
+transports; rows of the old vocabulary are rewritten by the migration."""
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,12 @@ import pytest
 
 from lib.core.config import Settings
 from lib.jobs.health_check import check_and_alert
+from lib.local.localpg import LocalPostgres
+from lib.local.migrate import migrate, migrations
 from lib.probes import Level, ProbeResult
 from lib.reports.history import alert_episodes
-from lib.store import Store
-from tests.alerting import T0, notify_settings, only_rules, open_store
+from lib.store import AlertEvent, Store
+from tests.alerting import T0, notify_settings, only_rules, open_store, seed_episode
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 from tests.stores import supabase_store
@@ -58,8 +63,8 @@ def test_fire_remind_resolve_make_one_episode(migrated_db: str, env: Any) -> Non
         episodes = alert_episodes(store, T0 - timedelta(days=1), T0 + timedelta(days=1))
     kinds = [(kind, rule, at) for kind, rule, at, _ in events(migrated_db)]
     assert kinds == [
-        ("fired", RULE, T0 + 5 * MIN),
-        ("reminded", RULE, T0 + (6 * 60 + 5) * MIN),
+        ("firing", RULE, T0 + 5 * MIN),
+        ("reminder", RULE, T0 + (6 * 60 + 5) * MIN),
         ("resolved", RULE, T0 + (6 * 60 + 10) * MIN),
     ]
     assert events(migrated_db)[0][3] == 2  # the threshold (minutes), from the queued notification
@@ -71,7 +76,7 @@ def test_fire_remind_resolve_make_one_episode(migrated_db: str, env: Any) -> Non
     assert not episode.silenced
 
 
-def test_maintenance_records_silenced_then_fired(migrated_db: str, env: Any) -> None:
+def test_maintenance_records_silenced_then_firing(migrated_db: str, env: Any) -> None:
     window = f"[[maintenance]]\nstart = {T0.isoformat()}\nend = {(T0 + 30 * MIN).isoformat()}\n"
     settings = env(window)
     with open_store(migrated_db) as store:
@@ -80,7 +85,7 @@ def test_maintenance_records_silenced_then_fired(migrated_db: str, env: Any) -> 
         (episode,) = alert_episodes(store, T0, T0 + timedelta(hours=1))
     assert [(k, at) for k, _, at, _ in events(migrated_db)] == [
         ("silenced", T0 + 5 * MIN),  # entered firing muted
-        ("fired", T0 + 30 * MIN),  # announced once the window ended
+        ("firing", T0 + 30 * MIN),  # announced once the window ended
     ]
     assert episode.open and episode.ended_at is None and episode.duration_s is None
     assert episode.silenced and episode.started_at == T0 + 5 * MIN
@@ -88,11 +93,15 @@ def test_maintenance_records_silenced_then_fired(migrated_db: str, env: Any) -> 
 
 def test_a_lost_compare_and_set_writes_no_event(migrated_db: str) -> None:
     with open_store(migrated_db) as store:
-        row = store.alert_cas("cron_late:x", 0, {"state": "firing", "since": T0})
+        fire = AlertEvent(kind="silenced", at=T0, episode_start=T0)
+        row = store.alert_transition("cron_late:x", 0, {"state": "firing", "since": T0}, fire)
         assert row is not None
-        assert store.alert_cas("cron_late:x", 0, {"state": "firing", "since": T0}) is None
-        assert store.alert_cas("cron_late:x", row.version + 5, {"state": "ok"}) is None
-        assert store.alert_cas("cron_late:x", row.version, {"state": "ok", "since": T0 + MIN})
+        patch = {"state": "firing", "since": T0}
+        assert store.alert_transition("cron_late:x", 0, patch, fire) is None
+        end = AlertEvent(kind="resolved", at=T0 + MIN, episode_start=T0)
+        assert store.alert_transition("cron_late:x", row.version + 5, {"state": "ok"}, end) is None
+        patch = {"state": "ok", "since": T0 + MIN}
+        assert store.alert_transition("cron_late:x", row.version, patch, end)
     assert [k for k, *_ in events(migrated_db)] == ["silenced", "resolved"]
 
 
@@ -103,12 +112,7 @@ def _seed_episodes(store: Store) -> None:
         ("cron_late:b", T0 - timedelta(hours=2), T0 + timedelta(hours=1)),
         ("tls_expiry", T0 + timedelta(hours=3), None),
     ):
-        row = store.alert_cas(
-            rule, 0, {"state": "firing", "since": start, "last_notified_at": start}
-        )
-        assert row is not None
-        if end is not None:
-            store.alert_cas(rule, row.version, {"state": "ok", "since": end})
+        seed_episode(store, rule, start, end)
 
 
 @pytest.mark.parametrize("transport", ["postgres", "supabase"])
@@ -134,3 +138,31 @@ def test_events_table_closed_to_anon(supabase_db: str) -> None:
                 conn.execute(f"select * from {table}")
             conn.rollback()
             conn.execute("set role anon")
+
+
+def test_events_of_the_old_vocabulary_are_rewritten(pg: LocalPostgres, tmp_path: Path) -> None:
+    """Rows the trigger wrote before 20261207010000 ('fired', 'reminded') read as today's words."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for migration in migrations():
+        if migration.version < "20261207010000":
+            shutil.copy(migration.path, before / migration.path.name)
+    name = f"old_events_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"create database {name}")
+    url = pg.url_for(name)
+    migrate(url, before)
+    with psycopg.connect(url) as conn:
+        for kind, minutes in (("fired", 0), ("reminded", 60), ("resolved", 90)):
+            conn.execute(
+                "insert into monitoring_alert_events (rule, kind, severity, at, episode_start)"
+                " values ('tls_expiry', %s, 'warning', %s, %s)",
+                (kind, T0 + minutes * MIN, T0),
+            )
+    assert "20261207010000_alert_transitions.sql" in migrate(url)
+    assert [k for k, *_ in events(url)] == ["firing", "reminder", "resolved"]
+    with open_store(url) as store:
+        (episode,) = alert_episodes(store, T0, T0 + timedelta(days=1))
+    assert episode.reminders == 1 and episode.duration_s == 90 * 60 and not episode.silenced
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"drop database {name} with (force)")

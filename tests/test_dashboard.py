@@ -13,7 +13,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.alerting import open_store
+from tests.alerting import open_store, seed_episode
 from tests.browser import ARTIFACTS
 from tests.conftest import ROOT, SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes.drains import body_of, request_log, span, traces
@@ -68,22 +68,11 @@ def seed_alerts_and_report(url: str) -> None:
 
     now = datetime.now(UTC)
     with Store(PostgresTransport(url, 5)) as db:
-        fired = db.alert_cas(
-            "payment_failure_rate",
-            0,
-            {"state": "firing", "severity": "critical", "since": now - timedelta(days=3)},
-        )
-        assert fired is not None
-        db.alert_cas(
-            "payment_failure_rate",
-            fired.version,
-            {"state": "ok", "since": now - timedelta(days=3, hours=-2)},
-        )
-        db.alert_cas(
-            "cron_late:daily_metrics",
-            0,
-            {"state": "firing", "severity": "warning", "since": now - timedelta(hours=5)},
-        )
+        start = now - timedelta(days=3)
+        end = now - timedelta(days=3, hours=-2)
+        seed_episode(db, "payment_failure_rate", start, end, announced=False, severity="critical")
+        start = now - timedelta(hours=5)
+        seed_episode(db, "cron_late:daily_metrics", start, announced=False, severity="warning")
         zone = ZoneInfo("Europe/Berlin")
         settings = load_settings(database_url=url)
         report = build_report(

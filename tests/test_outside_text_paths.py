@@ -19,7 +19,7 @@ from lib.reports import periods
 from lib.reports.build import build_report
 from lib.reports.render_html import html
 from lib.reports.render_text import markdown, text
-from tests.alerting import notify_settings, only_rules, open_store, settings_for
+from tests.alerting import notify_settings, only_rules, open_store, seed_episode, settings_for
 from tests.conftest import SECRETS, DevServer
 from tests.fakes.drains import SECRET as DRAIN_SECRET
 from tests.fakes.drains import body_of, request_log
@@ -100,12 +100,7 @@ def test_a_multi_line_alert_message_stays_in_its_table_cell(migrated_db: str) ->
     since = period.start + timedelta(days=2)  # the episode falls in the reported week
     with open_store(migrated_db) as store:
         for rule, message in (("route_slow", BREAKOUT), ("route_errors", f"5xx on {BIDI_ROUTE}")):
-            fired = store.alert_cas(
-                rule,
-                0,
-                {"state": "firing", "severity": "warning", "since": since, "message": message},
-            )
-            assert fired is not None
+            seed_episode(store, rule, since, announced=False, severity="warning", message=message)
         report = build_report(store, settings_for(migrated_db), MonitorConfig(), period, now)
     md, txt = markdown(report), text(report)
     rendered = MarkdownIt("commonmark").enable("table").render(md)

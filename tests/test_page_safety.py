@@ -13,7 +13,7 @@ import pytest
 
 from lib.jobs.health_check import check_and_alert
 from lib.probes import Level, ProbeResult
-from tests.alerting import only_rules, open_store, settings_for
+from tests.alerting import only_rules, open_store, seed_episode, settings_for
 from tests.conftest import SECRETS, DevServer, _clone, assert_no_secret
 from tests.fakes import FakeUpstream
 from tests.fakes.status import FakeStatusPage
@@ -93,15 +93,13 @@ enabled = false
             results = {"database": ProbeResult(level=Level.OK, latency_ms=5)}
             summary = check_and_alert(store, settings, now, results=results)
             assert summary["providers"]["open_incidents"] == 3 + len(HOSTILE), summary
-            store.alert_cas(
+            seed_episode(
+                store,
                 "route_slow",
-                0,
-                {
-                    "state": "firing",
-                    "severity": "warning",
-                    "since": now - timedelta(hours=1),
-                    "message": f"p95 2300 ms on {BIDI_ROUTE}",
-                },
+                now - timedelta(hours=1),
+                announced=False,
+                severity="warning",
+                message=f"p95 2300 ms on {BIDI_ROUTE}",
             )
         dev = DevServer({"DATABASE_URL": url, "HEALTH_TOKEN": TOKEN})
         yield dev

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.alerting import open_store
+from tests.alerting import open_store, seed_episode
 from tests.browser import ARTIFACTS, open_page
 from tests.conftest import DevServer
 from tests.status_history import seed_history
@@ -24,22 +24,9 @@ def test_resolved_incidents_in_json_and_on_the_page(
             ("cron_late:daily_metrics", now - timedelta(days=5), 0.5),
             ("payment_failure_rate", now - timedelta(days=120), 1),  # older than 90 days
         ):
-            row = store.alert_cas(
-                rule,
-                0,
-                {
-                    "state": "firing",
-                    "severity": "critical",
-                    "since": start,
-                    "last_notified_at": start,
-                    "message": "secret figure 4711",
-                },
-            )
-            assert row is not None
-            store.alert_cas(
-                rule, row.version, {"state": "ok", "since": start + timedelta(hours=hours)}
-            )
-        store.alert_cas("tls_expiry", 0, {"state": "firing", "since": now - timedelta(hours=1)})
+            end = start + timedelta(hours=hours)
+            seed_episode(store, rule, start, end, severity="critical", message="secret figure 4711")
+        seed_episode(store, "tls_expiry", now - timedelta(hours=1), announced=False)
     server: DevServer = dev_server({"DATABASE_URL": migrated_db})
     body = server.get("/api/status").json()
     past = body["resolved_incidents"]

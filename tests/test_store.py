@@ -10,6 +10,7 @@ import pytest
 
 from lib.local.migrate import MigrationError, apply_file, migrate, migrations
 from lib.store import Store, StoreError
+from lib.store.postgres import PostgresTransport
 from tests.alerting import T0
 from tests.conftest import ANON_KEY
 from tests.stores import postgres_store, supabase_store
@@ -331,3 +332,24 @@ def test_database_stats_with_and_without_pg_stat_statements(migrated_db: str) ->
         with_ext = store.database_stats(slow_ms=50)
     assert with_ext.pg_stat_statements is True
     assert any("pg_sleep" in q["query"] and q["mean_ms"] >= 50 for q in with_ext.slow_queries)
+
+
+def test_a_direct_call_carries_its_own_timeout_and_leaves_the_session_as_it_was(
+    migrated_db: str,
+) -> None:
+    """One query per call (`set_config(..., true)`; the call): the timeout holds for the call in
+    the same implicit transaction, and the pooled session keeps its own setting after."""
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        conn.execute(
+            "create function public.monitoring_test_sleep(p_s double precision) returns integer"
+            " language sql as 'select 1 from pg_sleep(p_s)'"
+        )
+    transport = PostgresTransport(migrated_db, timeout=0.2)
+    with Store(transport) as store:
+        assert store.call("monitoring_test_sleep", p_s=0.01) == 1
+        with pytest.raises(StoreError) as failed:
+            store.call("monitoring_test_sleep", p_s=2)
+        assert failed.value.reason == "timeout"
+        session = transport._connection()
+        assert session.execute("show statement_timeout").fetchone() == ("0",)
+        assert store.alerts() == {}  # the connection is usable after the cancelled call

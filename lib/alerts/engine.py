@@ -1,12 +1,13 @@
 """The alert state machine: ok → firing → ok per alert key, compare-and-set, notify exactly once.
 
-Phase 1 applies each observation to its `monitoring_alerts` row with compare-and-set: of two
-overlapping runs exactly one wins a transition, and the notification it implies is queued in the
-row's `pending`. Phase 2 delivers queued notifications: a run first claims the row's `pending`
-(compare-and-set again, with a lease), sends, then removes what was delivered. A failed channel
-stays queued and is retried by the next run; nothing a notifier does can break the run. Each
-channel's send of one notification is also claimed in monitoring_notifications (delivery.py), so
-a send recorded there is never repeated even when the `pending` bookkeeping failed after it.
+Phase 1 applies each observation to its `monitoring_alerts` row. The transition (which state,
+which notification, which history event) is decided here once, and the row and its event row are
+written by one compare-and-set call (Store.alert_transition): of two overlapping runs exactly one
+wins a transition and records it, and the notification it implies is queued in the row's
+`pending`. Phase 2 delivers queued notifications: each channel's send of one notification is
+claimed in monitoring_notifications (delivery.py, the one claim and its one lease), so a send is
+never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
+channel stays queued and is retried by the next run; nothing a notifier does can break the run.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from lib.alerts.attribution import incident_for, incident_key, merge
+from lib.alerts.attribution import incident_for, incident_key
 from lib.alerts.delivery import send_once
 from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
@@ -27,10 +28,12 @@ from lib.alerts.rules import Observation, ObservedState
 from lib.alerts.runbooks import rule_runbook
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.providers import ProviderIncident
-from lib.store import AlertRow, Store
+from lib.store import AlertEvent, AlertRow, EventKind, Store
 
-# A claimed delivery older than this is presumed abandoned (the function was killed mid-send).
-CLAIM_LEASE = timedelta(minutes=2)
+# The states of an alert row. The incident-response issue adds "acknowledged" (with
+# acknowledged_by/at on the episode) and an escalation level; a transition stays one decision here
+# and one Store.alert_transition call.
+AlertState = Literal["ok", "firing"]
 MAX_QUEUED = 10
 FINALIZE_ATTEMPTS = 5
 
@@ -43,9 +46,8 @@ class QueuedNotification(BaseModel):
 
 
 class Pending(BaseModel):
-    """The `pending` column: queued notifications, who is sending them, the last failure."""
+    """The `pending` column: queued notifications, failed attempts, the last failure."""
 
-    claimed_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
     items: list[QueuedNotification] = []
@@ -54,9 +56,6 @@ class Pending(BaseModel):
     def of(cls, row: AlertRow | None) -> Pending | None:
         return cls.model_validate(row.pending) if row is not None and row.pending else None
 
-    def claimed(self, now: datetime) -> bool:
-        return self.claimed_at is not None and now - self.claimed_at < CLAIM_LEASE
-
     def dump(self) -> dict[str, Any] | None:
         return self.model_dump(mode="json") if self.items else None
 
@@ -64,7 +63,7 @@ class Pending(BaseModel):
 class AlertReport(BaseModel):
     """One alert key after this run."""
 
-    state: str | None  # the stored state: ok | firing (None: never stored)
+    state: AlertState | None  # the stored state (None: never stored)
     observed: ObservedState
     value: float | None
     message: str
@@ -119,23 +118,33 @@ class Engine:
 
     def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
         rows = self.store.alerts()
-        reports = {o.key: self._apply(o, rows.get(o.key)) for o in observations}
+        reports: dict[str, AlertReport] = {}
+        for obs in observations:
+            reports[obs.key], written = self._apply(obs, rows.get(obs.key))
+            if written is not None:
+                rows[obs.key] = written
         observed_rules = {o.rule for o in observations}
-        for key, row in rows.items():
+        for key, row in list(rows.items()):
             rule = key.split(":")[0]
             if row.state != "firing":
                 continue
             if rule in disabled:
-                self._silence(row, "rule disabled")
+                why = "rule disabled"
             elif rule in observed_rules and key not in reports:
-                # e.g. a service no longer in CRITICAL_SERVICES, a job no longer watched
-                self._silence(row, "no longer watched")
+                why = "no longer watched"  # e.g. a service no longer in CRITICAL_SERVICES
+            else:
+                continue
+            if (silenced := self._silence(row, why)) is not None:
+                rows[key] = silenced
         delivery = DeliveryReport()
+        if any(r.pending for r in rows.values()):
+            # Read again: an overlapping run's queue is delivered with ours (one update per
+            # provider incident), whichever run gets to each channel's claim first.
+            rows = self.store.alerts()
         if not self.maintenance.active:
-            self._deliver([r for r in self.store.alerts().values() if r.pending], delivery)
-        delivery.queued = sum(
-            len(p.items) for r in self.store.alerts().values() if (p := Pending.of(r))
-        )
+            for written in self._deliver([r for r in rows.values() if r.pending], delivery):
+                rows[written.rule] = written
+        delivery.queued = sum(len(p.items) for r in rows.values() if (p := Pending.of(r)))
         return RunReport(
             alerts=reports,
             notifications=delivery,
@@ -145,7 +154,8 @@ class Engine:
 
     # -- phase 1: transitions -------------------------------------------------------------
 
-    def _apply(self, obs: Observation, row: AlertRow | None) -> AlertReport:
+    def _apply(self, obs: Observation, row: AlertRow | None) -> tuple[AlertReport, AlertRow | None]:
+        """Decide this key's transition and write it; also the row written (None: nothing)."""
         report = AlertReport(
             state=row.state if row else None,
             observed=obs.state,
@@ -153,7 +163,7 @@ class Engine:
             message=obs.message,
         )
         if obs.state not in ("firing", "ok"):
-            return report  # unknown / not configured / settling: neither fires nor resolves
+            return report, None  # unknown / not configured / settling: neither fires nor resolves
         firing = obs.state == "firing"
         patch: dict[str, Any] = {}
         event: Event | None = None
@@ -185,13 +195,14 @@ class Engine:
             if queued is not None:
                 patch["pending"] = queued
         if not patch:
-            return report
-        new = self.store.alert_cas(obs.key, row.version if row else 0, patch)
+            return report, None
+        history = _history(row, obs, since, self.now, notified="last_notified_at" in patch)
+        new = self.store.alert_transition(obs.key, row.version if row else 0, patch, history)
         if new is None:
             report.lost_race = True  # another run applied this observation first
-            return report
-        report.state, report.event = new.state, event
-        return report
+            return report, None
+        report.state, report.event = new.state, event  # type: ignore[assignment]
+        return report, new
 
     def _notification(self, obs: Observation, event: Event, since: datetime) -> Notification:
         duration = (self.now - since).total_seconds() if event == "resolved" else None
@@ -224,30 +235,25 @@ class Engine:
         pending.items = [*pending.items, item][-MAX_QUEUED:]
         return pending.dump()
 
-    def _silence(self, row: AlertRow, why: str) -> None:
+    def _silence(self, row: AlertRow, why: str) -> AlertRow | None:
         """A firing key nobody watches any more: back to ok without a notification."""
-        self.store.alert_cas(
+        return self.store.alert_transition(
             row.rule,
             row.version,
             {"state": "ok", "since": self.now, "message": why, "pending": None},
+            AlertEvent(kind="resolved", at=self.now, episode_start=row.since),
         )
 
     # -- phase 2: delivery ----------------------------------------------------------------
 
-    def _deliver(self, rows: list[AlertRow], report: DeliveryReport) -> None:
-        """Claim every row's queue, send, release. Firing notifications of one provider
-        incident go out as one update (attribution.merge); each row still records its own."""
-        claims: list[tuple[AlertRow, Pending]] = []
-        for row in rows:
-            pending = Pending.of(row)
-            if pending is None or pending.claimed(self.now):
-                continue
-            pending.claimed_at = self.now
-            claimed = self.store.alert_cas(row.rule, row.version, {"pending": pending.dump()})
-            if claimed is not None:  # else another run claimed it first
-                claims.append((claimed, pending))
+    def _deliver(self, rows: list[AlertRow], report: DeliveryReport) -> list[AlertRow]:
+        """Send every row's queue, then remove what was delivered; the rows written. Each send is
+        claimed per channel (send_once). Firing notifications of one provider incident go out as
+        one update (attribution.merge); each row still records its own."""
+        claims = [(row, pending) for row in rows if (pending := Pending.of(row)) is not None]
         delivered: set[tuple[str, str]] = set()
         failed: dict[str, dict[str, str]] = {row.rule: {} for row, _ in claims}
+        held: dict[str, set[str]] = {row.rule: set() for row, _ in claims}  # busy elsewhere
         for unit in _units(claims):
             channels = dict.fromkeys(c for _, item in unit for c in item.channels)
             for channel in channels:
@@ -255,7 +261,9 @@ class Engine:
                 members = [
                     (rule, item)
                     for rule, item in unit
-                    if channel in item.channels and channel not in failed[rule]
+                    if channel in item.channels
+                    and channel not in failed[rule]
+                    and channel not in held[rule]
                 ]
                 if not members:
                     continue
@@ -268,29 +276,37 @@ class Engine:
                     for rule, _ in members:
                         failed[rule][channel] = "out of time; retried next run"
                     continue
-                notification = merge([item.notification for _, item in members])
+                notifications = [item.notification for _, item in members]
                 try:
-                    outcome = send_once(self.store, notifier, notification, self.now)
+                    outcome = send_once(self.store, notifier, notifications, self.now)
                 except NotifyError as error:
                     for rule, _ in members:
                         failed[rule][channel] = error.reason
                     report.failed += 1
-                    report.errors.append(f"{notification.rule} {channel}: {error.reason}")
+                    report.errors.append(f"{notifications[0].rule} {channel}: {error.reason}")
                     continue
-                if outcome == "busy":  # another run is sending it right now: keep it queued
-                    for rule, _ in members:
-                        failed[rule][channel] = "being sent by another run"
-                    continue
-                delivered |= ids
-                report.sent += outcome == "sent"
-        for claimed, _ in claims:
-            self._finalize(claimed, delivered, "; ".join(failed[claimed.rule].values()) or None)
+                done = {*outcome.sent, *outcome.already_sent}
+                delivered |= {(i, c) for i, c in ids if i in done}
+                for rule, item in members:
+                    if item.notification.id in outcome.busy:
+                        held[rule].add(channel)  # keep its later items behind it, in order
+                report.sent += bool(outcome.sent)
+        written = []
+        for row, _ in claims:
+            error = "; ".join(failed[row.rule].values()) or None
+            if (final := self._finalize(row, delivered, error)) is not None:
+                written.append(final)
+        return written
 
     def _finalize(
-        self, claimed: AlertRow, delivered: set[tuple[str, str]], error: str | None
-    ) -> None:
-        """Remove what was delivered and release the claim; merge with concurrent additions."""
-        row: AlertRow | None = claimed
+        self,
+        read: AlertRow,
+        delivered: set[tuple[str, str]],
+        error: str | None,
+    ) -> AlertRow | None:
+        """Remove what was delivered; merge with concurrent changes. The row written (None:
+        nothing to write, or the row is gone). Sends another run holds are its to finish."""
+        row: AlertRow | None = read
         for _ in range(FINALIZE_ATTEMPTS):
             assert row is not None
             pending = Pending.of(row) or Pending()
@@ -299,17 +315,39 @@ class Engine:
                 left = [c for c in item.channels if (item.notification.id, c) not in delivered]
                 if left:
                     items.append(item.model_copy(update={"channels": left}))
+            if not error and items == pending.items:
+                return None  # nothing sent, nothing failed (all sent by another run): unchanged
             remaining = Pending(
-                claimed_at=None,
-                attempts=pending.attempts + (1 if error else 0),
-                last_error=error,
-                items=items,
+                attempts=pending.attempts + (1 if error else 0), last_error=error, items=items
             )
-            if self.store.alert_cas(row.rule, row.version, {"pending": remaining.dump()}):
-                return
-            row = self.store.alerts().get(claimed.rule)
+            written = self.store.alert_cas(row.rule, row.version, {"pending": remaining.dump()})
+            if written is not None:
+                return written
+            row = self.store.alerts().get(read.rule)
             if row is None:
-                return
+                return None
+        return None
+
+
+def _history(
+    row: AlertRow | None, obs: Observation, since: datetime, now: datetime, notified: bool
+) -> AlertEvent | None:
+    """The history event of this write, if it is a transition (decided with the patch)."""
+    kind: EventKind
+    if row is None or row.state != obs.state:
+        if obs.state == "firing":
+            kind = "firing" if notified else "silenced"  # muted: entered during maintenance
+        elif row is not None:
+            return AlertEvent(
+                kind="resolved", at=now, episode_start=row.since, threshold=obs.threshold
+            )
+        else:
+            return None  # a new key that is ok: nothing happened
+    elif obs.state == "firing" and notified:
+        kind = "reminder" if announced(row) else "firing"  # a muted episode announced now
+    else:
+        return None
+    return AlertEvent(kind=kind, at=now, episode_start=since, threshold=obs.threshold)
 
 
 def _units(

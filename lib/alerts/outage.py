@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from lib.alerts.rules.monitor import StoreUnreachable
 from lib.core.monitor_config import MonitorConfig
 from lib.notify.message import format_time
-from lib.store import AlertRow, Store
+from lib.store import AlertEvent, AlertRow, Store
 
 # At most one direct notification per channel per window while the store stays unreachable.
 WINDOW = timedelta(minutes=30)
@@ -73,6 +73,9 @@ def record_store_outage(
     if row is not None and (row.state == "firing" or row.since >= since):
         return None  # this gap is recorded already (an overlapping run, or resolved since)
     announced = first_announcement(last, now, every, config)
+    # Announced by the direct notification (the history says `firing` at the gap's start), or
+    # muted by maintenance (`silenced`).
+    event = AlertEvent(kind="firing" if announced else "silenced", at=since, episode_start=since)
     message = (
         f"no check could be recorded from {format_time(since)} to {format_time(now)}: "
         "the store was unreachable (or the health check was not called)"
@@ -85,4 +88,4 @@ def record_store_outage(
         "message": message,
         "pending": None,
     }
-    return store.alert_cas(RULE, row.version if row else 0, patch)
+    return store.alert_transition(RULE, row.version if row else 0, patch, event)

@@ -1,4 +1,4 @@
-"""Timestamps as every JSON body writes them, and how far a sender's clock may run ahead."""
+"""Timestamps as every JSON body writes them, how far a sender's clock may run ahead, leases."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from datetime import UTC, datetime, timedelta
 # ahead of ours is skew and keeps its value; beyond it, it is not "now" (it would open buckets in
 # the future or make an event "the newest" until that date comes).
 CLOCK_SKEW = timedelta(minutes=5)
+
+# A claimed send (an alert notification on one channel, a report's e-mail) older than this is
+# presumed abandoned (the function was killed mid-send) and may be taken over. Longer than any
+# send may take by far: a live claim is never taken over.
+CLAIM_LEASE = timedelta(minutes=2)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:

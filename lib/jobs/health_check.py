@@ -1,25 +1,37 @@
-"""GET /api/cron/health_check: probe, record a row per service, evaluate the rules, notify."""
+"""GET /api/cron/health_check: probe, record a row per service, evaluate the rules, notify.
+
+The store is asked once per run (lib/store/run.py): one read of everything the rules need, one
+write of the run's results (check rows, provider statuses, pruning), then only the compare-and-
+sets of the transitions that happen. The rules read through a RunStore, which answers from that
+read plus this run's own results, so nothing written is read back.
+"""
 
 from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from lib.alerts.config_state import load_rules
 from lib.alerts.evaluate import evaluate_alerts
 from lib.alerts.outage import record_store_outage
+from lib.alerts.rules import BaseRule
+from lib.alerts.rules.anomalies import same_weekdays
+from lib.alerts.rules.base import HOUR
 from lib.alerts.rules.monitor import StoreUnreachable
+from lib.alerts.rules.services import ServiceUnresponsive
 from lib.core.config import Settings
 from lib.core.http import Request
-from lib.drains.retention import prune_minute_buckets
+from lib.core.monitor_config import MonitorConfig
 from lib.jobs import cron_endpoint
 from lib.metrics.history import CHECKS_KEPT
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
-from lib.providers.refresh import Refresh, start_refresh
+from lib.providers import configured_providers
+from lib.providers.refresh import Refresh, start_refresh, summary
 from lib.store import Store, StoreError
+from lib.store.run import RunStore, merged_provider_statuses, read_for_run, write_run
 
 JOB = "health_check"
 KEEP_CHECKS = CHECKS_KEPT  # lib/metrics/history.py: the daily metrics skip what is pruned
@@ -53,19 +65,33 @@ def check_and_alert(
     # An invalid monitoring.toml: the built-in defaults, and config_invalid says why.
     config, rules, problem = load_rules(settings)
     # Provider status pages are read while the probes run, within their own budget.
-    refresh = start_refresh(store, config, now, enabled=settings.provider_status)
+    refresh = start_refresh(store, config, now, enabled=settings.provider_status, clear=False)
     if results is None:
         from lib.probes.health import evaluate
 
         _, results = evaluate(settings)
+    checks = check_rows(results, now)
+    window = _checks_window(rules)
+    read = read_for_run(store, now, _days(settings, config, now), now - window)
+    run_store = RunStore(store, read, now - window, checks)
     # Back after an outage? Record the gap as an episode, so the state machine resolves it.
     every = timedelta(minutes=settings.health_check_every_min)
     watching = any(rule.name == StoreUnreachable.name for rule in rules)
-    outage = record_store_outage(store, now, every, config) if watching else None
-    providers = refresh.finish(store) if isinstance(refresh, Refresh) else refresh
-    recorded = store.record_checks(check_rows(results, now))
+    outage = record_store_outage(run_store, now, every, config) if watching else None
+    statuses: list[dict[str, Any]] | None = None
+    providers = refresh
+    if isinstance(refresh, Refresh):
+        collected = refresh.collect()
+        statuses = [s.model_dump(mode="json") for s in collected]
+        providers = summary(collected)
+    elif not (settings.provider_status and configured_providers(config)):
+        statuses = []  # nothing to read: what earlier runs read must go
+    written = write_run(
+        store, checks, statuses, now - KEEP_CHECKS, now - timedelta(days=config.traffic.minute_days)
+    )
+    run_store.provider_statuses = merged_provider_statuses(read.provider_statuses, statuses)
     report = evaluate_alerts(
-        store,
+        run_store,
         settings,
         now,
         current_job=JOB,
@@ -74,18 +100,30 @@ def check_and_alert(
         config=config,
         rules=rules,
     )
-    pruned = store.prune_checks(now - KEEP_CHECKS)
-    store.prune_notifications(now - KEEP_CHECKS)  # delivery rows of long-resolved alerts
-    prune_minute_buckets(store, config, now)
     return {
         "checked": {name: r.level.value for name, r in results.items()},
-        "recorded": recorded,
-        "pruned": pruned,
+        "recorded": written.recorded,
+        "pruned": written.pruned,
         "providers": providers,
         **report.model_dump(mode="json"),
         "config_problem": problem,
         "outage_recorded": outage is not None,
     }
+
+
+def _checks_window(rules: Sequence[BaseRule]) -> timedelta:
+    """How far back the run reads check rows: the longest streak window a rule looks at."""
+    minutes = [r.threshold for r in rules if isinstance(r, ServiceUnresponsive)]
+    return max([HOUR, *(timedelta(minutes=m) for m in minutes)])
+
+
+def _days(settings: Settings, config: MonitorConfig, now: datetime) -> list[date]:
+    """The days whose metrics the daily rules read: yesterday, the day before, and the same
+    weekdays the anomaly rule compares with (another day is read when a rule asks for it)."""
+    yesterday = now.astimezone(settings.metrics_timezone).date() - timedelta(days=1)
+    anomalies = config.anomalies
+    weekdays = same_weekdays(yesterday, anomalies.weeks, anomalies.holiday_state)
+    return sorted({yesterday, yesterday - timedelta(days=1), *weekdays})
 
 
 def run_health_check(request: Request, store: Store) -> dict[str, Any]:

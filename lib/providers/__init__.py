@@ -117,6 +117,11 @@ class ProviderStatus(BaseModel, defer_build=True):
     maintenances: list[ProviderMaintenance] = []
 
 
+def record_statuses(store: Store, statuses: list[ProviderStatus]) -> None:
+    """Replace the stored statuses (a page not read keeps its last incidents; [] clears)."""
+    store.call("monitoring_provider_record", p_rows=[s.model_dump(mode="json") for s in statuses])
+
+
 def provider_statuses(store: Store) -> list[ProviderStatus]:
     rows = store.call("monitoring_provider_statuses")
     return [ProviderStatus.model_validate(row) for row in rows]

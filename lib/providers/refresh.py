@@ -17,7 +17,7 @@ from typing import Any
 
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig
-from lib.providers import Provider, ProviderStatus, configured_providers
+from lib.providers import Provider, ProviderStatus, configured_providers, record_statuses
 from lib.store import Store, StoreError
 
 REFRESH_EVERY = timedelta(minutes=5)
@@ -41,6 +41,18 @@ class Refresh:
         }
 
     def finish(self, store: Store) -> dict[str, Any]:
+        """Collect and record the statuses (the health check records them with its other
+        results instead: `collect` and `summary`)."""
+        statuses = self.collect()
+        try:
+            record_statuses(store, statuses)
+        except StoreError as error:
+            log.warning("provider status not recorded: %s", error.reason)
+            return {"refreshed": False, "error": f"store: {error.reason}"}
+        return summary(statuses)
+
+    def collect(self) -> list[ProviderStatus]:
+        """What answered within the budget; a page that did not is `ok: false`."""
         wait_for(self._futures.values(), timeout=max(0.0, self.deadline - time.monotonic()))
         statuses = []
         for provider in self.providers:
@@ -63,20 +75,18 @@ class Refresh:
         self._pool.shutdown(wait=False, cancel_futures=True)
         if all(f.done() for f in self._futures.values()):
             self._client.close()  # else the hanging thread still uses it; it dies with the run
-        try:
-            store.call(
-                "monitoring_provider_record", p_rows=[s.model_dump(mode="json") for s in statuses]
-            )
-        except StoreError as error:
-            log.warning("provider status not recorded: %s", error.reason)
-            return {"refreshed": False, "error": f"store: {error.reason}"}
-        return {
-            "refreshed": True,
-            "providers": {
-                s.provider: (s.indicator if s.ok else f"unreadable: {s.error}") for s in statuses
-            },
-            "open_incidents": sum(len(s.incidents) for s in statuses),
-        }
+        return statuses
+
+
+def summary(statuses: list[ProviderStatus]) -> dict[str, Any]:
+    """The cron summary of a recorded refresh."""
+    return {
+        "refreshed": True,
+        "providers": {
+            s.provider: (s.indicator if s.ok else f"unreadable: {s.error}") for s in statuses
+        },
+        "open_incidents": sum(len(s.incidents) for s in statuses),
+    }
 
 
 def start_refresh(
@@ -85,12 +95,18 @@ def start_refresh(
     now: datetime,
     budget_s: float = REFRESH_BUDGET_S,
     enabled: bool = True,
+    clear: bool = True,
 ) -> Refresh | dict[str, Any]:
-    """A running Refresh, or the summary of why none runs (claimed recently, all switched off)."""
+    """A running Refresh, or the summary of why none runs (claimed recently, all switched off).
+
+    With nothing to read, what earlier runs read (failed reads too) must go: cleared here, or by
+    the caller when `clear` is false (the health check's one write does it).
+    """
     providers = configured_providers(config) if enabled else []
     try:
-        if not providers:  # nothing to read: what earlier runs read (failed reads too) must go
-            store.call("monitoring_provider_record", p_rows=[])
+        if not providers:
+            if clear:
+                record_statuses(store, [])
             reason = "every provider is switched off" if enabled else "PROVIDER_STATUS is off"
             return {"refreshed": False, "reason": reason}
         claimed = store.call(

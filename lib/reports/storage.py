@@ -7,11 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lib.core.clock import CLAIM_LEASE
 from lib.reports.model import Report
 from lib.store import Store
 
 # A run that claimed a send and died gives it up after this long (the next run retries).
-SEND_LEASE_S = 120
+SEND_LEASE_S = int(CLAIM_LEASE.total_seconds())
 
 
 class StoredReport(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel
 from pydantic_core import to_json, to_jsonable_python
@@ -102,6 +102,20 @@ class AlertRow(BaseModel, defer_build=True):
     pending: dict[str, Any] | None
     version: int
     updated_at: datetime
+
+
+# The history's words: a notification's event (lib/notify Event) or `silenced` (an episode that
+# began without one). The incident-response issue adds `acknowledged` and escalation steps here.
+EventKind = Literal["firing", "reminder", "resolved", "silenced"]
+
+
+class AlertEvent(BaseModel, defer_build=True):
+    """One row of monitoring_alert_events, decided by the engine and written with its transition."""
+
+    kind: EventKind
+    at: datetime  # the engine's clock
+    episode_start: datetime  # the `since` of the firing episode the event belongs to
+    threshold: float | None = None
 
 
 class DatabaseStats(BaseModel, defer_build=True):
@@ -249,9 +263,20 @@ class Store:
         return {r["rule"]: AlertRow.model_validate(r) for r in self.call("monitoring_alerts_list")}
 
     def alert_cas(self, rule: str, expected_version: int, patch: dict[str, Any]) -> AlertRow | None:
-        """Compare-and-set; expected_version 0 inserts. None means another run won the race."""
+        """Compare-and-set without a history event (the delivery queue, seeding a row)."""
+        return self.alert_transition(rule, expected_version, patch, None)
+
+    def alert_transition(
+        self, rule: str, expected_version: int, patch: dict[str, Any], event: AlertEvent | None
+    ) -> AlertRow | None:
+        """Compare-and-set the row and insert its event in one statement; expected_version 0
+        inserts. None means another run won the race (and no event was written)."""
         raw = self.call(
-            "monitoring_alert_cas", p_rule=rule, p_expected_version=expected_version, p_patch=patch
+            "monitoring_alert_transition",
+            p_rule=rule,
+            p_expected_version=expected_version,
+            p_patch=patch,
+            p_event=event,
         )
         return AlertRow.model_validate(raw) if raw else None
 

@@ -24,7 +24,13 @@ def _connect_kwargs(timeout: float) -> dict[str, Any]:
 
 
 class PostgresTransport:
-    """Calls `select to_jsonb(public.<fn>(p => value, ...))` on one lazily opened connection."""
+    """Calls `select to_jsonb(public.<fn>(p => value, ...))` on one lazily opened connection.
+
+    One call is one round trip: the timeout and the call travel as one simple-protocol query (two
+    statements, one implicit transaction), so `set_config(..., true)` holds for the call alone
+    and is safe on a shared pooled session; the arguments are bound client-side (no prepared
+    statements, as Supabase's transaction pooler needs).
+    """
 
     def __init__(self, url: str, timeout: float) -> None:
         self._url = url
@@ -49,20 +55,20 @@ class PostgresTransport:
             sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
             for name in params
         )
-        query = sql.SQL("select to_jsonb(public.{}({}))").format(
-            sql.Identifier(function), arguments
-        )
+        timeout_ms = str(int(self._timeout * 1000))
+        query = sql.SQL(
+            "select set_config('statement_timeout', {}, true); select to_jsonb(public.{}({}))"
+        ).format(sql.Literal(timeout_ms), sql.Identifier(function), arguments)
         values = {
             name: Jsonb(value) if isinstance(value, dict | list) else value
             for name, value in params.items()
         }
-        timeout_ms = str(int(self._timeout * 1000))
         try:
             conn = self._connection()
-            # SET LOCAL keeps the timeout inside this transaction: safe on a shared pooled session.
-            with conn.transaction():
-                conn.execute("select set_config('statement_timeout', %s, true)", (timeout_ms,))
-                row = conn.execute(query, values).fetchone()
+            with psycopg.ClientCursor(conn) as cursor:
+                cursor.execute(query, values)
+                cursor.nextset()
+                row = cursor.fetchone()
         except psycopg.errors.UndefinedFunction as error:
             # No context: the called function itself is missing, not one it calls inside.
             if error.diag.context is None:

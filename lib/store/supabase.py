@@ -11,7 +11,7 @@ from lib.core import tls
 from lib.core.config import Settings
 from lib.core.deadline import run_blocking
 from lib.core.errors import reason_for
-from lib.store import JsonValue, SchemaMissing, StoreError
+from lib.store import JsonValue, SchemaMissing, Store, StoreError
 
 
 def client(settings: Settings, http: Any) -> Any:
@@ -68,7 +68,7 @@ async def ping(settings: Settings, timeout: float) -> None:
     """One PostgREST RPC round trip (`monitoring_ping`)."""
     transport = SupabaseTransport(settings, timeout)
     try:
-        await run_blocking(lambda: transport.call("monitoring_ping", {}))
+        await run_blocking(Store(transport).ping)
     except SchemaMissing:
         pass  # PostgREST and the database answered: reachable, though the schema is not there
     finally:

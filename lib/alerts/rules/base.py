@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel
 
-from lib.core.config import Settings
 from lib.core.errors import ConfigError
 from lib.core.monitor_config import MonitorConfig, RuleOverride, load_monitor_config
-from lib.store import DatabaseStats, Store
+from lib.store import DatabaseStats
+from lib.store.run_context import RunContext
 
 ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
 Severity = Literal["critical", "warning", "info"]
@@ -35,18 +35,13 @@ class Observation(BaseModel):
 
 
 @dataclass
-class RuleContext:
-    """What rules may read: the store, settings, the clock, and which cron is asking."""
+class RuleContext(RunContext):
+    """What rules may read: the run's store, settings and clock, and which cron is asking."""
 
-    store: Store
-    settings: Settings
-    now: datetime
     current_job: str | None = None  # a cron does not judge its own lateness
     ssl_context: ssl.SSLContext | None = None  # tests trust their own CA
     # The monitoring.toml in force (the evaluation's; the defaults when the file is invalid).
     config: MonitorConfig | None = None
-    _metrics: dict[date, dict[str, float]] = field(default_factory=dict)
-    _database_stats: dict[float, DatabaseStats] = field(default_factory=dict)
 
     def monitor_config(self) -> MonitorConfig:
         """The configuration in force: an invalid file means the built-in defaults, never a
@@ -64,20 +59,18 @@ class RuleContext:
         return self.now.astimezone(self.settings.metrics_timezone).date() - timedelta(days=1)
 
     def metrics(self, day: date) -> dict[str, float]:
-        if day not in self._metrics:
-            self._metrics[day] = self.store.metrics_of_day(day)
-        return self._metrics[day]
+        return self.remember(("metrics", day), lambda: self.store.metrics_of_day(day))
 
     def database_stats(self, slow_ms: float) -> DatabaseStats:
         """monitoring_database_stats (a heavy call), fetched once per run and slow_ms."""
-        if slow_ms not in self._database_stats:
-            self._database_stats[slow_ms] = self.store.database_stats(slow_ms)
-        return self._database_stats[slow_ms]
+        return self.remember(
+            ("database_stats", slow_ms), lambda: self.store.database_stats(slow_ms)
+        )
 
     def database_size(self) -> int:
         """Bytes the database uses: from stats this run already fetched, whatever their slow_ms
         (only the slow query list depends on it)."""
-        fetched = next(iter(self._database_stats.values()), None)
+        fetched = next((v for k, v in self.memo.items() if k[0] == "database_stats"), None)
         return (fetched or self.store.database_stats()).storage_bytes
 
 
