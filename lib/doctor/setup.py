@@ -76,14 +76,18 @@ def alert_config(ctx: DoctorContext) -> Finding:
 
 def notifier(ctx: DoctorContext) -> Finding:
     """At least one notifier configured, and its last delivery did not fail."""
-    from lib.notify import configured_notifiers
+    from lib.core.not_configured import NotConfigured
+    from lib.notify import channel_states
 
-    names = [n.name for n in configured_notifiers(ctx.settings)]
+    states = channel_states(ctx.settings)
+    names = [name for name, state in states.items() if not isinstance(state, NotConfigured)]
     if not names:
+        # `set RESEND_API_KEY + ALERT_EMAIL_FROM + ALERT_EMAIL_TO or ALERT_WEBHOOK_URL`
+        ways = [" + ".join(s.settings) for s in states.values() if isinstance(s, NotConfigured)]
         return Finding(
             status="fail" if ctx.settings.production else "warn",
             evidence="no notifier configured: alerts are recorded but nobody is told",
-            fix="set RESEND_API_KEY + ALERT_EMAIL_FROM + ALERT_EMAIL_TO or ALERT_WEBHOOK_URL",
+            fix="set " + " or ".join(ways),
         )
     # Each channel's latest attempt from the delivery log (docs/alerts.md, delivery log).
     return _from_delivery_log(names, ctx.need_store().last_notification)
