@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from lib.core.config import Settings
+from lib.core.not_configured import NotConfigured
 from lib.store import Store
 
 Status = Literal["pass", "warn", "fail", "not_applicable"]
@@ -21,6 +22,11 @@ class Finding(BaseModel):
     status: Status
     evidence: str
     fix: str = ""
+
+    @classmethod
+    def unset(cls, missing: NotConfigured, status: Status, fix: str | None = None) -> Finding:
+        """A check that cannot run: `X is not set` as evidence, `set X` (or `fix`) to do."""
+        return cls(status=status, evidence=str(missing), fix=fix or missing.fix)
 
 
 class StoreMissing(Exception):
