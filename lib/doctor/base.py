@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
 from lib.core.config import Settings
 from lib.core.not_configured import NotConfigured
+from lib.core.status_words import Doctor
 from lib.store import Store
 
-Status = Literal["pass", "warn", "fail", "not_applicable"]
+Status = Doctor  # the words and what they mean: lib/core/status_words.py
 
 
 class Finding(BaseModel):

@@ -7,7 +7,6 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 import httpx
@@ -18,21 +17,13 @@ from lib.core.config import ConfigError, Settings, get_settings
 from lib.core.errors import ServiceDegraded, ServiceDown, reason_for, status_error
 from lib.core.log import log
 from lib.core.not_configured import NotConfigured
+from lib.core.status_words import Level as Level  # a service's state, whatever its JSON word
 
 # Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
 tls.preload()
 
 # A service that answers but takes longer than this is reported slow/degraded.
 SLOW_MS = 1000
-
-
-class Level(StrEnum):
-    """Service state independent of the words each service uses in JSON."""
-
-    OK = "ok"
-    DEGRADED = "degraded"
-    DOWN = "down"
-    NOT_CONFIGURED = "not_configured"
 
 
 class ProbeResult(BaseModel):
