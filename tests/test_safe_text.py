@@ -17,8 +17,8 @@ from lib.core.safe_text import chat, clean, csv_cell, html, https_link, markdown
 from lib.deployments.store import Deployment
 from lib.drains.routes import route_group
 from lib.notify import IncidentNote, Notification
+from lib.notify.channels.webhook import WebhookChannel
 from lib.notify.message import html_body, text_body
-from lib.notify.webhook import WebhookNotifier
 from lib.providers.fetch import parse_feed, parse_summary
 from lib.reports.model import Figure, Recommendation, Report, Section, Table
 from lib.reports.render_html import html as report_html
@@ -211,13 +211,13 @@ def lines_of(text: str) -> int:
 def test_hostile_text_through_notifications(name: str) -> None:
     value, benign = notification(HOSTILE[name]), notification("benign")
     # The webhook (Slack, Mattermost, Discord, Teams): escaped chat markup, nobody pinged.
-    payload = WebhookNotifier.payload(value)
+    payload = WebhookChannel.payload(value)
     text = str(payload["text"])
     assert payload["allowed_mentions"] == {"parse": []}
     assert "<" not in text and ">" not in text and "](" not in text
     assert not re.search(r"@(channel|here|everyone|all)\b", text, re.IGNORECASE)
     assert not BIDI_OR_CONTROL.search(text.replace("\n", ""))
-    assert lines_of(text) == lines_of(str(WebhookNotifier.payload(benign)["text"]))
+    assert lines_of(text) == lines_of(str(WebhookChannel.payload(benign)["text"]))
     assert len(text) < 6000
     for field in ("title", "message"):
         assert_inert_text(str(payload[field]), 1000)
@@ -292,7 +292,7 @@ def test_paths_from_outside_into_the_models() -> None:
         url=incident.url,
     )
     hostile = notification("x").model_copy(update={"incident": note})
-    assert "&lt;!channel&gt; \ufffdevil" in str(WebhookNotifier.payload(hostile)["text"])
+    assert "&lt;!channel&gt; \ufffdevil" in str(WebhookChannel.payload(hostile)["text"])
     assert "javascript" not in text_body(hostile)
     feed = (
         '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>f</title>'

@@ -176,3 +176,20 @@ def test_reason_for_while_another_thread_imports_a_client_library(
     error = psycopg.OperationalError('connection to server at "127.0.0.1" failed: refused')
     assert reason_for(error) == "connection refused"
     assert reason_for(ConnectionRefusedError()) == "connection refused"
+
+
+def test_not_configured_states_it_and_says_what_to_do() -> None:
+    from lib.core.not_configured import NotConfigured, missing, unless
+    from lib.probes.database import STORE_NOT_CONFIGURED
+
+    one = missing(OPENAI_ADMIN_KEY=None, OPENAI_API_KEY="sk-set")
+    assert one == NotConfigured(settings=("OPENAI_ADMIN_KEY",))
+    assert (str(one), one.fix) == ("OPENAI_ADMIN_KEY is not set", "set OPENAI_ADMIN_KEY")
+    two = unless(False, "RESEND_API_KEY", "RESEND_DOMAIN", note="domain check")
+    assert two is not None and unless(True, "RESEND_API_KEY") is None
+    assert str(two) == "RESEND_API_KEY and RESEND_DOMAIN are not set (domain check)"
+    assert two.fix == "set RESEND_API_KEY and RESEND_DOMAIN (domain check)"
+    assert STORE_NOT_CONFIGURED.fix == (
+        "set DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
+    )
+    assert missing(A="x", B="y") is None

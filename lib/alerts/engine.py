@@ -26,7 +26,7 @@ from lib.alerts.evidence import alert_evidence
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation, ObservedState
 from lib.alerts.runbooks import rule_runbook
-from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
+from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError, accepts
 from lib.providers import ProviderIncident
 from lib.store import AlertEvent, AlertRow, EventKind, Store
 
@@ -228,10 +228,11 @@ class Engine:
         )
 
     def _queue(self, row: AlertRow | None, notification: Notification) -> dict[str, Any] | None:
-        if not self.notifiers:
+        channels = [name for name, n in self.notifiers.items() if accepts(n, notification)]
+        if not channels:
             return None
         pending = Pending.of(row) or Pending()
-        item = QueuedNotification(notification=notification, channels=list(self.notifiers))
+        item = QueuedNotification(notification=notification, channels=channels)
         pending.items = [*pending.items, item][-MAX_QUEUED:]
         return pending.dump()
 

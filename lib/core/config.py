@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     Field,
     HttpUrl,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -23,6 +24,39 @@ from lib.core.errors import ConfigError
 
 SERVICES: tuple[str, ...] = ("database", "openai", "stripe", "email")
 _PG_SCHEMES = ("postgres", "postgresql")
+
+
+class SettingsSection(BaseSettings):
+    """A plugin's own settings (a notification channel's), read like Settings from the same
+    environment, `.env` file and overrides; its variables are `env_prefix` + field, upper-cased.
+    Defining a subclass registers it: load_settings validates it, secret_values redacts it."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+    registered: ClassVar[list[type[SettingsSection]]] = []
+    section_base: ClassVar[bool] = False  # True on a shared base class, declaring no variables
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if not cls.__dict__.get("section_base", False):  # a base such as ChannelSettings is not
+            SettingsSection.registered.append(cls)
+
+    @classmethod
+    def env_names(cls) -> dict[str, str]:
+        """Field name → environment variable (`url` → `ALERT_WEBHOOK_URL`)."""
+        prefix = cls.model_config.get("env_prefix", "")
+        return {name: (prefix + name).upper() for name in cls.model_fields}
+
+    def secret_values(self) -> list[str]:
+        """Values to redact from logs and answers; a URL holding a token adds it here."""
+        return [
+            value.get_secret_value()
+            for value in (getattr(self, name) for name in type(self).model_fields)
+            if isinstance(value, SecretStr)
+        ]
+
+
+Section = TypeVar("Section", bound=SettingsSection)
 
 
 class Settings(BaseSettings):
@@ -58,9 +92,9 @@ class Settings(BaseSettings):
     db_storage_quota_mb: int = Field(8192, gt=0)
     metrics_timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Europe/Berlin")
 
-    alert_email_to: str | None = None
+    # Shared by the e-mail channel and the reports; each channel's own settings live in its module
+    # (lib/notify/channels/).
     alert_email_from: str | None = None
-    alert_webhook_url: HttpUrl | None = None
     report_email_to: str | None = None
     site_url: HttpUrl | None = None
     monitor_config: str | None = None
@@ -81,6 +115,30 @@ class Settings(BaseSettings):
     supabase_access_token: SecretStr | None = None
     supabase_project_ref: str | None = Field(None, pattern=r"^[a-z0-9]{1,40}$")
     supabase_api_url: HttpUrl = HttpUrl("https://api.supabase.com")
+
+    # What this object was built from, so a SettingsSection reads the very same inputs.
+    _inputs: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _sections: dict[type[SettingsSection], SettingsSection] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        self._inputs = dict(values)
+
+    def section(self, model: type[Section]) -> Section:
+        """A plugin's settings from this object's inputs; invalid: a ConfigError naming them."""
+        found = self._sections.get(model)
+        if found is None:
+            names = model.env_names()
+            given = {
+                f: self._inputs[e.lower()] for f, e in names.items() if e.lower() in self._inputs
+            }
+            try:
+                found = model(_env_file=self._inputs.get("_env_file"), **given)  # type: ignore[call-arg]
+            except ValidationError as error:
+                raise ConfigError(describe_errors(error, names)) from None
+            self._sections[model] = found
+        assert isinstance(found, model)
+        return found
 
     @model_validator(mode="before")
     @classmethod
@@ -156,18 +214,22 @@ class Settings(BaseSettings):
             password = urlsplit(self.database_url.get_secret_value()).password
             if password:
                 values.append(password)
-        if self.alert_webhook_url is not None:  # Slack-style URLs carry their token in the path
-            values += [str(self.alert_webhook_url), self.alert_webhook_url.path or ""]
+        for model in SettingsSection.registered:  # the channels' (webhook URLs hold tokens)
+            try:
+                values += self.section(model).secret_values()
+            except ConfigError:
+                continue
         if self.heartbeat_url is not None:  # healthchecks.io: the check's UUID is the path
             values += [str(self.heartbeat_url), self.heartbeat_url.path or ""]
         return [v for v in values if len(v) >= 4]
 
 
-def describe_errors(error: ValidationError) -> str:
+def describe_errors(error: ValidationError, names: dict[str, str] | None = None) -> str:
     """A one-line message naming each bad setting by its variable, never echoing the value."""
     parts = []
     for item in error.errors(include_input=False, include_url=False):
-        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        field = str(item["loc"][0]) if item["loc"] else "settings"
+        name = (names or {}).get(field, field.upper())
         message = item["msg"].removeprefix("Value error, ")
         parts.append(f"{name}: {message}")
     return "invalid configuration: " + "; ".join(parts)
@@ -181,9 +243,12 @@ def load_settings(**overrides: object) -> Settings:
         # Named explicitly, a missing file is a mistake; only the default `.env` is optional.
         raise ConfigError(f"ENV_FILE: no such file {named} (unset ENV_FILE to use .env)")
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
         raise ConfigError(describe_errors(error)) from None
+    for model in SettingsSection.registered:  # fail fast on a channel's settings too
+        settings.section(model)
+    return settings
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lib.core.not_configured import NotConfigured
 from lib.deployments.store import deployment_counts
 from lib.metrics import SourceContext
 from lib.metrics.coverage import uncovered
@@ -29,9 +30,9 @@ class DeploymentCounts:
     name = "deployments"
     uses_store = True
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         if ctx.settings.vercel_webhook_secret is None:
-            return "VERCEL_WEBHOOK_SECRET is not set (no deployment webhooks)"
+            return NotConfigured(settings=("VERCEL_WEBHOOK_SECRET",), note="no deployment webhooks")
         return uncovered(ctx, "vercel_webhooks", "Vercel webhook event", None)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:

@@ -18,6 +18,7 @@ from lib.core.config import Settings
 from lib.core.log import log
 from lib.doctor import data, setup
 from lib.doctor.base import DoctorContext, Finding, Status, StoreMissing
+from lib.probes.database import STORE_NOT_CONFIGURED
 from lib.store import Store, StoreError
 
 Check = Callable[[DoctorContext], Finding]
@@ -97,9 +98,7 @@ def _item(ctx: DoctorContext, check_id: str, title: str, check: Check) -> Doctor
         finding = check(ctx)
     except StoreMissing as missing:
         store_missing = True  # the store's fault, not this item's: its runbook would mislead
-        finding = Finding(
-            status="fail", evidence=str(missing), fix="set DATABASE_URL or SUPABASE_URL + key"
-        )
+        finding = Finding(status="fail", evidence=str(missing), fix=STORE_NOT_CONFIGURED.fix)
     except StoreError as error:
         finding = Finding(
             status="warn", evidence=f"store: {error.reason}", fix="retry; check the store"

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
 from lib.core.config import Settings
+from lib.core.not_configured import NotConfigured
+from lib.core.status_words import Doctor
 from lib.store import Store
 
-Status = Literal["pass", "warn", "fail", "not_applicable"]
+Status = Doctor  # the words and what they mean: lib/core/status_words.py
 
 
 class Finding(BaseModel):
@@ -21,6 +23,11 @@ class Finding(BaseModel):
     status: Status
     evidence: str
     fix: str = ""
+
+    @classmethod
+    def unset(cls, missing: NotConfigured, status: Status, fix: str | None = None) -> Finding:
+        """A check that cannot run: `X is not set` as evidence, `set X` (or `fix`) to do."""
+        return cls(status=status, evidence=str(missing), fix=fix or missing.fix)
 
 
 class StoreMissing(Exception):

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from lib.core.config import ConfigError
 from lib.doctor.base import DoctorContext, Finding
-from lib.platform.management import token_status
+from lib.platform.management import not_configured, token_status
 
 MIN_SECRET = 32
 STRIPE_BUDGET_S = 4.0
@@ -21,10 +21,13 @@ def management_token(ctx: DoctorContext) -> Finding:
     """The Supabase Management API accepts SUPABASE_ACCESS_TOKEN (lib.platform)."""
     word = token_status(ctx.settings)
     fix = "create a token at supabase.com/dashboard/account/tokens; set SUPABASE_ACCESS_TOKEN"
+    unset = not_configured(ctx.settings)
+    if unset is not None:  # the token's fix says where to create one
+        token = "SUPABASE_ACCESS_TOKEN" in unset.settings
+        return Finding.unset(unset, "warn", fix if token else None)
     found = {
         "ok": Finding(status="pass", evidence="management token accepted"),
         "rejected": Finding(status="fail", evidence="management token rejected", fix=fix),
-        "not_configured": Finding(status="warn", evidence="SUPABASE_ACCESS_TOKEN not set", fix=fix),
         "unreachable": Finding(
             status="warn",
             evidence="Supabase Management API unreachable",
@@ -39,9 +42,10 @@ def stripe_webhooks(ctx: DoctorContext) -> Finding:
     from lib.probes import Level, run_probes_sync
     from lib.probes.stripe_webhooks import StripeWebhooksProbe
 
-    if ctx.settings.stripe_secret_key is None:
-        return Finding(status="not_applicable", evidence="STRIPE_SECRET_KEY not set")
-    result = run_probes_sync([StripeWebhooksProbe()], ctx.settings, STRIPE_BUDGET_S)["stripe"]
+    probe = StripeWebhooksProbe()
+    if (unset := probe.not_configured(ctx.settings)) is not None:
+        return Finding.unset(unset, "not_applicable")
+    result = run_probes_sync([probe], ctx.settings, STRIPE_BUDGET_S)["stripe"]
     endpoints = result.details.get("webhook_endpoints") or []
     failed = result.details.get("failed_webhook_deliveries")
     seen = f"{len(endpoints)} endpoint(s)"  # type: ignore[arg-type]
@@ -76,14 +80,18 @@ def alert_config(ctx: DoctorContext) -> Finding:
 
 def notifier(ctx: DoctorContext) -> Finding:
     """At least one notifier configured, and its last delivery did not fail."""
-    from lib.notify import configured_notifiers
+    from lib.core.not_configured import NotConfigured
+    from lib.notify import channel_states
 
-    names = [n.name for n in configured_notifiers(ctx.settings)]
+    states = channel_states(ctx.settings)
+    names = [name for name, state in states.items() if not isinstance(state, NotConfigured)]
     if not names:
+        # `set RESEND_API_KEY + ALERT_EMAIL_FROM + ALERT_EMAIL_TO or ALERT_WEBHOOK_URL`
+        ways = [" + ".join(s.settings) for s in states.values() if isinstance(s, NotConfigured)]
         return Finding(
             status="fail" if ctx.settings.production else "warn",
             evidence="no notifier configured: alerts are recorded but nobody is told",
-            fix="set RESEND_API_KEY + ALERT_EMAIL_FROM + ALERT_EMAIL_TO or ALERT_WEBHOOK_URL",
+            fix="set " + " or ".join(ways),
         )
     # Each channel's latest attempt from the delivery log (docs/alerts.md, delivery log).
     return _from_delivery_log(names, ctx.need_store().last_notification)

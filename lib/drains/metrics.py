@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lib.core.not_configured import NotConfigured
 from lib.drains.query import WindowStats, web_vitals_p75, window_stats
 from lib.drains.retention import BUCKETS_KEPT
 from lib.metrics import SourceContext
@@ -48,9 +49,11 @@ class TrafficDay:
     name = "vercel_drains"
     uses_store = True
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         if ctx.settings.vercel_drain_secret is None and ctx.settings.production:
-            return "VERCEL_DRAIN_SECRET is not set (no Vercel drain: Pro plan feature)"
+            return NotConfigured(
+                settings=("VERCEL_DRAIN_SECRET",), note="no Vercel drain: Pro plan feature"
+            )
         return uncovered(ctx, "vercel_drains", "Vercel drain delivery", BUCKETS_KEPT)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:

@@ -8,20 +8,15 @@ from xml.sax.saxutils import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from lib.core.http import HttpError, Request, Response, echo, json_response
+from lib.core.status_words import PAGE_COLORS
 from lib.endpoints.status import CORS, PUBLIC_CACHE, load_status, preflight
-from lib.endpoints.status_model import WINDOWS, OverallWord
+from lib.endpoints.status_model import WINDOWS
 
 CACHE_SECONDS = 300  # shields.io never caches endpoint badges for less than 300 s
 LABEL = "CarBot"
 SVG = "image/svg+xml; charset=utf-8"
 
-STATUS_COLORS: dict[OverallWord, str] = {
-    "operational": "brightgreen",
-    "degraded": "yellow",
-    "down": "red",
-    "maintenance": "blue",
-    "unknown": "lightgrey",
-}
+STATUS_COLORS = PAGE_COLORS  # lib/core/status_words.py
 # Uptime colour bands (lowest percentage first reaching the band), the guide's target is 99.9 %.
 UPTIME_BANDS: tuple[tuple[float, str], ...] = (
     (99.9, "brightgreen"),

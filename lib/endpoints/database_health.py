@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from lib import store
 from lib.core.http import Request, Response, json_response, require_token
+from lib.core.status_words import Health
 from lib.platform import management
 from lib.platform.details import PlatformDetails, platform_details
 from lib.store import STORE_SETTINGS, SchemaMissing, Store, StoreError, schema
@@ -39,7 +40,7 @@ class TableSize(BaseModel):
 class DatabaseHealth(BaseModel):
     """The /api/health/database JSON (docs/endpoints.md)."""
 
-    status: Literal["healthy", "degraded", "unhealthy", "not_configured"]
+    status: Health | Literal["not_configured"]  # lib/core/status_words.py
     transport: Literal["postgres", "supabase"] | None = None
     connection_count: int | None = None
     max_connections: int | None = None

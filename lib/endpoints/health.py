@@ -6,20 +6,18 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from lib.core.config import Settings
 from lib.core.http import Request, Response, json_response, utc_timestamp
+from lib.core.status_words import HEALTH_TO_DRAFT, LEVEL_TO_DRAFT, Draft
 from lib.probes import Level, ProbeResult
 from lib.probes.health import OverallStatus, evaluate, service_word
 
 PUBLIC_CACHE = "public, s-maxage=30, stale-while-revalidate=60"
 # Token-holders see details: never let a shared cache keep or serve those.
 PRIVATE_CACHE = "private, no-store"
-_DRAFT_STATUS = {"healthy": "pass", "degraded": "warn", "unhealthy": "fail"}
-_DRAFT_LEVEL = {Level.OK: "pass", Level.DEGRADED: "warn", Level.DOWN: "fail"}
 _COMPONENT_TYPE = {"database": "datastore"}
 
 
@@ -49,7 +47,7 @@ class DraftCheck(BaseModel, defer_build=True):
     componentType: str
     observedValue: int | None = None
     observedUnit: str = "ms"
-    status: Literal["pass", "warn", "fail"]
+    status: Draft
     time: str
     output: str | None = Field(None, exclude_if=lambda v: v is None)
 
@@ -57,7 +55,7 @@ class DraftCheck(BaseModel, defer_build=True):
 class DraftHealthBody(BaseModel, defer_build=True):
     """application/health+json body (draft-inadarei-api-health-check)."""
 
-    status: Literal["pass", "warn", "fail"]
+    status: Draft
     version: str
     releaseId: str
     serviceId: str = "carbot"
@@ -151,7 +149,7 @@ def _draft_body(
             DraftCheck(
                 componentType=_COMPONENT_TYPE.get(name, "system"),
                 observedValue=result.latency_ms,
-                status=_DRAFT_LEVEL[result.level],
+                status=LEVEL_TO_DRAFT[result.level],
                 time=now,
                 output=result.reason if authorized else None,
             )
@@ -160,7 +158,7 @@ def _draft_body(
         if result.level != Level.NOT_CONFIGURED
     }
     return DraftHealthBody(
-        status=_DRAFT_STATUS[status],  # type: ignore[arg-type]
+        status=HEALTH_TO_DRAFT[status],
         version=settings.app_version.split(".")[0],
         releaseId=settings.app_version,
         checks=checks,

@@ -7,10 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lib.core.status_words import Page, PageService
 from lib.endpoints.status_providers import ProviderView
 
-OverallWord = Literal["operational", "degraded", "down", "maintenance", "unknown"]
-ServiceWord = Literal["operational", "degraded", "down", "unknown"]
+# The words and what they mean: lib/core/status_words.py.
+OverallWord = Page
+ServiceWord = PageService
 Window = Literal["24h", "7d", "30d"]
 WINDOWS: dict[Window, str] = {"24h": "1", "7d": "7", "30d": "30"}  # key in the SQL result
 

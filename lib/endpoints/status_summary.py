@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from lib.alerts.maintenance import current_maintenance
 from lib.core.config import SERVICES, Settings
+from lib.core.status_words import PAGE_DESCRIPTIONS, PAGE_SERVICE, Level, page_word
 from lib.endpoints.status_model import (
     WINDOWS,
     DaySeries,
@@ -28,20 +29,13 @@ HISTORY_DAYS = 90
 # 26 h, as for a late daily cron: on Vercel's Hobby plan the health check runs only once a day.
 STALE_AFTER = timedelta(hours=26)
 
-DESCRIPTIONS: dict[OverallWord, str] = {
-    "operational": "All systems operational",
-    "degraded": "Some systems are degraded",
-    "down": "Major outage",
-    "maintenance": "Scheduled maintenance in progress",
-    "unknown": "No checks recorded yet",
-}
+DESCRIPTIONS = PAGE_DESCRIPTIONS
 TITLES = {
     "database": "Database",
     "openai": "AI chat (OpenAI)",
     "stripe": "Payments (Stripe)",
     "email": "E-mail (Resend)",
 }
-_CHECK_WORDS: dict[str, ServiceWord] = {"ok": "operational", "degraded": "degraded", "down": "down"}
 
 
 class Counts(BaseModel):
@@ -131,19 +125,13 @@ def overall_word(
     incidents: list[Incident],
     maintenance: Maintenance | None,
 ) -> OverallWord:
-    """Maintenance first; down if a critical service is down; degraded if anything is wrong."""
-    if maintenance is not None:
-        return "maintenance"
-    words = {name: s.status for name, s in services.items()}
-    if all(word == "unknown" for word in words.values()):
-        return "unknown"
-    if any(words.get(name) == "down" for name in critical):
-        return "down"
-    if any(w in ("down", "degraded") for w in words.values()):
-        return "degraded"
-    if any(i.severity == "critical" for i in incidents):
-        return "degraded"
-    return "operational"
+    """status_words.page_word of the services' words, the maintenance and the incidents."""
+    return page_word(
+        {name: s.status for name, s in services.items()},
+        critical,
+        maintenance=maintenance is not None,
+        critical_incident=any(i.severity == "critical" for i in incidents),
+    )
 
 
 def maintenance_now(settings: Settings, now: datetime) -> Maintenance | None:
@@ -179,7 +167,7 @@ def build_status(
         fresh = checked_at is not None and now - checked_at <= STALE_AFTER
         services[name] = ServiceStatus(
             title=TITLES.get(name, name.replace("_", " ").capitalize()),
-            status=_CHECK_WORDS.get(check.get("status", ""), "unknown") if fresh else "unknown",
+            status=_stored_word(check.get("status", "")) if fresh else "unknown",
             checked_at=checked_at,
             latency_ms=check.get("latency_ms"),
             uptime=_per_window(windows.get(name, {}), "uptime_pct"),
@@ -223,6 +211,11 @@ def build_status(
         history=history,
         reason=_reason(word, services),
     )
+
+
+def _stored_word(level: str) -> ServiceWord:
+    """A stored check's level (ok, degraded, down) as the page says it; anything else unknown."""
+    return PAGE_SERVICE.get(Level(level), "unknown") if level in Level else "unknown"
 
 
 def _reason(word: OverallWord, services: dict[str, ServiceStatus]) -> str | None:

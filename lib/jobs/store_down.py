@@ -20,7 +20,7 @@ from lib.alerts.outage import RULE, WINDOW, sends_in_window, window_start
 from lib.alerts.rules.monitor import StoreUnreachable
 from lib.core.config import Settings
 from lib.core.log import log
-from lib.notify import Notification, Notifier, NotifyError, configured_notifiers
+from lib.notify import Notification, Notifier, NotifyError, accepts, configured_notifiers
 from lib.notify.message import format_duration, format_time
 from lib.probes import Level, ProbeResult
 from lib.probes.health import service_word
@@ -99,12 +99,13 @@ def notify_store_down(
         report.skipped = f"maintenance: {maintenance.reason}"
     elif not sends_in_window(now, every):
         report.skipped = "sent by the first run of this window"
+    notification = store_down_notification(settings, now, reason, results)
     channels = configured_notifiers(settings) if notifiers is None else notifiers
+    channels = [n for n in channels if accepts(n, notification)]
     if report.skipped is None and not channels:
         report.skipped = "no notifier configured"
     if report.skipped is not None:
         return report
-    notification = store_down_notification(settings, now, reason, results)
     for notifier in channels:
         try:
             notifier.send(notification)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from lib.core.config import Settings
 from lib.core.errors import SourceError as SourceError
 from lib.core.monitor_config import MonitorConfig
+from lib.core.not_configured import NotConfigured
 from lib.store import Store
 
 # Every metric of docs/metrics.md and its unit. Revenue in currencies other than EUR is stored, as
@@ -217,8 +218,9 @@ class MetricSource(Protocol):
     # Uses the store's connection: run on the calling thread (one connection, one caller).
     uses_store: bool
 
-    def missing(self, ctx: SourceContext) -> str | None:
-        """Why the source is skipped for this day (no credentials, ...); None when it runs."""
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
+        """Why the source is skipped for this day: NotConfigured naming the settings to set, a
+        sentence for any other reason (a snapshot, data not kept); None when it runs."""
         ...
 
     def collect(self, ctx: SourceContext) -> dict[str, float]: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from lib.core.errors import caused_by, status_reason
+from lib.core.not_configured import NotConfigured, missing
 from lib.metrics import DayWindow, SourceContext, SourceError
 
 REQUEST_TIMEOUT_S = 10.0
@@ -27,8 +28,8 @@ class OpenAICosts:
     name = "openai"
     uses_store = False
 
-    def missing(self, ctx: SourceContext) -> str | None:
-        return None if ctx.settings.openai_admin_key is not None else "OPENAI_ADMIN_KEY is not set"
+    def missing(self, ctx: SourceContext) -> NotConfigured | None:
+        return missing(OPENAI_ADMIN_KEY=ctx.settings.openai_admin_key)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         import openai

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ValidationError
 
 from lib.core.clock import utc_timestamp
 from lib.core.errors import status_reason
+from lib.core.not_configured import NotConfigured, missing
 from lib.metrics import SourceContext, SourceError
 
 REQUEST_TIMEOUT_S = 10.0
@@ -42,8 +43,8 @@ class ResendEmails:
     name = "resend"
     uses_store = False
 
-    def missing(self, ctx: SourceContext) -> str | None:
-        return None if ctx.settings.resend_api_key is not None else "RESEND_API_KEY is not set"
+    def missing(self, ctx: SourceContext) -> NotConfigured | None:
+        return missing(RESEND_API_KEY=ctx.settings.resend_api_key)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         # The SDK keeps its key, base URL and HTTP client in module globals: set them per call.

@@ -82,7 +82,7 @@ def compute_day(
             unavailable[source.name] = error.reason
             continue
         if reason is not None:
-            skipped[source.name] = reason
+            skipped[source.name] = str(reason)  # NotConfigured: `OPENAI_ADMIN_KEY is not set`
         else:
             running.append(source)
     vendors = [s for s in running if not s.uses_store]

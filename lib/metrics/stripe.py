@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError, field_validator
 
 from lib.core.log import log
+from lib.core.not_configured import NotConfigured, missing
 from lib.metrics import SourceContext, SourceError
 
 PAGE_SIZE = 100  # Stripe's maximum `limit`
@@ -74,10 +75,8 @@ class StripeSource:
     uses_store = False
     name = "stripe"
 
-    def missing(self, ctx: SourceContext) -> str | None:
-        if ctx.settings.stripe_secret_key is None:
-            return "STRIPE_SECRET_KEY is not set"
-        return None
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
+        return missing(STRIPE_SECRET_KEY=ctx.settings.stripe_secret_key)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         import stripe
@@ -138,7 +137,7 @@ class StripeSubscriptions(StripeSource):
 
     name = "stripe.subscriptions"
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         # Both or neither: a day with new subscriptions but no cancellations would read as growth.
         return super().missing(ctx) or events_gone(ctx)
 
@@ -158,7 +157,7 @@ class StripeWebhookFailures(StripeSource):
 
     name = "stripe.webhooks"
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         return super().missing(ctx) or events_gone(ctx)
 
     def measure(self, ctx: SourceContext, client: Any) -> dict[str, float]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from lib.core.config import Settings
 from lib.core.errors import NotifyError as NotifyError
 from lib.core.errors import reason_for
+from lib.core.not_configured import NotConfigured
 
 if TYPE_CHECKING:
     import httpx
@@ -63,7 +64,8 @@ def idempotency_key(notification: Notification) -> str:
 
 
 class Notifier(Protocol):
-    """Delivers one notification or raises NotifyError."""
+    """Delivers one notification or raises NotifyError. A channel also has `severities`, the
+    ones it receives (see accepts); lib/notify/channels/base.py is the contract of a channel."""
 
     name: str
 
@@ -100,15 +102,25 @@ def post_json(
     return response
 
 
+def accepts(notifier: Notifier, notification: Notification) -> bool:
+    """Whether this channel receives this severity (a notifier without a filter takes all)."""
+    severities = getattr(notifier, "severities", None)
+    return severities is None or notification.severity in severities
+
+
+def channel_states(settings: Settings) -> dict[str, Notifier | NotConfigured]:
+    """Every channel (lib/notify/channels): ready to send, or what to set first. A channel's
+    invalid setting is a ConfigError naming it, as for every other setting."""
+    from lib.notify.channels import CHANNELS
+
+    states: dict[str, Notifier | NotConfigured] = {}
+    for channel in CHANNELS:
+        config = settings.section(channel.settings_model)
+        missing = channel.not_configured(config, settings)
+        states[channel.name] = missing if missing is not None else channel(config, settings)
+    return states
+
+
 def configured_notifiers(settings: Settings) -> list[Notifier]:
-    """E-mail when Resend and both alert addresses are set; webhook when ALERT_WEBHOOK_URL is."""
-    found: list[Notifier] = []
-    if settings.resend_api_key and settings.alert_email_to and settings.alert_email_from:
-        from lib.notify.resend import ResendNotifier
-
-        found.append(ResendNotifier(settings))
-    if settings.alert_webhook_url is not None:
-        from lib.notify.webhook import WebhookNotifier
-
-        found.append(WebhookNotifier(str(settings.alert_webhook_url)))
-    return found
+    """The channels ready to send, in the order of lib/notify/channels."""
+    return [s for s in channel_states(settings).values() if not isinstance(s, NotConfigured)]

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from lib.core import tls
 from lib.core.config import Settings
 from lib.core.errors import MonitorError, reason_for
+from lib.core.not_configured import NotConfigured
 
 TIMEOUT_S = 5.0
 HEALTH_SERVICES = ("auth", "db", "pooler", "realtime", "rest", "storage")
@@ -123,13 +124,21 @@ def project_ref(settings: Settings) -> str | None:
     return ref if domain in ("supabase.co", "supabase.in") and ref else None
 
 
-def missing(settings: Settings) -> str | None:
-    """Why the Management API cannot be used; None when token and project ref are known."""
+def not_configured(settings: Settings) -> NotConfigured | None:
+    """What the Management API still needs; None when token and project ref are known."""
     if settings.supabase_access_token is None:
-        return "SUPABASE_ACCESS_TOKEN is not set"
+        return NotConfigured(settings=("SUPABASE_ACCESS_TOKEN",))
     if project_ref(settings) is None:
-        return "SUPABASE_PROJECT_REF is not set (and SUPABASE_URL is not a *.supabase.co URL)"
+        return NotConfigured(
+            settings=("SUPABASE_PROJECT_REF",), note="and SUPABASE_URL is not a *.supabase.co URL"
+        )
     return None
+
+
+def missing(settings: Settings) -> str | None:
+    """not_configured as a sentence (`SUPABASE_ACCESS_TOKEN is not set`), for messages."""
+    found = not_configured(settings)
+    return None if found is None else str(found)
 
 
 class ManagementClient:

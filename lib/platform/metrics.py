@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from lib.core.not_configured import NotConfigured
 from lib.metrics import SourceContext, SourceError
 from lib.platform import management
 from lib.platform.checks import backup_state, failed_logins, findings
@@ -16,10 +17,10 @@ class PlatformSnapshot:
     name = "supabase_platform"
     uses_store = False
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         if not ctx.latest:
             return "a snapshot: measured only for the day that just ended"
-        return management.missing(ctx.settings)
+        return management.not_configured(ctx.settings)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         client = ManagementClient(ctx.settings, timeout_s=ctx.timeout(5.0))
@@ -43,10 +44,10 @@ class AuthFailedLogins:
     name = "supabase_auth_logs"
     uses_store = False
 
-    def missing(self, ctx: SourceContext) -> str | None:
+    def missing(self, ctx: SourceContext) -> NotConfigured | str | None:
         if not ctx.config.platform.failed_logins_from_auth_logs:
             return "[platform] failed_logins_from_auth_logs is false"
-        return management.missing(ctx.settings)
+        return management.not_configured(ctx.settings)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         client = ManagementClient(ctx.settings, timeout_s=ctx.timeout(8.0))

@@ -5,23 +5,35 @@ from __future__ import annotations
 from pydantic import RootModel
 
 from lib.core.config import Settings
+from lib.core.not_configured import NotConfigured, unless
 from lib.platform import management
 from lib.platform.management import HEALTH_SERVICES, ServiceHealth
-from lib.probes import ProbeContext, ProbeDegraded, ProbeDown, check_vendor_status, parse_body
+from lib.probes import (
+    BaseProbe,
+    ProbeContext,
+    ProbeDegraded,
+    ProbeDown,
+    check_vendor_status,
+    parse_body,
+)
 
 
 class HealthList(RootModel[list[ServiceHealth]]):
     """`GET /v1/projects/{ref}/health` answers a JSON array, one item per requested service."""
 
 
-class SupabaseProjectProbe:
+class SupabaseProjectProbe(BaseProbe):
     """All services ACTIVE_HEALTHY; another state degrades, the database's takes it down."""
 
     name = "supabase"
-    needs = "SUPABASE_ACCESS_TOKEN (and SUPABASE_PROJECT_REF unless SUPABASE_URL is *.supabase.co)"
 
-    def configured(self, settings: Settings) -> bool:
-        return management.missing(settings) is None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        # What to set from scratch (the token; the ref only when the URL does not tell it).
+        return unless(
+            management.not_configured(settings) is None,
+            "SUPABASE_ACCESS_TOKEN",
+            note="and SUPABASE_PROJECT_REF unless SUPABASE_URL is *.supabase.co",
+        )
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings

@@ -7,7 +7,6 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 import httpx
@@ -17,21 +16,14 @@ from lib.core import tls
 from lib.core.config import ConfigError, Settings, get_settings
 from lib.core.errors import ServiceDegraded, ServiceDown, reason_for, status_error
 from lib.core.log import log
+from lib.core.not_configured import NotConfigured
+from lib.core.status_words import Level as Level  # a service's state, whatever its JSON word
 
 # Probes talk TLS to every vendor: let the CA bundle load while the rest of the function imports.
 tls.preload()
 
 # A service that answers but takes longer than this is reported slow/degraded.
 SLOW_MS = 1000
-
-
-class Level(StrEnum):
-    """Service state independent of the words each service uses in JSON."""
-
-    OK = "ok"
-    DEGRADED = "degraded"
-    DOWN = "down"
-    NOT_CONFIGURED = "not_configured"
 
 
 class ProbeResult(BaseModel):
@@ -63,17 +55,28 @@ class ProbeContext:
 class Probe(Protocol):
     """One service check: `check` returns observed values or raises ProbeDown/ProbeDegraded.
 
-    A probe whose check imports a client library lazily may also define `warm_up(settings)`
-    to import it at function load (see `warm_up` below).
+    `not_configured` names the settings to set (lib/core/not_configured.py); a probe whose
+    check imports a client library lazily may also define `warm_up(settings)` to import it at
+    function load (see `warm_up` below).
     """
 
     name: str
-    # The settings to set when `configured` is false: a `not_configured` says what to do.
-    needs: str
+
+    def not_configured(self, settings: Settings) -> NotConfigured | None: ...
 
     def configured(self, settings: Settings) -> bool: ...
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None: ...
+
+
+class BaseProbe:
+    """What every probe shares: `configured` follows from `not_configured`."""
+
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        raise NotImplementedError
+
+    def configured(self, settings: Settings) -> bool:
+        return self.not_configured(settings) is None
 
 
 def warm_up(probes: Sequence[Probe]) -> None:
@@ -146,12 +149,13 @@ async def run_probes(
     probes: Sequence[Probe], settings: Settings, budget_s: float
 ) -> dict[str, ProbeResult]:
     """Run configured probes concurrently; whatever has not answered within the budget timed out."""
+    unset = {p.name: p.not_configured(settings) for p in probes}
     results = {
-        p.name: ProbeResult(level=Level.NOT_CONFIGURED, reason=f"set {p.needs}")
-        for p in probes
-        if not p.configured(settings)
+        name: ProbeResult(level=Level.NOT_CONFIGURED, reason=missing.fix)
+        for name, missing in unset.items()
+        if missing is not None
     }
-    active = [p for p in probes if p.configured(settings)]
+    active = [p for p in probes if unset[p.name] is None]
     if not active:
         return results
     deadline = time.monotonic() + budget_s

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from lib.core.config import Settings
-from lib.probes import ProbeContext, ProbeDegraded, check_vendor_status, parse_body
+from lib.core.not_configured import NotConfigured, unless
+from lib.probes import BaseProbe, ProbeContext, ProbeDegraded, check_vendor_status, parse_body
 from lib.probes.vendors import ResendDomainList, api_url
 
 PAGE_SIZE = 100  # Resend's maximum `limit`
 
 
-class EmailDomainProbe:
+class EmailDomainProbe(BaseProbe):
     """`GET /domains`, page by page (`limit`/`after`) until RESEND_DOMAIN is found.
 
     Plain httpx, not the resend SDK: the SDK keeps its key and base URL in module globals, turns
@@ -17,10 +18,9 @@ class EmailDomainProbe:
     """
 
     name = "email"
-    needs = "RESEND_API_KEY and RESEND_DOMAIN"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.resend_api_key is not None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return unless(settings.resend_api_key is not None, "RESEND_API_KEY", "RESEND_DOMAIN")
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings

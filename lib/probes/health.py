@@ -1,48 +1,27 @@
-"""The four probes of /api/health, their JSON words, and their aggregation into one status."""
+"""The four probes of /api/health and their aggregation into one status (lib/core/status_words)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 from lib.core.config import Settings
-from lib.probes import Level, Probe, ProbeResult, run_probes_sync
+from lib.core.status_words import Health, overall
+from lib.core.status_words import service_word as service_word
+from lib.probes import Probe, ProbeResult, run_probes_sync
 from lib.probes.database import DatabaseProbe
 from lib.probes.vendors import EmailProbe, OpenAIProbe, StripeProbe
 
-OverallStatus = Literal["healthy", "degraded", "unhealthy"]
+OverallStatus = Health
 
 HEALTH_PROBES: tuple[Probe, ...] = (DatabaseProbe(), OpenAIProbe(), StripeProbe(), EmailProbe())
 
 # Seconds of the budget kept back for building and sending the response.
 RESPONSE_MARGIN_S = 0.05
 
-_DATABASE_WORDS = {
-    Level.OK: "connected",
-    Level.DEGRADED: "slow",
-    Level.DOWN: "disconnected",
-    Level.NOT_CONFIGURED: "not_configured",
-}
-_VENDOR_WORDS = {
-    Level.OK: "operational",
-    Level.DEGRADED: "degraded",
-    Level.DOWN: "down",
-    Level.NOT_CONFIGURED: "not_configured",
-}
 
-
-def service_word(service: str, level: Level) -> str:
-    return (_DATABASE_WORDS if service == "database" else _VENDOR_WORDS)[level]
-
-
-def aggregate(results: Mapping[str, ProbeResult], critical: frozenset[str]) -> OverallStatus:
-    """Unhealthy if a critical service is down; degraded if anything is down or degraded."""
-    levels = {name: result.level for name, result in results.items()}
-    if any(levels.get(name) == Level.DOWN for name in critical):
-        return "unhealthy"
-    if any(level in (Level.DOWN, Level.DEGRADED) for level in levels.values()):
-        return "degraded"
-    return "healthy"
+def aggregate(results: Mapping[str, ProbeResult], critical: frozenset[str]) -> Health:
+    """The probes' levels through status_words.overall, the one rule for the whole."""
+    return overall({name: result.level for name, result in results.items()}, critical)
 
 
 def evaluate(

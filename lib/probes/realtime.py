@@ -6,7 +6,8 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from lib.core.config import Settings
-from lib.probes import ProbeContext, ProbeDown, check_vendor_status, parse_body
+from lib.core.not_configured import NotConfigured, unless
+from lib.probes import BaseProbe, ProbeContext, ProbeDown, check_vendor_status, parse_body
 from lib.probes.vendors import api_url
 
 # Where the ping lives, from Supabase's own sources:
@@ -33,14 +34,13 @@ class RealtimePing(BaseModel):
     message: str
 
 
-class RealtimeProbe:
+class RealtimeProbe(BaseProbe):
     """Gateway accepts the service key and Realtime knows this project."""
 
     name = "realtime"
-    needs = "SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.supabase_configured
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return unless(settings.supabase_configured, "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY")
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 from lib.core.config import Settings
 from lib.core.deadline import run_blocking
 from lib.core.errors import caused_by, status_error
-from lib.probes import ProbeContext, ProbeDegraded, ProbeDown
+from lib.core.not_configured import NotConfigured, missing
+from lib.probes import BaseProbe, ProbeContext, ProbeDegraded, ProbeDown
 
 PAGE_SIZE = 100  # Stripe's maximum `limit`
 WINDOW_S = 24 * 3600
@@ -158,14 +159,13 @@ async def _finished_by[T](call: asyncio.Future[T], deadline: float) -> bool:
     return True
 
 
-class StripeWebhooksProbe:
+class StripeWebhooksProbe(BaseProbe):
     """API reachable, webhook endpoints enabled, failed deliveries counted within the budget."""
 
     name = "stripe"
-    needs = "STRIPE_SECRET_KEY"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.stripe_secret_key is not None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return missing(STRIPE_SECRET_KEY=settings.stripe_secret_key)
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         client = make_client(ctx.settings, ctx.remaining())

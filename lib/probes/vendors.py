@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from lib.core.config import Settings
-from lib.probes import ProbeContext, ProbeDown, check_vendor_status, parse_body
+from lib.core.not_configured import NotConfigured, missing, unless
+from lib.probes import BaseProbe, ProbeContext, ProbeDown, check_vendor_status, parse_body
 
 
 def api_url(base: object, path: str) -> str:
@@ -52,14 +53,13 @@ class ResendDomainList(BaseModel):
     data: list[ResendDomain]
 
 
-class OpenAIProbe:
+class OpenAIProbe(BaseProbe):
     """Key accepted and the configured chat model available: `GET /models/{OPENAI_MODEL}`."""
 
     name = "openai"
-    needs = "OPENAI_API_KEY and OPENAI_MODEL"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.openai_api_key is not None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return unless(settings.openai_api_key is not None, "OPENAI_API_KEY", "OPENAI_MODEL")
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings
@@ -80,14 +80,13 @@ class OpenAIProbe:
         return {"models": len(parse_body(response, OpenAIModelList).data)}
 
 
-class StripeProbe:
+class StripeProbe(BaseProbe):
     """API reachable and key accepted: `GET /v1/balance`."""
 
     name = "stripe"
-    needs = "STRIPE_SECRET_KEY"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.stripe_secret_key is not None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return missing(STRIPE_SECRET_KEY=settings.stripe_secret_key)
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings
@@ -101,14 +100,13 @@ class StripeProbe:
         return {"livemode": parse_body(response, StripeBalance).livemode}
 
 
-class EmailProbe:
+class EmailProbe(BaseProbe):
     """Resend reachable and key accepted: `GET /domains`."""
 
     name = "email"
-    needs = "RESEND_API_KEY"
 
-    def configured(self, settings: Settings) -> bool:
-        return settings.resend_api_key is not None
+    def not_configured(self, settings: Settings) -> NotConfigured | None:
+        return missing(RESEND_API_KEY=settings.resend_api_key)
 
     async def check(self, ctx: ProbeContext) -> dict[str, object] | None:
         settings = ctx.settings

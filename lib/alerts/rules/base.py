@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar, Literal
@@ -75,7 +76,7 @@ class RuleContext(RunContext):
 
 
 @dataclass
-class BaseRule:
+class BaseRule(ABC):
     """Shared fields; subclasses set the class attributes and implement `observe`."""
 
     threshold: float
@@ -91,6 +92,11 @@ class BaseRule:
     threshold_range: tuple[float, float] = (0.0, float("inf"))
     # Which rule-specific options of RuleOverride this rule reads (others are config errors).
     options_taken: ClassVar[frozenset[str]] = frozenset()
+
+    @abstractmethod
+    def observe(self, ctx: RuleContext) -> list[Observation]:
+        """What the rule sees now: one Observation per alert key (`name`, or `name:<instance>`
+        for a rule watching several things); `not_configured`/`unknown` when it cannot tell."""
 
     def observation(
         self,

@@ -1,19 +1,44 @@
-"""Webhook notifier: JSON POST with a Slack-compatible `text` field plus structured fields."""
+"""Generic webhook: a JSON POST with a Slack-compatible `text` field plus structured fields."""
 
 from __future__ import annotations
 
+from pydantic import HttpUrl
+from pydantic_settings import SettingsConfigDict
+
+from lib.core.config import Settings
+from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import plain
 from lib.notify import Notification, idempotency_key, post_json
+from lib.notify.channels.base import EVERY_SEVERITY, Channel, ChannelSettings, Severities
 from lib.notify.message import MESSAGE_LIMIT, chat_line
 
 
-class WebhookNotifier:
-    """ALERT_WEBHOOK_URL; the URL often holds a token, so it never appears in a reason."""
+class WebhookSettings(ChannelSettings):
+    """ALERT_WEBHOOK_URL, ALERT_WEBHOOK_SEVERITIES."""
+
+    model_config = SettingsConfigDict(env_prefix="ALERT_WEBHOOK_")
+
+    url: HttpUrl | None = None
+    severities: Severities = EVERY_SEVERITY
+
+    def secret_values(self) -> list[str]:
+        # Slack-style URLs carry their token in the path.
+        return [str(self.url), self.url.path or ""] if self.url is not None else []
+
+
+class WebhookChannel(Channel[WebhookSettings]):
+    """The URL often holds a token, so it never appears in a reason."""
 
     name = "webhook"
+    settings_model = WebhookSettings
 
-    def __init__(self, url: str) -> None:
-        self._url = url
+    @classmethod
+    def not_configured(cls, config: WebhookSettings, settings: Settings) -> NotConfigured | None:
+        return missing(ALERT_WEBHOOK_URL=config.url)
+
+    def __init__(self, config: WebhookSettings, settings: Settings) -> None:
+        super().__init__(config, settings)
+        self._url = str(config.url)
 
     @staticmethod
     def payload(n: Notification) -> dict[str, object]:
@@ -40,6 +65,6 @@ class WebhookNotifier:
             "runbook": [plain(step) for step in n.runbook],
         }
 
-    def send(self, notification: Notification) -> None:
+    def deliver(self, notification: Notification) -> None:
         headers = {"Idempotency-Key": idempotency_key(notification)}
         post_json("webhook", self._url, self.payload(notification), headers)
