@@ -16,7 +16,8 @@ from lib.core.not_configured import NotConfigured
 if TYPE_CHECKING:
     import httpx
 
-Event = Literal["firing", "reminder", "resolved"]
+# `acknowledged` tells the channels that track an incident (PagerDuty) that someone is on it.
+Event = Literal["firing", "reminder", "resolved", "acknowledged"]
 Severity = Literal["critical", "warning", "info"]
 
 # Every notifier call gets at most this long; a slow target must not eat the cron's budget.
@@ -55,6 +56,11 @@ class Notification(BaseModel):
     # Other alerts firing from the same provider incident, sent in this one update.
     grouped: list[str] = []
     runbook: list[str] = []  # the guide's procedure, evidence filled in (lib/alerts/runbooks.toml)
+    # Incident response (SPEC §12): the episode this event belongs to (one dedup key per episode),
+    # the escalation level it reached, and the signed acknowledge link of a firing episode.
+    episode: str | None = None
+    level: int = 1
+    ack_url: str | None = None
 
 
 def idempotency_key(notification: Notification) -> str:
