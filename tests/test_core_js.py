@@ -84,6 +84,12 @@ def test_one_number_rule(core: Any, call: str, shown: str) -> None:
         ("c.formatDay('2026-09-08', 'en-GB')", "08/09/2026"),
         ("c.formatDay('<b>')", "–"),
         ("c.zoneLabel({at: Date.UTC(2026, 11, 6)})", "Europe/Berlin (MEZ)"),
+        # A time typed in the product's zone, as the UTC instant the API takes.
+        ("c.zonedToUtc('2026-12-08T02:00')", "2026-12-08T01:00:00.000Z"),
+        ("c.zonedToUtc('2026-07-01T12:00')", "2026-07-01T10:00:00.000Z"),
+        ("c.zonedToUtc('2026-03-29T03:30')", "2026-03-29T01:30:00.000Z"),
+        ("c.zonedToUtc('2026-12-08T02:00', 'America/New_York')", "2026-12-08T07:00:00.000Z"),
+        ("c.zonedToUtc('tomorrow')", None),
         ("c.zoneLabel({locale: 'en-GB', at: Date.UTC(2026, 6, 1)})", "Europe/Berlin (CEST)"),
     ],
 )

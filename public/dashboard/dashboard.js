@@ -2,6 +2,7 @@
  * The token lives in sessionStorage only (this tab), is sent as a bearer header, never in a URL.
  * Every panel loads on its own and says why when its endpoint is missing (404) or down (503).
  * Elements, links, number and time formatting and the API client are the shared core's. */
+import { incidentPanel } from "/dashboard/incidents.js";
 import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, formatTime, httpsLink, showBanner, tokenStore } from "/shared/core.js";
 
 (() => {
@@ -280,11 +281,18 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
   // (lib/endpoints/status_providers.py).
   const incidentsOf = (providers) => Object.values(providers).flatMap((p) => p.incidents.map((i) => ({ provider: p.title, ...i })));
 
+  // Components, published incidents and maintenance: the same /api/status answer.
+  const communication = incidentPanel({ client, container: $("communication"), zone: () => state.zone, reload: () => loadStatus().catch(() => {}) });
+
   async function loadStatus() {
     const panel = $("providers");
     const result = await api("/api/status");
-    if (!result.ok || !result.body) return unavailable(panel, result, "Provider status");
+    if (!result.ok || !result.body) {
+      communication.unavailable(result);
+      return unavailable(panel, result, "Provider status");
+    }
     const status = result.body;
+    communication.render(status);
     // Deployment markers: when each production deployment went live (DeploymentView; absent
     // without the token).
     state.deployments = (status.deployments || []).map((d) => toSeconds(d.promoted_at || d.ready_at || d.created_at));

@@ -146,6 +146,26 @@ export function zoneLabel({ zone = DEFAULT_ZONE, locale = DEFAULT_LOCALE, at = D
   return `${zone}${name ? ` (${name.value})` : ""}`;
 }
 
+/* A wall-clock time typed in the product's zone ("2026-12-08T02:00" from <input
+ * type=datetime-local>) as the UTC instant the API takes ("2026-12-08T01:00:00.000Z"), whatever
+ * the browser's own zone. null for anything else. */
+export function zonedToUtc(wall, zone = DEFAULT_ZONE) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$/.exec(wall || "");
+  if (!m) return null;
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let instant = asUtc - offsetAt(asUtc, zone);
+  instant = asUtc - offsetAt(instant, zone); // once more: the offset at the instant, not the guess
+  return new Date(instant).toISOString();
+}
+
+// The zone's offset from UTC in ms at an instant (its wall clock read as if it were UTC, minus it).
+function offsetAt(instant, zone) {
+  const options = { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" };
+  const parts = Object.fromEntries(formatter("en-US", options).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
 // -- the API ------------------------------------------------------------------------------------
 
 // The dashboard's HEALTH_TOKEN lives in this tab's sessionStorage only, sent as a bearer header,
