@@ -119,6 +119,14 @@ def test_during_an_incident_in_english(browser: Any, page_server: DevServer) -> 
         )
         today_bar.click()
         assert chat.locator(".day-detail").inner_text().endswith("Incident: Chat not answering")
+        # By keyboard: one tab stop per row (today), the arrow keys walk the days.
+        assert page.locator(".bar[tabindex='0']").count() == 5
+        today_bar.focus()
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate("document.activeElement.dataset.day") == "2026-12-05"
+        assert chat.locator(".day-detail").inner_text() == "Chat, 05/12/2026 · 100.00 % uptime"
+        page.keyboard.press("Home")
+        assert page.evaluate("document.activeElement.dataset.day") == "2026-09-08"
         assert "Incident" in (
             chat.locator(".bar[data-day='2026-11-20']").get_attribute("title") or ""
         )

@@ -64,17 +64,6 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-export function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (FORBIDDEN.test(name) || /href$/i.test(name)) throw new Error(`svg(): ${name} is not allowed`);
-    node.setAttribute(name, value);
-  }
-  return node;
-}
-
 // -- numbers and times --------------------------------------------------------------------------
 
 // The product's defaults (METRICS_TIMEZONE; CarBot is German). A page passes the zone the API

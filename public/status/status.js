@@ -134,13 +134,25 @@ function renderComponents(status) {
     const history = component.history || [];
     const bars = el("div", { class: "bars", role: "group", "aria-label": `${text(component.name)}: ${words().componentsNote}` });
     const detail = el("p", { class: "day-detail muted", "aria-live": "polite" });
-    for (const day of history) {
+    history.forEach((day, i) => {
       const described = dayText(component, day);
       // A button so a phone can tap it (no hover there): the day's figure and incidents below.
-      const bar = el("button", { type: "button", class: dayClass(day), title: described, "aria-label": described, "data-day": day.day });
+      // One tab stop per row (today); the arrow keys move between the days.
+      const last = i === history.length - 1;
+      const bar = el("button", { type: "button", class: dayClass(day), title: described, "aria-label": described, "data-day": day.day, tabindex: last ? "0" : "-1" });
       bar.addEventListener("click", () => { detail.textContent = described; });
+      bar.addEventListener("focus", () => { detail.textContent = described; });
       bars.append(bar);
-    }
+    });
+    bars.addEventListener("keydown", (event) => {
+      const step = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[event.key];
+      if (!step || !bars.children.length) return;
+      event.preventDefault();
+      const cells = [...bars.children];
+      const at = Math.max(0, Math.min(cells.length - 1, cells.indexOf(document.activeElement) + (Number.isFinite(step) ? step : step * cells.length)));
+      cells.forEach((cell, i) => cell.setAttribute("tabindex", i === at ? "0" : "-1"));
+      cells[at].focus();
+    });
     row.append(bars, el("div", { class: "service-foot" },
       el("span", { text: words().daysAgo(history.length) }),
       el("span", { text: words().uptime30(pct(component.uptime ? component.uptime["30d"] : null)) }),
