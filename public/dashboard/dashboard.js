@@ -2,6 +2,7 @@
  * The token lives in sessionStorage only (this tab), is sent as a bearer header, never in a URL.
  * Every panel loads on its own and says why when its endpoint is missing (404) or down (503).
  * Elements, links, number and time formatting and the API client are the shared core's. */
+import { drawChart as draw } from "/dashboard/charts.js";
 import { incidentPanel } from "/dashboard/incidents.js";
 import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, formatTime, httpsLink, showBanner, tokenStore } from "/shared/core.js";
 
@@ -9,7 +10,7 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
   const DAY_S = 86400;
   const LOCALE = "en-GB"; // the dashboard speaks English; the numbers read as its text does
   const $ = (id) => document.getElementById(id);
-  const state = { token: tokenStore.get(), days: 30, traffic: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map(), criteria: null, thresholds: {}, zone: DEFAULT_ZONE };
+  const state = { token: tokenStore.get(), days: 30, traffic: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map(), criteriaLoad: null, criteria: null, thresholds: {}, zone: DEFAULT_ZONE };
   window.carbotDashboard = state; // the browser test reads the drawn charts from here
 
   const client = apiClient({
@@ -73,87 +74,31 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
 
   async function loadAll() {
     banner("");
+    state.criteriaLoad = loadCriteria();
     const jobs = [loadMetrics(), loadStatus().then(loadTraffic), loadAlerts(), loadReport("weekly"), loadReport("monthly"), loadDoctor()];
     for (const job of jobs) job.catch((error) => { if (!(error instanceof Unauthorized)) console.error(error); });
   }
 
-  // -- charts -----------------------------------------------------------------------------------
-
-  function markersPlugin(times) {
-    return {
-      hooks: {
-        draw: [(u) => {
-          const { ctx, bbox } = u;
-          ctx.save();
-          ctx.strokeStyle = "#7c3aed";
-          ctx.setLineDash([3, 3]);
-          ctx.lineWidth = 1;
-          for (const t of times) {
-            const x = Math.round(u.valToPos(t, "x", true));
-            if (x < bbox.left || x > bbox.left + bbox.width) continue;
-            ctx.beginPath();
-            ctx.moveTo(x, bbox.top);
-            ctx.lineTo(x, bbox.top + bbox.height);
-            ctx.stroke();
-          }
-          ctx.restore();
-        }],
-      },
-    };
-  }
-
-  // The y axis as wide as its longest label (uPlot's axis-autosize demo): "1,000 ms" whole,
-  // never cut to ",000 ms" by a fixed width.
-  function axisSize(u, values, axisIdx, cycleNum) {
-    const axis = u.axes[axisIdx];
-    if (cycleNum > 1) return axis._size;
-    let size = axis.ticks.size + axis.gap;
-    const longest = (values || []).reduce((a, v) => (String(v).length > a.length ? String(v) : a), "");
-    if (longest) {
-      u.ctx.font = axis.font[0];
-      size += u.ctx.measureText(longest).width / uPlot.pxRatio;
-    }
-    return Math.ceil(size) + 4;
-  }
-
-  // `range`: the window shown, [first, last] in seconds. Without it uPlot sizes the x axis to the
-  // data, and one bucket of data becomes an axis of years.
-  function drawChart(id, container, { title, unit, xs, ys, threshold, markers = [], daily = true, range = null }) {
-    if (state.charts[id]) state.charts[id].destroy();
-    const points = ys.filter((v) => v != null).length;
-    const box = el("figure", { class: "chart", id: `chart-${id}`, "data-points": String(points), "data-days": String(xs.length) });
-    box.append(el("figcaption", { text: `${title} (${points} of ${xs.length} ${daily ? "days" : "buckets"} with data)` }));
-    container.append(box);
-    const series = [{}, { label: title, stroke: "#1a73e8", width: 2, spanGaps: false, points: { show: true, size: 4 }, value: (u, v) => fmt(v, unit) }];
-    const data = [xs, ys];
-    if (threshold != null) {
-      series.push({ label: "threshold", stroke: "#d93025", dash: [6, 4], width: 1, points: { show: false }, value: (u, v) => fmt(v, unit) });
-      data.push(xs.map(() => threshold));
-    }
-    const width = Math.max(260, Math.min(container.clientWidth || 600, 860));
-    const chart = new uPlot({
-      width, height: 170, series, plugins: markers.length ? [markersPlugin(markers)] : [],
-      axes: [{}, { values: (u, vals) => vals.map((v) => fmt(v, unit)), size: axisSize }],
-      scales: { x: { time: true, range: (u, min, max) => range || [min, max] } },
-      legend: { live: true },
-    }, data, box);
-    state.charts[id] = chart;
-    return chart;
-  }
+  const drawChart = (id, container, options) => draw(state.charts, id, container, options, fmt);
 
   // -- daily metrics and success criteria -------------------------------------------------------
 
   // The guide's criteria and the threshold lines come from /api/criteria (lib/reports/criteria.py
   // and the configured alert rules), never copied here.
+  async function loadCriteria() {
+    const result = await api("/api/criteria");
+    if (result.ok && result.body) {
+      state.criteria = result.body.criteria;
+      state.thresholds = result.body.thresholds;
+      state.zone = result.body.timezone;
+    }
+    return result;
+  }
+
   async function loadMetrics() {
     const panel = $("metrics");
     const tiles = $("criteria");
-    const [result, criteria] = await Promise.all([api("/api/metrics?metric=all&days=365"), api("/api/criteria")]);
-    if (criteria.ok && criteria.body) {
-      state.criteria = criteria.body.criteria;
-      state.thresholds = criteria.body.thresholds;
-      state.zone = criteria.body.timezone;
-    }
+    const [result, criteria] = await Promise.all([api("/api/metrics?metric=all&days=365"), state.criteriaLoad]);
     if (!result.ok) {
       if (isStoreDown(result)) banner(`The monitor's store is unavailable (${result.error}). Panels that need it are empty; the others still work.`);
       unavailable(panel, result, "Daily metrics");
@@ -311,7 +256,7 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
 
   async function loadTraffic() {
     const panel = $("traffic");
-    const result = await api(`/api/traffic?window=${state.traffic}`);
+    const [result] = await Promise.all([api(`/api/traffic?window=${state.traffic}`), state.criteriaLoad]);
     state.trafficBody = result.ok && result.body && result.body.totals ? result.body : null;
     drawLive();
     if (!result.ok || !result.body) return unavailable(panel, result, "Traffic (Vercel drains)");
@@ -340,7 +285,7 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
     ];
     for (const [id, title, unit, key] of lines) {
       const ys = xs.map((x) => (byTime.has(x) ? byTime.get(x)[key] : null));
-      drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, range, daily: false, threshold: id === "error-rate" ? 1 : null });
+      drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, range, daily: false, threshold: id === "error-rate" ? state.thresholds.error_rate_pct : null });
     }
     if (markers.length) panel.append(el("p", { class: "muted legend-note", text: "Dashed violet lines: deployments." }));
   }

@@ -51,8 +51,8 @@ export function incidentPanel({ client, container, zone, reload }) {
   async function send(method, path, body, done) {
     const result = await client.request(method, path, body);
     if (result.ok) {
+      await reload(); // the lists show the API's new state before the answer says it is done
       say(done, true);
-      reload();
     } else {
       say(failureText(result, "Incidents API"), false);
     }
