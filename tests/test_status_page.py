@@ -222,11 +222,12 @@ def test_maintenance_announced_in_german(browser: Any, page_server: DevServer) -
 
 
 def test_on_a_phone(browser: Any, page_server: DevServer) -> None:
+    """A French phone: a language the page does not speak, so German (CarBot's own)."""
     context, page, problems, _ = load(
         browser,
         page_server,
         during_incident,
-        locale="de-DE",
+        locale="fr-FR",
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
@@ -237,6 +238,7 @@ def test_on_a_phone(browser: Any, page_server: DevServer) -> None:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, "no horizontal scrolling on a phone"
+        assert page.evaluate("document.documentElement.lang") == "de"
         widths = (
             page.locator(".component")
             .first.locator(".bar")
