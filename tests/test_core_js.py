@@ -106,6 +106,7 @@ def test_elements_are_text_and_links_follow_one_rule(core: Any) -> None:
           const ok = c.el("a", {href: "https://status.example.com/i/1", text: "ok"});
           const path = c.el("a", {href: "/api/status/feed.atom", text: "feed"});
           const other = c.el("a", {href: "//evil.example/x", text: "x"});
+          const titled = c.el("span", {title: "x\u202egnp", "aria-label": "a\\nb"});
           const long = c.el("p", {text: "A".repeat(2000)});
           const message = c.el("p", {text: "A".repeat(2000), limit: 1000});
           let refused = [];
@@ -115,7 +116,8 @@ def test_elements_are_text_and_links_follow_one_rule(core: Any) -> None:
           return {html: a.innerHTML, children: a.children.length, href: a.getAttribute("href"),
                   ok: ok.getAttribute("href"), path: path.getAttribute("href"),
                   other: other.getAttribute("href"), long: long.textContent.length,
-                  message: message.textContent.length, refused};
+                  message: message.textContent.length, refused,
+                  title: titled.getAttribute("title"), label: titled.getAttribute("aria-label")};
         }"""
     )
     assert made["children"] == 0 and made["href"] is None
@@ -123,6 +125,7 @@ def test_elements_are_text_and_links_follow_one_rule(core: Any) -> None:
     assert made["ok"] == "https://status.example.com/i/1"
     assert made["path"] == "/api/status/feed.atom" and made["other"] is None
     assert (made["long"], made["message"]) == (500, 1000)
+    assert (made["title"], made["label"]) == ("x\ufffdgnp", "a b")
     assert made["refused"] == ["onclick", "style", "src", "srcdoc", "formaction"]
     links = [
         "https://ok.example/a?b=c",

@@ -42,8 +42,8 @@ function ownBlob(value) {
 
 const FORBIDDEN = /^(on|style$|src$|srcdoc$|action$|formaction$|innerhtml$|outerhtml$)/i;
 
-/* el("a", {class, text, href, limit, ...attributes}, ...children): text is textContent (cleaned,
- * `limit` characters); `href` only through the link rules; string children are text too. Never
+/* el("a", {class, text, href, limit, ...attributes}, ...children): text is textContent and every
+ * other attribute a plain value (both cleaned, `limit` characters); `href` only through the link rules; string children are text too. Never
  * markup, a script URL, an inline style (the CSP forbids them) or a handler from here. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -56,7 +56,7 @@ export function el(tag, attrs = {}, ...children) {
       const link = httpsLink(value) || sameOriginPath(value) || ownBlob(value);
       if (link) node.href = link;
     } else if (FORBIDDEN.test(name)) throw new Error(`el(): ${name} is not allowed`);
-    else node.setAttribute(name, value);
+    else node.setAttribute(name, plain(value, limit)); // a title or label is outside text too
   }
   for (const child of children) {
     if (child != null) node.append(typeof child === "string" ? plain(child, limit) : child);
