@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,14 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def open_page(browser: Any, url: str, **context_options: Any) -> tuple[Any, Any, list[str]]:
-    """A page that records console errors, page errors, failed requests and HTTP errors."""
+def open_page(
+    browser: Any, url: str, prepare: Callable[[Any], None] | None = None, **context_options: Any
+) -> tuple[Any, Any, list[str]]:
+    """A page that records console errors, page errors, failed requests and HTTP errors.
+    `prepare(context)` runs before the page loads (routes serving a seeded answer)."""
     context = browser.new_context(**context_options)
+    if prepare is not None:
+        prepare(context)
     page = context.new_page()
     problems: list[str] = []
 

@@ -409,7 +409,7 @@ def test_traffic_charts_span_the_window_with_one_bucket(
         assert all(re.fullmatch(r"(\d{1,3},)?\d{1,3} ms", label) for label in p95), p95
         assert any("," in label for label in p95), "thousands: the labels that were cut"
         rate = page.locator(".tile[data-metric='error_rate_pct'] .criterion[data-source='traffic']")
-        assert rate.inner_text() == "missed last 24h (traffic panel, Vercel drains): 8 %"
+        assert rate.inner_text() == "missed last 24h (traffic panel, Vercel drains): 8.00 %"
         source = page.inner_text(".tile[data-metric='error_rate_pct'] .source")
         assert "daily metric error_rate_pct" in source
         # The deployment markers: when /api/status's production deployment went live.

@@ -1,130 +1,44 @@
 /* CarBot Monitor dashboard: reads the token-gated JSON endpoints, charts with uPlot (from npm).
  * The token lives in sessionStorage only (this tab), is sent as a bearer header, never in a URL.
- * Every panel loads on its own and says why when its endpoint is missing (404) or down (503). */
-"use strict";
+ * Every panel loads on its own and says why when its endpoint is missing (404) or down (503).
+ * Elements, links, number and time formatting and the API client are the shared core's. */
+import { drawChart as draw } from "/dashboard/charts.js";
+import { incidentPanel } from "/dashboard/incidents.js";
+import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, formatTime, httpsLink, showBanner, tokenStore } from "/shared/core.js";
+
 (() => {
-  const KEY = "carbot.healthToken";
   const DAY_S = 86400;
+  const LOCALE = "en-GB"; // the dashboard speaks English; the numbers read as its text does
   const $ = (id) => document.getElementById(id);
-  const state = { token: sessionStorage.getItem(KEY), days: 30, traffic: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map() };
+  const state = { token: tokenStore.get(), days: 30, traffic: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map(), criteriaLoad: null, criteria: null, thresholds: {}, zone: DEFAULT_ZONE };
   window.carbotDashboard = state; // the browser test reads the drawn charts from here
 
-  // Success criteria of the guide: the first metric with data wins (real traffic before probes).
-  // `live`: the /api/traffic total the traffic panel shows, given its own row beside the daily
-  // figures so a tile never says "no data" while the panel above shows a rate.
-  const CRITERIA = [
-    { label: "Uptime", metrics: ["uptime_pct"], op: ">", target: 99.9, unit: "%" },
-    { label: "Response time", metrics: ["response_avg_ms", "avg_response_ms"], op: "<", target: 500, unit: "ms", live: "avg_ms" },
-    { label: "Error rate", metrics: ["error_rate_pct"], op: "<", target: 1, unit: "%", live: "error_rate_pct" },
-    { label: "Lead conversion", metrics: ["lead_conversion_pct"], op: ">", target: 15, unit: "%" },
-    { label: "Payment success", metrics: ["payment_success_pct"], op: ">", target: 95, unit: "%" },
-    { label: "E-mail delivery", metrics: ["email_delivery_pct"], op: ">", target: 98, unit: "%" },
-  ];
-  // Threshold lines (the guide's criteria and the default alert thresholds).
-  const THRESHOLDS = {
-    uptime_pct: 99.9, avg_response_ms: 500, response_avg_ms: 500, error_rate_pct: 1,
-    lead_conversion_pct: 15, payment_success_pct: 95, email_delivery_pct: 98, email_bounce_pct: 10,
-    db_storage_pct: 80, web_vitals_lcp_p75_ms: 2500, web_vitals_inp_p75_ms: 200,
-    web_vitals_cls_p75: 0.1, db_backup_age_h: 26, build_success_pct: 100,
-  };
-
-  class Unauthorized extends Error {}
-
-  // Outside text is only ever textContent, cleaned as lib/core/safe_text.py does: control and
-  // bidi characters (a route `/admin\u202egnp.exe`) show as U+FFFD, length bounded.
-  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]/g;
-  const plain = (text, limit = 1000) => {
-    const shown = String(text).replace(/\u001b\[[0-?]*[ -\/]*[@-~]/g, "").replace(/[\t\r\n]+/g, " ").replace(UNSAFE, "\ufffd");
-    return shown.length > limit ? `${shown.slice(0, limit - 1)}\u2026` : shown;
-  };
-  // The one rule for links (lib/core/safe_text.py https_link): absolute https:// with a host,
-  // no user part, nothing hidden. `blob:` only for the CSV download this page made itself.
-  const httpsLink = (value) => {
-    if (typeof value !== "string" || value.length > 2048 || !value.startsWith("https://")) return null;
-    if (/[\s"'<>`\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/.test(value)) return null;
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" && url.hostname && !url.username && !url.password ? value : null;
-    } catch {
-      return null;
-    }
-  };
-  const safeHref = (value) => httpsLink(value) || (typeof value === "string" && value.startsWith(`blob:${location.origin}/`) ? value : null);
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = plain(v);
-      else if (k === "href") { const href = safeHref(v); if (href) node.setAttribute("href", href); }
-      // Never markup, a script URL, an inline style (CSP) or a handler from here.
-      else if (/^(on|style$|src$|srcdoc$|action$|formaction$)/i.test(k)) throw new Error(`el(): ${k} is not allowed`);
-      else node.setAttribute(k, v);
-    }
-    for (const child of children) if (child != null) node.append(typeof child === "string" ? plain(child) : child);
-    return node;
-  }
-
-  async function api(path) {
-    const token = state.token;
-    // Signed out while a chained load (status, then traffic) was on its way: asking now would
-    // send no token, and its 401 would sign out again, clearing a token being typed.
-    if (!token) throw new Unauthorized();
-    let response;
-    try {
-      response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
-    } catch {
-      return { status: 0, error: "the monitor did not answer (network error)" };
-    }
-    if (response.status === 401 || response.status === 403) {
-      // A late answer to an older, rejected token must not sign out the token typed since.
-      if (state.token !== token) throw new Unauthorized();
-      signOut(response.status === 401 ? "That token was rejected. Try again." : "Detail endpoints are closed (HEALTH_TOKEN not configured).");
-      throw new Unauthorized();
-    }
-    const type = response.headers.get("content-type") || "";
-    const body = type.includes("json") ? await response.json().catch(() => null) : await response.text();
-    return { status: response.status, ok: response.ok, body, error: body && body.error };
-  }
+  const client = apiClient({
+    token: () => state.token,
+    onRejected: (status) => signOut(status === 401 ? "That token was rejected. Try again." : "Detail endpoints are closed (HEALTH_TOKEN not configured)."),
+  });
+  const api = (path) => client.get(path);
+  const fmt = (v, unit) => formatNumber(v, unit, LOCALE);
+  // Times in the product's zone (METRICS_TIMEZONE, from /api/criteria), the zone named.
+  const when = (value) => formatTime(value, { zone: state.zone, locale: LOCALE });
 
   function unavailable(panel, result, what) {
-    let text;
-    if (result.status === 404) text = `${what}: not available in this deployment yet.`;
-    else if (result.status === 0) text = `${what}: ${result.error}.`;
-    else text = `${what} unavailable: ${result.error || `HTTP ${result.status}`}.`;
-    panel.replaceChildren(el("p", { class: "unavailable", text }));
+    panel.replaceChildren(el("p", { class: "unavailable", text: failureText(result, what) }));
   }
 
   function isStoreDown(result) {
     return result.status === 503 && /store/.test(result.error || "");
   }
 
-  function banner(text) {
-    const node = $("banner");
-    node.textContent = text;
-    node.hidden = !text;
-  }
+  const banner = (text) => showBanner($("banner"), text);
 
-  const BYTE_UNITS = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  const fmt = (v, unit) => {
-    if (v == null || Number.isNaN(v)) return "n/a";
-    if (unit === "bytes") { // 12345678 bytes reads as 11.8 MiB, not a number wider than its axis
-      let i = 0;
-      while (Math.abs(v) >= 1024 && i < BYTE_UNITS.length - 1) { v /= 1024; i++; }
-      return `${v.toLocaleString("en-GB", { maximumFractionDigits: i ? 1 : 0 })} ${BYTE_UNITS[i]}`;
-    }
-    // Percentages keep two decimals: 99.89 % must not read as a met 99.9 %.
-    const digits = unit === "%" ? 2 : Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
-    const n = v.toLocaleString("en-GB", { maximumFractionDigits: digits });
-    return unit === "%" ? `${n} %` : unit && unit !== "count" ? `${n} ${unit}` : n;
-  };
   const dayKey = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
   const toSeconds = (iso) => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso) / 1000;
 
   // -- sign in / out ----------------------------------------------------------------------------
 
   function signOut(message) {
-    sessionStorage.removeItem(KEY);
+    tokenStore.clear();
     state.token = null;
     for (const chart of Object.values(state.charts)) chart.destroy();
     state.charts = {};
@@ -144,7 +58,7 @@
     const token = $("token").value.trim();
     if (!token) return;
     state.token = token;
-    sessionStorage.setItem(KEY, token);
+    tokenStore.set(token);
     start();
   });
   $("sign-out").addEventListener("click", () => signOut(""));
@@ -160,80 +74,31 @@
 
   async function loadAll() {
     banner("");
+    state.criteriaLoad = loadCriteria();
     const jobs = [loadMetrics(), loadStatus().then(loadTraffic), loadAlerts(), loadReport("weekly"), loadReport("monthly"), loadDoctor()];
     for (const job of jobs) job.catch((error) => { if (!(error instanceof Unauthorized)) console.error(error); });
   }
 
-  // -- charts -----------------------------------------------------------------------------------
-
-  function markersPlugin(times) {
-    return {
-      hooks: {
-        draw: [(u) => {
-          const { ctx, bbox } = u;
-          ctx.save();
-          ctx.strokeStyle = "#7c3aed";
-          ctx.setLineDash([3, 3]);
-          ctx.lineWidth = 1;
-          for (const t of times) {
-            const x = Math.round(u.valToPos(t, "x", true));
-            if (x < bbox.left || x > bbox.left + bbox.width) continue;
-            ctx.beginPath();
-            ctx.moveTo(x, bbox.top);
-            ctx.lineTo(x, bbox.top + bbox.height);
-            ctx.stroke();
-          }
-          ctx.restore();
-        }],
-      },
-    };
-  }
-
-  // The y axis as wide as its longest label (uPlot's axis-autosize demo): "1,000 ms" whole,
-  // never cut to ",000 ms" by a fixed width.
-  function axisSize(u, values, axisIdx, cycleNum) {
-    const axis = u.axes[axisIdx];
-    if (cycleNum > 1) return axis._size;
-    let size = axis.ticks.size + axis.gap;
-    const longest = (values || []).reduce((a, v) => (String(v).length > a.length ? String(v) : a), "");
-    if (longest) {
-      u.ctx.font = axis.font[0];
-      size += u.ctx.measureText(longest).width / uPlot.pxRatio;
-    }
-    return Math.ceil(size) + 4;
-  }
-
-  // `range`: the window shown, [first, last] in seconds. Without it uPlot sizes the x axis to the
-  // data, and one bucket of data becomes an axis of years.
-  function drawChart(id, container, { title, unit, xs, ys, threshold, markers = [], daily = true, range = null }) {
-    if (state.charts[id]) state.charts[id].destroy();
-    const points = ys.filter((v) => v != null).length;
-    const box = el("figure", { class: "chart", id: `chart-${id}`, "data-points": String(points), "data-days": String(xs.length) });
-    box.append(el("figcaption", { text: `${title} (${points} of ${xs.length} ${daily ? "days" : "buckets"} with data)` }));
-    container.append(box);
-    const series = [{}, { label: title, stroke: "#1a73e8", width: 2, spanGaps: false, points: { show: true, size: 4 }, value: (u, v) => fmt(v, unit) }];
-    const data = [xs, ys];
-    if (threshold != null) {
-      series.push({ label: "threshold", stroke: "#d93025", dash: [6, 4], width: 1, points: { show: false }, value: (u, v) => fmt(v, unit) });
-      data.push(xs.map(() => threshold));
-    }
-    const width = Math.max(260, Math.min(container.clientWidth || 600, 860));
-    const chart = new uPlot({
-      width, height: 170, series, plugins: markers.length ? [markersPlugin(markers)] : [],
-      axes: [{}, { values: (u, vals) => vals.map((v) => fmt(v, unit)), size: axisSize }],
-      scales: { x: { time: true, range: (u, min, max) => range || [min, max] } },
-      legend: { live: true },
-    }, data, box);
-    state.charts[id] = chart;
-    return chart;
-  }
+  const drawChart = (id, container, options) => draw(state.charts, id, container, options, fmt);
 
   // -- daily metrics and success criteria -------------------------------------------------------
+
+  // The guide's criteria and the threshold lines come from /api/criteria (lib/reports/criteria.py
+  // and the configured alert rules), never copied here.
+  async function loadCriteria() {
+    const result = await api("/api/criteria");
+    if (result.ok && result.body) {
+      state.criteria = result.body.criteria;
+      state.thresholds = result.body.thresholds;
+      state.zone = result.body.timezone;
+    }
+    return result;
+  }
 
   async function loadMetrics() {
     const panel = $("metrics");
     const tiles = $("criteria");
-    const result = await api("/api/metrics?metric=all&days=365");
+    const [result, criteria] = await Promise.all([api("/api/metrics?metric=all&days=365"), state.criteriaLoad]);
     if (!result.ok) {
       if (isStoreDown(result)) banner(`The monitor's store is unavailable (${result.error}). Panels that need it are empty; the others still work.`);
       unavailable(panel, result, "Daily metrics");
@@ -242,7 +107,8 @@
     }
     state.series = result.body;
     drawMetrics();
-    drawCriteria();
+    if (state.criteria) drawCriteria();
+    else unavailable(tiles, criteria, "Success criteria");
   }
 
   function seriesWindow(days) {
@@ -268,7 +134,7 @@
       const values = valuesOf(s.metric);
       const ys = xs.map((x) => (values.has(dayKey(x)) ? values.get(dayKey(x)) : null));
       if (!ys.some((v) => v != null)) { empty.push(s.metric); continue; }
-      drawChart(`metric-${s.metric}`, panel, { title: s.metric, unit: s.unit, xs, ys, range, threshold: THRESHOLDS[s.metric] });
+      drawChart(`metric-${s.metric}`, panel, { title: s.metric, unit: s.unit, xs, ys, range, threshold: state.thresholds[s.metric] });
     }
     if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.` }));
   }
@@ -285,11 +151,11 @@
     const tiles = $("criteria");
     tiles.replaceChildren();
     const all = seriesWindow(60);
-    for (const c of CRITERIA) {
+    for (const c of state.criteria) {
       const metric = c.metrics.find((m) => valuesOf(m).size) || c.metrics[0];
       const values = valuesOf(metric);
       const tile = el("article", { class: "tile", "data-metric": metric });
-      tile.append(el("h3", { text: c.label }), el("p", { class: "muted", text: `target ${c.op} ${fmt(c.target, c.unit)}` }));
+      tile.append(el("h3", { text: c.label }), el("p", { class: "muted", text: `target ${c.target_text}` }));
       tile.append(el("p", { class: "muted source", text: `7 and 30 days: the daily metric ${metric} (complete days, daily metrics cron)` }));
       for (const days of [7, 30]) {
         const now = windowMean(values, all.slice(-days));
@@ -308,7 +174,7 @@
         }
         tile.append(row);
       }
-      if (c.live) {
+      if (c.traffic_total) {
         const row = el("p", { class: "criterion", "data-source": "traffic" });
         state.liveRows.set(c, row);
         tile.append(row);
@@ -324,7 +190,7 @@
     for (const [c, row] of state.liveRows) {
       if (!row.isConnected) { state.liveRows.delete(c); continue; }
       const where = body ? `last ${body.window} (traffic panel, Vercel drains)` : "traffic panel (Vercel drains)";
-      const now = body && body.totals ? body.totals[c.live] : null;
+      const now = body && body.totals ? body.totals[c.traffic_total] : null;
       row.className = "criterion";
       if (now == null) {
         row.replaceChildren(el("span", { class: "badge none", text: "no data" }), ` ${where}`);
@@ -360,11 +226,18 @@
   // (lib/endpoints/status_providers.py).
   const incidentsOf = (providers) => Object.values(providers).flatMap((p) => p.incidents.map((i) => ({ provider: p.title, ...i })));
 
+  // Components, published incidents and maintenance: the same /api/status answer.
+  const communication = incidentPanel({ client, container: $("communication"), zone: () => state.zone, reload: () => loadStatus().catch(() => {}) });
+
   async function loadStatus() {
     const panel = $("providers");
     const result = await api("/api/status");
-    if (!result.ok || !result.body) return unavailable(panel, result, "Provider status");
+    if (!result.ok || !result.body) {
+      communication.unavailable(result);
+      return unavailable(panel, result, "Provider status");
+    }
     const status = result.body;
+    communication.render(status);
     // Deployment markers: when each production deployment went live (DeploymentView; absent
     // without the token).
     state.deployments = (status.deployments || []).map((d) => toSeconds(d.promoted_at || d.ready_at || d.created_at));
@@ -374,7 +247,7 @@
     for (const i of incidents) {
       const link = httpsLink(i.url);
       const name = link ? el("a", { href: link, rel: "noopener noreferrer", text: i.name }) : el("span", { text: i.name });
-      list.append(el("li", {}, el("strong", { text: `${i.provider}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${i.started_at ? new Date(i.started_at).toLocaleString() : "?"}` })));
+      list.append(el("li", {}, el("strong", { text: `${i.provider}: ` }), name, el("span", { class: "muted", text: ` ${i.impact || ""} ${i.status || ""} since ${when(i.started_at)}` })));
     }
     panel.replaceChildren(list);
   }
@@ -383,7 +256,7 @@
 
   async function loadTraffic() {
     const panel = $("traffic");
-    const result = await api(`/api/traffic?window=${state.traffic}`);
+    const [result] = await Promise.all([api(`/api/traffic?window=${state.traffic}`), state.criteriaLoad]);
     state.trafficBody = result.ok && result.body && result.body.totals ? result.body : null;
     drawLive();
     if (!result.ok || !result.body) return unavailable(panel, result, "Traffic (Vercel drains)");
@@ -412,7 +285,7 @@
     ];
     for (const [id, title, unit, key] of lines) {
       const ys = xs.map((x) => (byTime.has(x) ? byTime.get(x)[key] : null));
-      drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, range, daily: false, threshold: id === "error-rate" ? 1 : null });
+      drawChart(`traffic-${id}`, panel, { title, unit, xs, ys, markers, range, daily: false, threshold: id === "error-rate" ? state.thresholds.error_rate_pct : null });
     }
     if (markers.length) panel.append(el("p", { class: "muted legend-note", text: "Dashed violet lines: deployments." }));
   }
@@ -445,11 +318,11 @@
       // CSSOM, not a style attribute: the page's CSP allows no inline styles.
       bar.style.left = `${left.toFixed(2)}%`;
       bar.style.width = `${Math.min(width, 100 - left).toFixed(2)}%`;
-      const when = `${new Date(from).toLocaleString()} · ${e.open ? "still firing" : `lasted ${Math.round((e.duration_s || 0) / 60)} min`}`;
+      const span = `${when(e.started_at)} · ${e.open ? "still firing" : `lasted ${Math.round((e.duration_s || 0) / 60)} min`}`;
       list.append(el("li", { class: `episode ${e.severity}` },
         el("span", { class: `badge ${e.severity}`, text: e.severity }), " ",
-        el("strong", { text: e.rule }), el("span", { class: "muted", text: ` ${when}` }),
-        e.message ? el("div", { class: "message", text: e.message }) : null,
+        el("strong", { text: e.rule }), el("span", { class: "muted", text: ` ${span}` }),
+        e.message ? el("div", { class: "message", text: e.message, limit: 1000 }) : null,
         el("div", { class: "track", "aria-hidden": "true" }, bar)));
     }
     panel.replaceChildren(list);

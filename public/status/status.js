@@ -1,370 +1,276 @@
-// CarBot status page: reads the public /api/status every 60 s and draws everything itself.
-"use strict";
+/* CarBot status page: reads the public, cached /api/status every 60 s and draws components,
+ * published incidents, announced maintenance and providers' pages itself (no framework). It reads
+ * only the public fields of docs/endpoints.md ("The status page"): never the alert-derived ones,
+ * which are internal. Every text of the API is outside text: el() makes it textContent. */
+import { DEFAULT_ZONE, apiClient, el, formatDay, formatNumber, formatTime, httpsLink, sameOriginPath, zoneLabel } from "/shared/core.js";
+import { LOCALES, WORDS, chooseLanguage, localized, rememberLanguage } from "/status/words.js";
 
-(function () {
-  const REFRESH_MS = 60000;
-  const CHART_DAYS = 30;
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  const SERIES_COLORS = ["#1a73e8", "#d93025", "#2fb344", "#f4b400", "#8e44ad", "#00838f"];
-  const WORDS = {
-    operational: "Operational",
-    degraded: "Degraded",
-    down: "Down",
-    unknown: "No recent data",
-  };
+const REFRESH_MS = 60000;
+const COMPONENT_WORDS = ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"];
+const $ = (id) => document.getElementById(id);
+const client = apiClient();
+const page = { language: chooseLanguage(), status: null };
 
-  // Outside text (incident names, statuses, reasons) is only ever textContent, cleaned as
-  // lib/core/safe_text.py does: control and bidi characters show as U+FFFD, length bounded.
-  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]/g;
-  function plain(text, limit) {
-    const shown = String(text).replace(/\u001b\[[0-?]*[ -\/]*[@-~]/g, "").replace(/[\t\r\n]+/g, " ").replace(UNSAFE, "\ufffd");
-    const max = limit || 500;
-    return shown.length > max ? shown.slice(0, max - 1) + "\u2026" : shown;
+const words = () => WORDS[page.language];
+const locale = () => LOCALES[page.language];
+const zone = () => (page.status && page.status.timezone) || DEFAULT_ZONE;
+const text = (value) => localized(value, page.language);
+const when = (value) => formatTime(value, { zone: zone(), locale: locale() });
+const pct = (value) => formatNumber(value, "%", locale());
+
+const listOf = (value) => (Array.isArray(value) ? value : []);
+// Published incidents only, in the shape people write them (a title per language, updates): an
+// alert-derived record of an older /api/status is internal and never shown here.
+const published = (status) => listOf(status.incidents).filter((i) => i && typeof i.title === "object" && Array.isArray(i.updates));
+
+// -- the page's own words -----------------------------------------------------------------------
+
+function applyLanguage() {
+  document.documentElement.lang = page.language;
+  for (const node of document.querySelectorAll("[data-word]")) {
+    const word = words()[node.dataset.word];
+    if (typeof word === "string") node.textContent = word;
   }
+  for (const button of document.querySelectorAll("button[data-language]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.language === page.language));
+  }
+  const legend = $("legend");
+  legend.replaceChildren();
+  for (const [kind, label] of Object.entries(words().legend)) {
+    legend.append(el("span", {}, el("i", { class: `cell-swatch day-${kind === "incident" ? "operational has-incident" : kind}` }), label));
+  }
+  legend.append(el("span", { text: words().dayHint }));
+}
 
-  // The one rule for links (as lib/core/safe_text.py https_link): an absolute https:// URL
-  // with a host, no user part and nothing hidden; anything else is shown as text.
-  function httpsLink(value) {
-    if (typeof value !== "string" || value.length > 2048 || !value.startsWith("https://")) return null;
-    if (/[\s"'<>`\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/.test(value)) return null;
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" && url.hostname && !url.username && !url.password ? value : null;
-    } catch {
-      return null;
+// -- banner -------------------------------------------------------------------------------------
+
+function componentNames(ids) {
+  const byId = new Map(listOf(page.status.components).map((c) => [c.id, text(c.name)]));
+  return ids.map((id) => byId.get(id) || id);
+}
+
+function renderBanner(status) {
+  const banner = status.banner;
+  const known = banner && COMPONENT_WORDS.includes(banner.status);
+  $("banner").className = `banner banner-${known ? banner.status : "unknown"}`;
+  $("banner-text").textContent = known ? text(banner.message) : words().unknownBanner;
+  const affected = known && banner.components && banner.components.length ? componentNames(banner.components) : [];
+  $("banner-detail").textContent = affected.length ? `${words().affected}: ${affected.join(", ")}` : "";
+}
+
+// -- maintenance and incidents ------------------------------------------------------------------
+
+function renderMaintenance(status) {
+  const list = $("maintenance");
+  const shown = listOf(status.maintenance).filter((m) => m.state !== "completed");
+  list.replaceChildren();
+  $("maintenance-section").hidden = shown.length === 0;
+  for (const m of shown) {
+    const item = el("li", { class: `card maintenance state-${m.state}`, "data-maintenance": m.id });
+    item.append(el("p", { class: "card-head" },
+      el("span", { class: `pill pill-maintenance-${m.state}`, text: words().maintenanceState[m.state] || m.state }),
+      el("strong", { text: text(m.title) })));
+    item.append(el("p", { class: "muted window", text: `${words().window}: ${when(m.starts_at)} – ${when(m.ends_at)}` }));
+    if (m.components && m.components.length) item.append(el("p", { class: "muted", text: `${words().affected}: ${componentNames(m.components).join(", ")}` }));
+    if (m.message) item.append(el("p", { class: "message", text: text(m.message), limit: 2000 }));
+    list.append(item);
+  }
+}
+
+function renderIncidents(status) {
+  const list = $("incidents");
+  list.replaceChildren();
+  const incidents = published(status).sort((a, b) => (a.status === "resolved") - (b.status === "resolved"));
+  if (!incidents.length) return list.append(el("li", { class: "card muted", text: words().noIncidents }));
+  for (const incident of incidents) {
+    const item = el("li", { class: `card incident-card impact-${incident.impact} status-${incident.status}`, "data-incident": incident.id });
+    item.append(el("p", { class: "card-head" },
+      el("span", { class: `pill pill-${incident.status}`, text: words().incident[incident.status] || incident.status }),
+      el("strong", { text: text(incident.title) })));
+    const affected = componentNames((incident.components || []).map((c) => c.id));
+    const facts = [`${words().impactLabel}: ${words().impact[incident.impact] || incident.impact}`];
+    if (affected.length) facts.push(`${words().affected}: ${affected.join(", ")}`);
+    if (incident.resolved_at) facts.push(`${words().resolvedAt} ${when(incident.resolved_at)}`);
+    item.append(el("p", { class: "muted", text: facts.join(" · ") }));
+    const updates = el("ol", { class: "updates", "aria-label": words().updatesLabel });
+    for (const update of [...(incident.updates || [])].reverse()) { // newest first
+      updates.append(el("li", { class: "update" },
+        el("strong", { text: words().incident[update.status] || update.status }),
+        el("span", { class: "muted", text: ` · ${when(update.at)}` }),
+        el("p", { class: "message", text: text(update.message), limit: 2000 })));
     }
+    item.append(updates);
+    list.append(item);
   }
+}
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = plain(text);
-    return node;
-  }
+// -- components with 90 days of history ---------------------------------------------------------
 
-  function svg(tag, attributes) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
-    return node;
-  }
+function dayClass(day) {
+  const word = COMPONENT_WORDS.includes(day.status) ? day.status : "none";
+  const none = day.uptime_pct == null && word === "operational";
+  return `bar day-${none ? "none" : word}${day.incidents && day.incidents.length ? " has-incident" : ""}`;
+}
 
-  // Two decimals rounded down, as the badge: the API's 99.999 reads 99.99 %, never 100.00 %.
-  function twoDecimals(value) {
-    return value.toFixed(3).slice(0, -1);
-  }
+function dayText(component, day) {
+  const titles = new Map(published(page.status).map((i) => [i.id, text(i.title)]));
+  const parts = [formatDay(day.day, locale()), day.uptime_pct == null ? words().noData : words().dayUptime(pct(day.uptime_pct))];
+  if (day.status !== "operational" && words().component[day.status]) parts.push(words().component[day.status]);
+  for (const id of day.incidents || []) parts.push(titles.has(id) ? `${words().incidentOnDay}: ${titles.get(id)}` : words().incidentOnDay);
+  return `${text(component.name)}, ${parts.join(" · ")}`;
+}
 
-  function pct(value) {
-    return value === null || value === undefined ? "–" : twoDecimals(value) + " %";
-  }
-
-  function ms(value) {
-    return value === null || value === undefined ? "–" : Math.round(value) + " ms";
-  }
-
-  function when(iso) {
-    return iso ? new Date(iso).toLocaleString() : "never";
-  }
-
-  function dayClass(value) {
-    if (value === null || value === undefined) return "day-none";
-    if (value >= 99.9) return "day-good";
-    if (value >= 99) return "day-fair";
-    if (value >= 95) return "day-poor";
-    return "day-bad";
-  }
-
-  function renderBanner(status) {
-    const banner = document.getElementById("banner");
-    banner.className = "banner banner-" + status.status;
-    document.getElementById("banner-text").textContent = status.description;
-    let detail = "";
-    if (status.maintenance) {
-      detail = status.maintenance.reason;
-      if (status.maintenance.ends_at) detail += " until " + when(status.maintenance.ends_at);
-    } else if (status.reason) {
-      detail = status.reason;
-    }
-    document.getElementById("banner-detail").textContent = detail;
-  }
-
-  function renderTiles(status) {
-    document.getElementById("uptime-24h").textContent = pct(status.uptime["24h"]);
-    document.getElementById("uptime-7d").textContent = pct(status.uptime["7d"]);
-    document.getElementById("uptime-30d").textContent = pct(status.uptime["30d"]);
-    document.getElementById("response-24h").textContent = ms(status.avg_response_ms["24h"]);
-    // Real traffic (Vercel Drains): the share of visitors' requests answered without an error.
-    const traffic = status.traffic_availability;
-    document.getElementById("traffic-tile").hidden = !traffic;
-    if (traffic) document.getElementById("traffic-30d").textContent = pct(traffic["30d"]);
-  }
-
-  function renderServices(status) {
-    const container = document.getElementById("services");
-    const history = status.history;
-    container.replaceChildren();
-    const names = Object.keys(status.services);
-    if (names.length === 0) {
-      container.append(el("p", "service muted", "No checks recorded yet."));
-      return;
-    }
-    for (const name of names) {
-      const service = status.services[name];
-      const row = el("div", "service");
-      row.dataset.service = name;
-      const head = el("div", "service-head");
-      head.append(el("span", "service-name", service.title));
-      const word = el("span", "service-word word-" + service.status, WORDS[service.status]);
-      word.title = "Last check: " + when(service.checked_at);
-      head.append(word);
-      row.append(head);
-
-      const bars = el("div", "bars");
-      bars.setAttribute("role", "img");
-      const series = history && history.services[name];
-      const days = history ? history.days : [];
-      bars.setAttribute("aria-label", service.title + ": uptime per day for " + days.length + " days");
-      days.forEach(function (day, i) {
-        const value = series ? series.uptime_pct[i] : null;
-        const cell = el("div", "bar " + dayClass(value));
-        const checks = series ? series.checks[i] : 0;
-        cell.title = value === null
-          ? day + ": no data"
-          : day + ": " + twoDecimals(value) + " % uptime (" + checks + " checks)";
-        bars.append(cell);
-      });
-      row.append(bars);
-
-      const foot = el("div", "service-foot");
-      foot.append(el("span", "", days.length + " days ago"));
-      foot.append(el("span", "", pct(service.uptime["30d"]) + " uptime (30 days)"));
-      foot.append(el("span", "", "today"));
-      row.append(foot);
-      container.append(row);
-    }
-  }
-
-  function niceCeiling(value) {
-    if (value <= 0) return 10;
-    const power = Math.pow(10, Math.floor(Math.log10(value)));
-    for (const step of [1, 2, 2.5, 5, 10]) {
-      if (value <= step * power) return step * power;
-    }
-    return 10 * power;
-  }
-
-  function renderChart(status) {
-    const chart = document.getElementById("chart");
-    const legend = document.getElementById("chart-legend");
-    chart.replaceChildren();
-    legend.replaceChildren();
-    const history = status.history;
-    if (!history) return;
-    const start = Math.max(0, history.days.length - CHART_DAYS);
-    const days = history.days.slice(start);
-    const names = Object.keys(history.services);
-    const values = names.flatMap(function (name) {
-      return history.services[name].avg_response_ms.slice(start).filter(function (v) {
-        return v !== null;
-      });
+function renderComponents(status) {
+  const container = $("components");
+  container.replaceChildren();
+  const components = listOf(status.components);
+  if (!components.length) return container.append(el("p", { class: "component muted", text: words().noComponents }));
+  for (const component of components) {
+    const word = COMPONENT_WORDS.includes(component.status) ? component.status : "unknown";
+    const row = el("div", { class: "component", "data-component": component.id });
+    row.append(el("div", { class: "service-head" },
+      el("span", { class: "service-name", text: text(component.name) }),
+      el("span", { class: `service-word word-${word}`, text: words().component[word] })));
+    const history = component.history || [];
+    const bars = el("div", { class: "bars", role: "group", "aria-label": `${text(component.name)}: ${words().componentsNote}` });
+    const detail = el("p", { class: "day-detail muted", "aria-live": "polite" });
+    history.forEach((day, i) => {
+      const described = dayText(component, day);
+      // A button so a phone can tap it (no hover there): the day's figure and incidents below.
+      // One tab stop per row (today); the arrow keys move between the days.
+      const last = i === history.length - 1;
+      const bar = el("button", { type: "button", class: dayClass(day), title: described, "aria-label": described, "data-day": day.day, tabindex: last ? "0" : "-1" });
+      bar.addEventListener("click", () => { detail.textContent = described; });
+      bar.addEventListener("focus", () => { detail.textContent = described; });
+      bars.append(bar);
     });
-    // Drawn at the container's own pixel width so the labels stay 11 px on a phone too.
-    const width = Math.max(280, Math.min(860, chart.clientWidth - 16 || 800));
-    const height = width < 500 ? 200 : 240;
-    const pad = { left: 52, right: 14, top: 12, bottom: 28 };
-    const top = niceCeiling(values.length ? Math.max.apply(null, values) : 0);
-    const x = function (i) {
-      return pad.left + (i * (width - pad.left - pad.right)) / Math.max(1, days.length - 1);
-    };
-    const y = function (v) {
-      return pad.top + (1 - v / top) * (height - pad.top - pad.bottom);
-    };
-    const root = svg("svg", {
-      viewBox: "0 0 " + width + " " + height,
-      role: "img",
-      "aria-labelledby": "chart-title",
+    bars.addEventListener("keydown", (event) => {
+      const step = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[event.key];
+      if (!step || !bars.children.length) return;
+      event.preventDefault();
+      const cells = [...bars.children];
+      const at = Math.max(0, Math.min(cells.length - 1, cells.indexOf(document.activeElement) + (Number.isFinite(step) ? step : step * cells.length)));
+      cells.forEach((cell, i) => cell.setAttribute("tabindex", i === at ? "0" : "-1"));
+      cells[at].focus();
     });
-    const title = svg("title", { id: "chart-title" });
-    title.textContent = "Average response time per day over the last " + days.length + " days";
-    root.append(title);
-    for (let k = 0; k <= 4; k++) {
-      const value = (top * k) / 4;
-      root.append(svg("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value) }));
-      const label = svg("text", { x: pad.left - 6, y: y(value) + 4, "text-anchor": "end" });
-      label.textContent = Math.round(value) + " ms";
-      root.append(label);
-    }
-    [0, Math.floor((days.length - 1) / 2), days.length - 1].forEach(function (i, n) {
-      if (i < 0) return;
-      const anchor = ["start", "middle", "end"][n];
-      const label = svg("text", { x: x(i), y: height - 8, "text-anchor": anchor });
-      label.textContent = days[i];
-      root.append(label);
-    });
-    names.forEach(function (name, index) {
-      const color = SERIES_COLORS[index % SERIES_COLORS.length];
-      const series = history.services[name].avg_response_ms.slice(start);
-      let path = "";
-      let pen = "M";
-      series.forEach(function (v, i) {
-        if (v === null) {
-          pen = "M"; // a day without data breaks the line
-          return;
-        }
-        path += pen + x(i).toFixed(1) + " " + y(v).toFixed(1) + " ";
-        pen = "L";
-        const dot = svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5, fill: color });
-        const tip = svg("title");
-        tip.textContent = status.services[name].title + ", " + days[i] + ": " + Math.round(v) + " ms";
-        dot.append(tip);
-        root.append(dot);
-      });
-      if (path) {
-        const line = svg("path", { class: "series", d: path.trim(), stroke: color });
-        line.dataset.service = name;
-        root.insertBefore(line, root.querySelector("circle"));
-      }
-      const key = el("span", "");
-      const swatch = el("i", "cell-swatch");
-      swatch.style.background = color;
-      key.append(swatch, document.createTextNode(status.services[name].title));
-      legend.append(key);
-    });
-    chart.append(root);
+    row.append(bars, el("div", { class: "service-foot" },
+      el("span", { text: words().daysAgo(history.length) }),
+      el("span", { text: words().uptime30(pct(component.uptime ? component.uptime["30d"] : null)) }),
+      el("span", { text: words().today })), detail);
+    container.append(row);
   }
+}
 
-  function renderIncidents(status) {
-    const list = document.getElementById("incidents");
-    list.replaceChildren();
-    if (status.incidents.length === 0) {
-      list.append(el("li", "muted", "No open incidents."));
-      return;
-    }
-    for (const incident of status.incidents) {
-      const item = el("li", "incident");
-      item.append(el("span", "severity severity-" + incident.severity, incident.severity));
-      item.append(el("strong", "", incident.title));
-      item.append(el("span", "muted", " · since " + when(incident.since)));
-      list.append(item);
-    }
+// -- providers' own status pages ----------------------------------------------------------------
+
+function renderProviders(status) {
+  const list = $("providers");
+  list.replaceChildren();
+  const providers = Object.values(status.providers || {});
+  const unreadable = providers.filter((p) => p.readable === false || p.status === "unknown");
+  const open = providers.filter((p) => !unreadable.includes(p)).flatMap((p) => (p.incidents || []).map((i) => [p, i]));
+  const maintenance = providers.flatMap((p) => (p.maintenance || []).map((m) => [p, m]));
+  // "No incident" only when every page was read: an unreadable page is not a quiet one.
+  if (!open.length && !unreadable.length) list.append(el("li", { class: "muted", text: providers.length ? words().noProviderIncident : words().notChecked }));
+  for (const [provider, incident] of open) {
+    const link = httpsLink(incident.url);
+    const name = link ? el("a", { href: link, rel: "noopener noreferrer", text: incident.name }) : el("strong", { text: incident.name });
+    const since = incident.started_at ? ` · ${words().since} ${when(incident.started_at)}` : "";
+    list.append(el("li", { class: "incident" }, el("span", { class: "severity severity-warning", text: provider.title }), name,
+      el("span", { class: "muted", text: ` · ${incident.status}${since}` })));
   }
-
-  function renderProviders(status) {
-    // Our providers' own status pages (Vercel, Supabase, Stripe, OpenAI, Resend), read by the
-    // health check: shown beside our incidents, so a supplier's outage is told apart from ours.
-    const list = document.getElementById("providers");
-    list.replaceChildren();
-    const providers = Object.values(status.providers || {});
-    const open = providers.flatMap((p) => p.incidents.map((i) => [p, i]));
-    const unreadable = providers.filter((p) => !p.readable);
-    const maintenance = providers.flatMap((p) => (p.maintenance || []).map((m) => [p, m]));
-    if (open.length === 0 && unreadable.length === 0) {
-      // "No incident" only when every page was read: an unreadable page is not a quiet one.
-      const text = providers.length ? "No provider reports an incident." : "Not checked yet.";
-      list.append(el("li", "muted", text));
-    }
-    for (const [provider, incident] of open) {
-      const item = el("li", "incident");
-      item.append(el("span", "severity severity-warning", provider.title));
-      const link = httpsLink(incident.url);
-      const name = link ? el("a", "", incident.name) : el("strong", "", incident.name);
-      if (link) {
-        name.href = link;
-        name.rel = "noopener noreferrer";
-      }
-      item.append(name);
-      const since = incident.started_at ? " · since " + when(incident.started_at) : "";
-      item.append(el("span", "muted", " · " + incident.status + since));
-      list.append(item);
-    }
-    for (const provider of unreadable) {
-      const item = el("li", "incident provider-unreadable");
-      item.append(el("span", "severity severity-unknown", provider.title));
-      item.append(el("strong", "", "Status page could not be read"));
-      item.append(el("span", "muted", provider.error ? " · " + provider.error : ""));
-      list.append(item);
-    }
-    // Announced maintenance is shown as such (upcoming or in progress), never as an incident.
-    for (const [provider, m] of maintenance) {
-      const item = el("li", "incident provider-maintenance");
-      item.append(el("span", "severity severity-maintenance", provider.title));
-      item.append(el("strong", "", m.name));
-      const word = m.status === "upcoming" ? "upcoming maintenance" : "maintenance in progress";
-      const span = m.scheduled_for ? " · " + when(m.scheduled_for) : "";
-      item.append(el("span", "muted", " · " + word + span));
-      list.append(item);
-    }
+  for (const provider of unreadable) {
+    list.append(el("li", { class: "incident provider-unreadable" }, el("span", { class: "severity severity-unknown", text: provider.title }),
+      el("strong", { text: words().unreadable }), el("span", { class: "muted", text: provider.error ? ` · ${provider.error}` : "" })));
   }
-
-  function minutes(seconds) {
-    const m = Math.round(seconds / 60);
-    return m < 60 ? m + " min" : Math.floor(m / 60) + " h " + (m % 60) + " min";
+  // Announced maintenance is shown as such (upcoming or in progress), never as an incident.
+  for (const [provider, m] of maintenance) {
+    const word = m.status === "upcoming" ? words().upcomingMaintenance : words().maintenanceInProgress;
+    const span = m.scheduled_for ? ` · ${when(m.scheduled_for)}` : "";
+    list.append(el("li", { class: "incident provider-maintenance" }, el("span", { class: "severity severity-maintenance", text: provider.title }),
+      el("strong", { text: m.name }), el("span", { class: "muted", text: ` · ${word}${span}` })));
   }
+}
 
-  function renderPastIncidents(status) {
-    const list = document.getElementById("past-incidents");
-    list.replaceChildren();
-    const past = status.resolved_incidents || [];
-    if (past.length === 0) {
-      list.append(el("li", "muted", "No incidents in the last 90 days."));
-      return;
-    }
-    for (const incident of past) {
-      const item = el("li", "incident resolved");
-      item.append(el("span", "severity severity-" + incident.severity, incident.severity));
-      item.append(el("strong", "", incident.title));
-      const span = " · " + when(incident.started_at) + ", resolved after " + minutes(incident.duration_s);
-      item.append(el("span", "muted", span));
-      list.append(item);
-    }
+// -- subscribing --------------------------------------------------------------------------------
+
+function renderSubscribeChoices(status) {
+  const fieldset = $("subscribe-components");
+  const checked = new Set([...fieldset.querySelectorAll("input:checked")].map((i) => i.value));
+  fieldset.replaceChildren();
+  for (const component of listOf(status.components)) {
+    const box = el("input", { type: "checkbox", name: "components", value: component.id, id: `subscribe-${component.id}` });
+    box.checked = checked.has(component.id);
+    fieldset.append(el("label", { class: "choice", for: `subscribe-${component.id}` }, box, ` ${text(component.name)}`));
   }
+}
 
-  let last = null;
+function answer(message, kind) {
+  const node = $("subscribe-answer");
+  node.className = `answer answer-${kind}`;
+  node.textContent = message;
+  node.hidden = false;
+}
 
-  function render(status) {
-    last = status;
-    renderBanner(status);
-    renderTiles(status);
-    renderServices(status);
-    renderChart(status);
-    renderIncidents(status);
-    renderProviders(status);
-    renderPastIncidents(status);
-    const checked = status.last_check_at ? " · last check " + when(status.last_check_at) : "";
-    document.getElementById("updated").textContent =
-      "Last updated " + when(status.updated_at) + checked;
-    document.body.dataset.loaded = "true";
+async function subscribe(event) {
+  event.preventDefault();
+  const email = $("subscribe-email").value.trim();
+  if (!email || !$("subscribe-email").checkValidity()) return answer(words().subscribeInvalid, "error");
+  const chosen = [...$("subscribe-components").querySelectorAll("input:checked")].map((i) => i.value);
+  const target = (page.status && sameOriginPath(page.status.subscribe)) || "/api/subscriptions";
+  $("subscribe-button").disabled = true;
+  answer(words().sending, "pending");
+  const result = await client.post(target, { email, components: chosen.length ? chosen : null, language: page.language });
+  $("subscribe-button").disabled = false;
+  if (result.status === 202 || result.status === 200) answer(words().subscribeSent, "ok");
+  else if (result.status === 400) answer(words().subscribeInvalid, "error");
+  else if (result.status === 429) answer(words().subscribeLimited, "error");
+  else answer(`${words().subscribeFailed}: ${result.error || `HTTP ${result.status}`}`, "error");
+}
+
+// -- loading ------------------------------------------------------------------------------------
+
+function render() {
+  const status = page.status;
+  applyLanguage();
+  if (!status) return;
+  renderBanner(status);
+  renderMaintenance(status);
+  renderIncidents(status);
+  renderComponents(status);
+  renderProviders(status);
+  renderSubscribeChoices(status);
+  const link = sameOriginPath(status.feed); // our own path only, never a URL from elsewhere
+  if (link) $("feed-link").href = link;
+  $("updated").textContent = `${words().updated}: ${when(status.generated_at)} ·`;
+  $("zone-note").textContent = `${words().timesIn} ${zoneLabel({ zone: zone(), locale: locale() })}`;
+  document.body.dataset.loaded = "true";
+}
+
+async function refresh() {
+  const result = await client.get("/api/status");
+  if (result.ok && result.body && typeof result.body === "object") {
+    page.status = result.body;
+    return render();
   }
-
-  function showUnavailable(message) {
-    const banner = document.getElementById("banner");
-    if (document.body.dataset.loaded === "true") {
-      document.getElementById("updated").textContent += " (refresh failed: " + message + ")";
-      return;
-    }
-    banner.className = "banner banner-unknown";
-    document.getElementById("banner-text").textContent = "Status unavailable";
-    document.getElementById("banner-detail").textContent = message;
+  const reason = result.error || `HTTP ${result.status}`;
+  if (page.status) {
+    $("updated").textContent = `${words().updated}: ${when(page.status.generated_at)} (${words().refreshFailed}: ${reason}) ·`;
+    return;
   }
+  $("banner").className = "banner banner-unknown";
+  $("banner-text").textContent = words().unavailable;
+  $("banner-detail").textContent = reason;
+}
 
-  async function refresh() {
-    try {
-      const response = await fetch("/api/status", { headers: { Accept: "application/json" } });
-      const body = await response.json();
-      if (!response.ok && !body.status) throw new Error("HTTP " + response.status);
-      render(body);
-    } catch (error) {
-      showUnavailable(error.message || String(error));
-    }
-  }
-
-  let resizeTimer = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () {
-      if (last) renderChart(last);
-    }, 150);
+for (const button of document.querySelectorAll("button[data-language]")) {
+  button.addEventListener("click", () => {
+    page.language = button.dataset.language;
+    rememberLanguage(page.language);
+    render();
   });
-
-  refresh();
-  setInterval(refresh, REFRESH_MS);
-})();
+}
+$("subscribe-form").addEventListener("submit", subscribe);
+applyLanguage();
+refresh();
+setInterval(refresh, REFRESH_MS);
