@@ -11,6 +11,7 @@ from lib.alerts.config_state import load_rules
 from lib.alerts.evaluate import evaluate_alerts
 from lib.alerts.outage import record_store_outage
 from lib.alerts.rules.monitor import StoreUnreachable
+from lib.checks.runner import run_due_checks
 from lib.core.config import Settings
 from lib.core.http import Request
 from lib.drains.retention import prune_minute_buckets
@@ -58,6 +59,8 @@ def check_and_alert(
         from lib.probes.health import evaluate
 
         _, results = evaluate(settings)
+    # CarBot's own synthetic checks (lib/checks): rows `check:<name>`, written with the probes'.
+    results = {**results, **run_due_checks(store, settings, config, now, ssl_context=ssl_context)}
     # Back after an outage? Record the gap as an episode, so the state machine resolves it.
     every = timedelta(minutes=settings.health_check_every_min)
     watching = any(rule.name == StoreUnreachable.name for rule in rules)
