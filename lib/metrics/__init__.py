@@ -72,6 +72,9 @@ METRICS: dict[str, str] = {
     "failed_logins": "count",
 }
 _CURRENCY_REVENUE = re.compile(r"^revenue_cents_[a-z]{3}$")
+# Metrics per synthetic check (lib/checks/metrics.py): `<family>:<check name>`.
+PER_CHECK: dict[str, str] = {"check_uptime_pct": "%", "check_p95_ms": "ms"}
+_PER_CHECK = re.compile(r"^(check_[a-z0-9_]+):[a-z][a-z0-9_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,9 @@ def unit_of(metric: str) -> str | None:
     """The unit of a known metric, None for an unknown name."""
     if metric in METRICS:
         return METRICS[metric]
+    per_check = _PER_CHECK.match(metric)
+    if per_check:
+        return PER_CHECK.get(per_check[1])
     return "cents" if _CURRENCY_REVENUE.match(metric) else None
 
 
