@@ -17,6 +17,7 @@ class CheckState(BaseModel, defer_build=True):
     """A check's latest stored result and failure streak."""
 
     status: str
+    reason: str | None = None
     checked_at: datetime
     down_since: datetime | None = None
     last_down_at: datetime | None = None

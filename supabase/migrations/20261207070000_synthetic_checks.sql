@@ -118,7 +118,7 @@ select public.monitoring_restrict_to_service_role(
     'public.monitoring_heartbeat_states()'::regprocedure);
 
 -- The latest result of every service named p_prefix*, the start of its current failure streak
--- and its last failure: {service: {status, checked_at, down_since, last_down_at}} in one call
+-- and its last failure: {service: {status, reason, checked_at, down_since, last_down_at}} in one call
 -- (the runner skips checks not yet due; check_down judges streaks).
 create or replace function public.monitoring_check_states(p_prefix text) returns jsonb
 language sql stable as $$
@@ -126,19 +126,19 @@ language sql stable as $$
         select distinct service from public.monitoring_health_checks
         where starts_with(service, p_prefix)
     ), latest as (
-        select s.service, l.status, l.checked_at,
+        select s.service, l.status, l.reason, l.checked_at,
                (select max(checked_at) from public.monitoring_health_checks u
                 where u.service = s.service and u.status <> 'down') as last_up_at,
                (select max(checked_at) from public.monitoring_health_checks d
                 where d.service = s.service and d.status = 'down') as last_down_at
         from services s
         cross join lateral (
-            select status, checked_at from public.monitoring_health_checks h
+            select status, reason, checked_at from public.monitoring_health_checks h
             where h.service = s.service order by checked_at desc limit 1
         ) l
     )
     select coalesce(jsonb_object_agg(service, jsonb_build_object(
-        'status', status, 'checked_at', checked_at, 'last_down_at', last_down_at,
+        'status', status, 'reason', reason, 'checked_at', checked_at, 'last_down_at', last_down_at,
         'down_since', case when status = 'down' then (
             select min(checked_at) from public.monitoring_health_checks d
             where d.service = latest.service and d.status = 'down'

@@ -41,7 +41,7 @@ class CheckDown(BaseRule):
                 minutes = max(0.0, (ctx.now - state.down_since).total_seconds() / 60)
                 status: ObservedState = "firing" if minutes > self.threshold else "settling"
                 since = format_time(state.down_since)
-                message = f"{check.name} down for {minutes:.1f} min (since {since})"
+                message = f"{check.name} down for {minutes:.1f} min (since {since}): {state.reason}"
                 found.append(self.observation(status, minutes, message, key))
             elif state.last_down_at is not None and state.last_down_at > ctx.now - timedelta(
                 minutes=self.threshold
