@@ -40,16 +40,17 @@ http = {{ url = "{carbot.url}/", conditions = {{ body_contains = ["Willkommen"] 
 name = "health-api"
 interval = 60
 timeout = 2
-http = {{ url = "{carbot.url}/api/health", conditions = {{ json_equals = {{ "$.status" = "healthy" }} }} }}
+[checks.http]
+url = "{carbot.url}/api/health"
+conditions = {{ json_equals = {{ "$.status" = "healthy" }} }}
 """,
     )
 
 
 def run(url: str, toml: Path, minutes: float) -> dict[str, Any]:
+    now = T0 + timedelta(minutes=minutes)
     with open_store(url) as store:
-        return check_and_alert(
-            store, settings_for(url, toml), T0 + timedelta(minutes=minutes), results={}, notifiers=[]
-        )
+        return check_and_alert(store, settings_for(url, toml), now, results={}, notifiers=[])
 
 
 def test_check_down_fires_after_two_minutes_and_resolves_once(
