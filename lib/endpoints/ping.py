@@ -11,12 +11,14 @@ whether a token exists. Every token, known or not, has its own rate limit, count
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Literal
 
 from lib import store as store_module
 from lib.checks.heartbeats import MAX_TOKEN, heartbeat_for, token_key
 from lib.checks.store import PingKind, record_ping
+from lib.core.config import Settings
 from lib.core.errors import ConfigError
 from lib.core.http import HttpError, Request, Response
 from lib.core.log import log
@@ -28,6 +30,26 @@ PINGS_PER_MINUTE = 20  # per token: a job's retries pass, a loop or a guessing r
 FAIL_BODY = 10_240  # characters of a failure's body kept as evidence
 STORE_TIMEOUT_S = 5.0
 _PLAIN = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+# A warm function instance keeps its store connection between pings: a ping is one round trip,
+# not a connection setup (jobs may ping often). One caller at a time (the dev server threads).
+_warm: tuple[Settings, Store] | None = None
+_warm_lock = threading.Lock()
+
+
+def _record(settings: Settings, *args: object) -> bool:
+    global _warm
+    with _warm_lock:
+        if _warm is None or _warm[0] is not settings:
+            if _warm is not None:
+                _warm[1].transport.close()
+            _warm = (settings, Store.from_settings(settings, timeout=STORE_TIMEOUT_S))
+        try:
+            return record_ping(_warm[1], *args)  # type: ignore[arg-type]
+        except StoreError:
+            _warm[1].transport.close()  # a broken connection is opened anew next time
+            _warm = None
+            raise
 
 
 def parse_ping(request: Request) -> tuple[str, PingKind, int | None]:
@@ -68,11 +90,9 @@ def ping_response(request: Request) -> Response:
     if not store_module.configured(settings):
         raise HttpError(503, "no store configured")
     try:
-        with Store.from_settings(settings, timeout=STORE_TIMEOUT_S) as db:
-            now = datetime.now(UTC)
-            accepted = record_ping(
-                db, token_key(token), name, kind, code, body, now, PINGS_PER_MINUTE
-            )
+        now = datetime.now(UTC)
+        key = token_key(token)
+        accepted = _record(settings, key, name, kind, code, body, now, PINGS_PER_MINUTE)
     except StoreError as error:
         log.warning("ping not recorded: %s", error.reason)  # never the token
         raise HttpError(503, "store unavailable; ping again later") from None

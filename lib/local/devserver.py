@@ -58,8 +58,11 @@ class FunctionLoader:
         if not relative.startswith("api") or ".." in relative.split("/"):
             return None
         for candidate in (self.root / f"{relative}.py", self.root / relative / "index.py"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError:  # a path segment longer than a file name can be: no such function
+                return None
         return None
 
     def load(self, file: Path) -> ModuleType:
