@@ -33,6 +33,9 @@ class FakeCarBot(FakeUpstream):
         self.broken: set[str] = set()
         self.fail_next = 0
         self._lock = threading.Lock()
+        # socketserver listens with a backlog of 5: twenty checks connecting at once would
+        # overflow it, and the kernel's SYN retry adds a whole second no real site adds.
+        self._server.socket.listen(128)
         if pem is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(str(pem))
