@@ -185,6 +185,7 @@ def test_exact_values_for_a_seeded_day(
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
         "vercel_drains": "no Vercel drain delivery stored yet",
+        "synthetic_checks": "no [[checks]] in monitoring.toml",
     }
     expected = {
         "registrations": 2,
@@ -351,6 +352,7 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
         "vercel_drains": "no Vercel drain delivery stored yet",
         "health_checks": "no health check stored yet",
+        "synthetic_checks": "no [[checks]] in monitoring.toml",
     }
     assert report["metrics"] == {
         "leads": 1,
