@@ -123,3 +123,33 @@ def test_daily_metrics_per_check(migrated_db: str, tmp_path: Path, carbot: FakeC
     assert values["check_p95_ms:home"] > 0
     assert unit_of("check_uptime_pct:home") == "%" and unit_of("check_p95_ms:home") == "ms"
     assert unit_of("check_bogus:home") is None
+
+
+def test_the_details_endpoint_shows_each_check_and_labels_whose_uptime(
+    migrated_db: str, tmp_path: Path, carbot: FakeCarBot
+) -> None:
+    import json
+
+    from lib.core.http import Request
+    from lib.endpoints.synthetic import synthetic_response
+
+    carbot.reset()
+    toml = config(tmp_path, carbot)
+    with open_store(migrated_db) as store:
+        store.record_checks([{"service": "database", "status": "down", "latency_ms": 5}])
+    carbot.wrong = True
+    run(migrated_db, toml, 0)
+    token = "t" * 40
+    settings = settings_for(migrated_db, toml, health_token=token)
+    request = Request(
+        "GET", "/api/health/checks", {}, {"authorization": f"Bearer {token}"}, settings
+    )
+    body = json.loads(synthetic_response(request).body)
+    assert body["checks"]["home"]["status"] == "down"
+    assert body["checks"]["home"]["critical"] is True and body["checks"]["home"]["kind"] == "http"
+    assert body["checks"]["home"]["reason"] == "body does not contain 'Willkommen'"
+    # T0 is in the past: the last 24 h of the real clock hold the seeded database row only
+    assert body["uptime"]["suppliers_pct_30d"] == 0.0
+    assert "synthetic checks" in body["uptime"]["carbot_source"]
+    assert "probes" in body["uptime"]["suppliers_source"]
+    assert body["heartbeats"] == {}
