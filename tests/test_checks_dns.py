@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lib.checks.dns_check import run_dns
+from lib.checks.dns_check import nameserver, run_dns
 from lib.core.synthetic_config import DnsCheck
 from tests.dns_server import LocalResolver
 
@@ -74,3 +74,10 @@ def test_no_name_at_all_and_a_silent_resolver() -> None:
     silent.close()  # nothing answers on its port any more
     outcome = asyncio.run(run_dns(DnsCheck(resolver=silent.address), "carbot.example", timeout=0.3))
     assert outcome.reason is not None and outcome.reason.startswith("carbot.example: ")
+
+
+def test_resolver_addresses() -> None:
+    assert nameserver("127.0.0.1:5353") == ("127.0.0.1", 5353)
+    assert nameserver("9.9.9.9") == ("9.9.9.9", 53)
+    assert nameserver("[::1]:5353") == ("::1", 5353)
+    assert nameserver("::1") == ("::1", 53)

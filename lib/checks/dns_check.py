@@ -20,6 +20,14 @@ def _text(record: object, kind: str) -> str:
     return text.rstrip(".").lower()
 
 
+def nameserver(address: str) -> tuple[str, int]:
+    """`"127.0.0.1:5353"`, `"[::1]:53"` or a bare address (port 53)."""
+    host, colon, port = address.rpartition(":")
+    if colon and port.isdigit() and (":" not in host or host.startswith("[")):
+        return host.strip("[]"), int(port)
+    return address.strip("[]"), 53
+
+
 def names_of(check: DnsCheck, site_host: str | None) -> list[str]:
     names = list(check.names)
     if check.site_url and site_host and site_host not in names:
@@ -38,17 +46,9 @@ async def run_dns(check: DnsCheck, site_host: str | None, timeout: float) -> Che
         return CheckOutcome(up=False, reason="no name to resolve (set SITE_URL or names)")
     if check.resolver is not None:
         resolver = dns.asyncresolver.Resolver(configure=False)
-        host, _, port = (
-            check.resolver.rpartition(":")
-            if ":" in check.resolver
-            else (
-                check.resolver,
-                "",
-                "53",
-            )
-        )
+        host, port = nameserver(check.resolver)
         resolver.nameservers = [host]
-        resolver.port = int(port or 53)
+        resolver.port = port
     else:
         resolver = dns.asyncresolver.Resolver()
     timings: list[StepTiming] = []
