@@ -122,6 +122,38 @@ $$;
 
 
 --
+-- Name: monitoring_check_states(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_check_states(p_prefix text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with services as (
+        select distinct service from public.monitoring_health_checks
+        where starts_with(service, p_prefix)
+    ), latest as (
+        select s.service, l.status, l.reason, l.checked_at,
+               (select max(checked_at) from public.monitoring_health_checks u
+                where u.service = s.service and u.status <> 'down') as last_up_at,
+               (select max(checked_at) from public.monitoring_health_checks d
+                where d.service = s.service and d.status = 'down') as last_down_at
+        from services s
+        cross join lateral (
+            select status, reason, checked_at from public.monitoring_health_checks h
+            where h.service = s.service order by checked_at desc limit 1
+        ) l
+    )
+    select coalesce(jsonb_object_agg(service, jsonb_build_object(
+        'status', status, 'reason', reason, 'checked_at', checked_at, 'last_down_at', last_down_at,
+        'down_since', case when status = 'down' then (
+            select min(checked_at) from public.monitoring_health_checks d
+            where d.service = latest.service and d.status = 'down'
+              and d.checked_at > coalesce(latest.last_up_at, '-infinity')) end)), '{}'::jsonb)
+    from latest
+$$;
+
+
+--
 -- Name: monitoring_checks_since(text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -407,6 +439,71 @@ begin
         'pruned_notifications', public.monitoring_prune_notifications(p_prune_before),
         'pruned_minutes', public.monitoring_prune_traffic_minutes(p_minutes_before));
 end
+$$;
+
+
+--
+-- Name: monitoring_heartbeat_ping(text, text, text, integer, text, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_heartbeat_ping(p_key text, p_name text, p_kind text, p_exit_code integer, p_body text, p_now timestamp with time zone, p_limit integer) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+declare
+    used integer;
+begin
+    delete from public.monitoring_ping_limits where window_start < p_now - interval '5 minutes';
+    insert into public.monitoring_ping_limits as l (key, window_start, count)
+    values (p_key, p_now, 1)
+    on conflict (key) do update set
+        window_start = case when l.window_start <= p_now - interval '1 minute'
+                            then p_now else l.window_start end,
+        count = case when l.window_start <= p_now - interval '1 minute' then 1 else l.count + 1 end
+    returning count into used;
+    if used > p_limit then
+        return 'limited';
+    end if;
+    if p_name is null then
+        return 'ok';
+    end if;
+    insert into public.monitoring_heartbeats as h
+        (name, last_ping_at, last_kind, last_success_at, last_fail_at, last_exit_code, started_at,
+         fail_body, pings)
+    values (p_name, p_now, p_kind,
+            case when p_kind = 'success' then p_now end,
+            case when p_kind = 'fail' then p_now end,
+            p_exit_code,
+            case when p_kind = 'start' then p_now end,
+            case when p_kind = 'fail' then left(p_body, 10240) end,
+            1)
+    on conflict (name) do update set
+        last_ping_at = p_now,
+        last_kind = p_kind,
+        last_success_at = case when p_kind = 'success' then p_now else h.last_success_at end,
+        last_fail_at = case when p_kind = 'fail' then p_now else h.last_fail_at end,
+        last_exit_code = case when p_kind = 'start' then h.last_exit_code else p_exit_code end,
+        -- a run's duration: from its /start to the success or failure that ends it
+        last_duration_ms = case
+            when p_kind <> 'start' and h.started_at is not null and h.started_at <= p_now
+            then (extract(epoch from p_now - h.started_at) * 1000)::bigint
+            else h.last_duration_ms end,
+        started_at = case when p_kind = 'start' then p_now else null end,
+        fail_body = case when p_kind = 'fail' then left(p_body, 10240) else h.fail_body end,
+        pings = h.pings + 1;
+    return 'ok';
+end
+$$;
+
+
+--
+-- Name: monitoring_heartbeat_states(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_heartbeat_states() RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce(jsonb_object_agg(name, to_jsonb(h) - 'name'), '{}'::jsonb)
+    from public.monitoring_heartbeats h
 $$;
 
 
@@ -1617,7 +1714,7 @@ CREATE TABLE public.monitoring_daily_metrics (
     value double precision NOT NULL,
     unit text NOT NULL,
     computed_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT monitoring_daily_metrics_metric_check CHECK ((metric ~ '^[a-z][a-z0-9_]{0,63}$'::text))
+    CONSTRAINT monitoring_daily_metrics_metric_check CHECK (((metric ~ '^[a-z][a-z0-9_]{0,63}$'::text) OR (metric ~ '^check_[a-z0-9_]{1,23}:[a-z][a-z0-9_-]{0,39}$'::text)))
 );
 
 
@@ -1695,7 +1792,7 @@ CREATE TABLE public.monitoring_health_checks (
     reason text,
     CONSTRAINT monitoring_health_checks_latency_ms_check CHECK ((latency_ms >= 0)),
     CONSTRAINT monitoring_health_checks_reason_check CHECK ((length(reason) <= 200)),
-    CONSTRAINT monitoring_health_checks_service_check CHECK ((service ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT monitoring_health_checks_service_check CHECK (((service ~ '^[a-z][a-z0-9_]{0,39}$'::text) OR (service ~ '^check:[a-z][a-z0-9_-]{0,39}$'::text))),
     CONSTRAINT monitoring_health_checks_status_check CHECK ((status = ANY (ARRAY['ok'::text, 'degraded'::text, 'down'::text])))
 );
 
@@ -1711,6 +1808,29 @@ ALTER TABLE public.monitoring_health_checks ALTER COLUMN id ADD GENERATED ALWAYS
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+
+--
+-- Name: monitoring_heartbeats; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_heartbeats (
+    name text NOT NULL,
+    last_ping_at timestamp with time zone,
+    last_kind text,
+    last_success_at timestamp with time zone,
+    last_fail_at timestamp with time zone,
+    last_exit_code integer,
+    started_at timestamp with time zone,
+    last_duration_ms bigint,
+    fail_body text,
+    pings bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT monitoring_heartbeats_fail_body_check CHECK ((length(fail_body) <= 10240)),
+    CONSTRAINT monitoring_heartbeats_last_duration_ms_check CHECK ((last_duration_ms >= 0)),
+    CONSTRAINT monitoring_heartbeats_last_exit_code_check CHECK (((last_exit_code >= 0) AND (last_exit_code <= 255))),
+    CONSTRAINT monitoring_heartbeats_last_kind_check CHECK ((last_kind = ANY (ARRAY['success'::text, 'start'::text, 'fail'::text]))),
+    CONSTRAINT monitoring_heartbeats_name_check CHECK ((name ~ '^[a-z][a-z0-9_-]{0,39}$'::text))
 );
 
 
@@ -1732,6 +1852,18 @@ CREATE TABLE public.monitoring_notifications (
     CONSTRAINT monitoring_notifications_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
     CONSTRAINT monitoring_notifications_error_check CHECK ((length(error) <= 500)),
     CONSTRAINT monitoring_notifications_notification_id_check CHECK ((notification_id ~ '^[A-Za-z0-9_-]{1,64}$'::text))
+);
+
+
+--
+-- Name: monitoring_ping_limits; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_ping_limits (
+    key text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    count integer NOT NULL,
+    CONSTRAINT monitoring_ping_limits_key_check CHECK ((length(key) = 64))
 );
 
 
@@ -1932,11 +2064,27 @@ ALTER TABLE ONLY public.monitoring_health_checks
 
 
 --
+-- Name: monitoring_heartbeats monitoring_heartbeats_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_heartbeats
+    ADD CONSTRAINT monitoring_heartbeats_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: monitoring_notifications monitoring_notifications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.monitoring_notifications
     ADD CONSTRAINT monitoring_notifications_pkey PRIMARY KEY (notification_id, channel);
+
+
+--
+-- Name: monitoring_ping_limits monitoring_ping_limits_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_ping_limits
+    ADD CONSTRAINT monitoring_ping_limits_pkey PRIMARY KEY (key);
 
 
 --
@@ -2074,6 +2222,13 @@ CREATE INDEX monitoring_notifications_channel_time ON public.monitoring_notifica
 
 
 --
+-- Name: monitoring_ping_limits_window; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_ping_limits_window ON public.monitoring_ping_limits USING btree (window_start);
+
+
+--
 -- Name: monitoring_vercel_events_created; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2136,10 +2291,22 @@ ALTER TABLE public.monitoring_drain_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.monitoring_health_checks ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: monitoring_heartbeats; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_heartbeats ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: monitoring_notifications; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
 ALTER TABLE public.monitoring_notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_ping_limits; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_ping_limits ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: monitoring_provider_refresh; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2226,6 +2393,14 @@ GRANT ALL ON FUNCTION public.monitoring_alert_transition(p_rule text, p_expected
 
 REVOKE ALL ON FUNCTION public.monitoring_alerts_list() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_alerts_list() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_check_states(p_prefix text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_check_states(p_prefix text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_check_states(p_prefix text) TO service_role;
 
 
 --
@@ -2330,6 +2505,22 @@ GRANT ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with t
 
 REVOKE ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_health_check_write(p_checks jsonb, p_providers jsonb, p_prune_before timestamp with time zone, p_minutes_before timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_heartbeat_ping(p_key text, p_name text, p_kind text, p_exit_code integer, p_body text, p_now timestamp with time zone, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_heartbeat_ping(p_key text, p_name text, p_kind text, p_exit_code integer, p_body text, p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_heartbeat_ping(p_key text, p_name text, p_kind text, p_exit_code integer, p_body text, p_now timestamp with time zone, p_limit integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_heartbeat_states(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_heartbeat_states() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_heartbeat_states() TO service_role;
 
 
 --
@@ -2772,10 +2963,24 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_health_checks TO se
 
 
 --
+-- Name: TABLE monitoring_heartbeats; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_heartbeats TO service_role;
+
+
+--
 -- Name: TABLE monitoring_notifications; Type: ACL; Schema: public; Owner: -
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_notifications TO service_role;
+
+
+--
+-- Name: TABLE monitoring_ping_limits; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_ping_limits TO service_role;
 
 
 --

@@ -33,6 +33,8 @@ def test_every_rule_has_a_threshold_case() -> None:
     # The platform rules read the Management API or seeded history: tests/test_platform.py,
     # tests/test_anomalies.py.
     platform = {"backup_stale", "security_advisor", "anomaly", "activity_missing"}
+    # Synthetic checks and heartbeats: tests/test_check_rules.py, tests/test_heartbeats.py.
+    platform |= {"check_down", "heartbeat_late"}
     assert set(CASES) | elsewhere | deployments | traffic | platform == set(RULES_BY_NAME)
 
 

@@ -177,6 +177,7 @@ def test_exact_values_for_a_seeded_day(
         "supabase_platform": "a snapshot: measured only for the day that just ended",
         "supabase_auth_logs": "SUPABASE_ACCESS_TOKEN is not set",
         "vercel_drains": "no Vercel drain delivery stored yet",
+        "synthetic_checks": "no [[checks]] in monitoring.toml",
     }
     expected = {
         "registrations": 2,
@@ -363,6 +364,7 @@ def test_sources_without_credentials_are_skipped_and_absent(migrated_db: str) ->
         "stripe.fraud_warnings": "STRIPE_SECRET_KEY is not set",
         "openai.usage": "OPENAI_ADMIN_KEY is not set",
         "supabase_storage": "a snapshot: measured only for the day that just ended",
+        "synthetic_checks": "no [[checks]] in monitoring.toml",
     }
     assert report["metrics"] == {
         "leads": 1,

@@ -17,6 +17,7 @@ import pytest
 from lib.alerts.engine import Engine
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.rules import Observation
+from lib.checks.store import record_ping
 from lib.core.config import Settings, load_settings
 from lib.core.monitor_config import MonitorConfig
 from lib.doctor import CHECKS, DoctorReport, run_doctor
@@ -63,10 +64,34 @@ def seed_healthy(url: str, now: datetime) -> None:
         conn.execute("create extension pg_stat_statements")
 
 
+PING_TOKEN = "ping-token-7c1d2e3f4a5b6c7d8e9f"
+
+
+def seed_synthetic(url: str, now: datetime, directory: Path) -> Path:
+    """One check with a fresh result and one heartbeat that pinged on time (lib/checks)."""
+    toml = directory / "monitoring.toml"
+    toml.write_text(
+        '[[checks]]\nname = "home"\nhttp = { url = "https://carbot.example/" }\n'
+        '[[heartbeats]]\nname = "newsletter"\ntoken_env = "DOCTOR_PING"\nperiod = 86400\n'
+    )
+    with open_store(url) as store:
+        store.record_checks(
+            [{"service": "check:home", "status": "ok", "latency_ms": 80, "checked_at": now}]
+        )
+        record_ping(store, "0" * 64, "newsletter", "success", None, None, now, 20)
+    return toml
+
+
 def test_every_item_passes_on_a_good_setup(
-    migrated_db: str, fake_stripe: FakeStripe, fake_webhook: FakeWebhook
+    migrated_db: str,
+    fake_stripe: FakeStripe,
+    fake_webhook: FakeWebhook,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seed_healthy(migrated_db, T0)
+    monkeypatch.setenv("DOCTOR_PING", PING_TOKEN)
+    toml = seed_synthetic(migrated_db, T0 - timedelta(minutes=3), tmp_path)
     management = FakeManagement()  # the Management API accepts the token (lib.platform)
     settings = production(
         migrated_db,
@@ -77,6 +102,7 @@ def test_every_item_passes_on_a_good_setup(
         supabase_access_token=MANAGEMENT_TOKEN,
         supabase_project_ref=REF,
         supabase_api_url=management.url,
+        monitor_config=str(toml),
     )
     try:
         report = run_doctor(settings, T0)
@@ -128,6 +154,8 @@ def test_items_fail_on_an_unconfigured_production(
         "notifier": "fail",
         "backups": "warn",
         "secrets": "fail",
+        "synthetic_checks": "warn",  # monitoring.toml is invalid: alert_config says why
+        "heartbeats": "warn",
     }, {i.id: i.evidence for i in report.items}
     assert report.summary.status == "fail"
     assert report.summary.counts["fail"] == 7

@@ -16,7 +16,7 @@ from lib import store as store_module
 from lib.alerts.runbooks import check_runbook
 from lib.core.config import Settings
 from lib.core.log import log
-from lib.doctor import data, setup
+from lib.doctor import data, setup, synthetic
 from lib.doctor.base import DoctorContext, Finding, Status, StoreMissing
 from lib.probes.database import STORE_NOT_CONFIGURED
 from lib.store import Store, StoreError
@@ -41,6 +41,8 @@ CHECKS: tuple[tuple[str, str, Check], ...] = (
     ("notifier", "Alert thresholds configured: notifier", setup.notifier),
     ("backups", "Backup procedures verified", data.backups),
     ("secrets", "Secrets set and strong", setup.secrets),
+    ("synthetic_checks", "Automated health checks: CarBot itself", synthetic.synthetic_checks),
+    ("heartbeats", "Automated health checks: CarBot's jobs", synthetic.heartbeats),
 )
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "not_applicable")
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from lib.alerts.config_state import load_rules
+from lib.checks.metrics import SOURCES as CHECK_SOURCES
 from lib.core.http import HttpError, Request, echo
 from lib.deployments.metrics import SOURCES as DEPLOYMENT_SOURCES
 from lib.drains.metrics import SOURCES as TRAFFIC_SOURCES
@@ -23,6 +24,7 @@ SOURCES: tuple[MetricSource, ...] = (
     *DEPLOYMENT_SOURCES,
     *TRAFFIC_SOURCES,
     *PLATFORM_SOURCES,
+    *CHECK_SOURCES,
 )
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # `?day=` reaches back at most this far: older days call every vendor for nothing (Stripe events

@@ -21,6 +21,7 @@ from lib.alerts.rules.anomalies import same_weekdays
 from lib.alerts.rules.base import HOUR
 from lib.alerts.rules.monitor import StoreUnreachable
 from lib.alerts.rules.services import ServiceUnresponsive
+from lib.checks.runner import run_due_checks
 from lib.core.config import Settings
 from lib.core.http import Request
 from lib.core.monitor_config import MonitorConfig
@@ -70,6 +71,8 @@ def check_and_alert(
         from lib.probes.health import evaluate
 
         _, results = evaluate(settings)
+    # CarBot's own synthetic checks (lib/checks): rows `check:<name>`, written with the probes'.
+    results = {**results, **run_due_checks(store, settings, config, now, ssl_context=ssl_context)}
     checks = check_rows(results, now)
     window = _checks_window(rules)
     read = read_for_run(store, now, _days(settings, config, now), now - window)

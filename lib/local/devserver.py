@@ -20,6 +20,7 @@ from lib.core.errors import ConfigError
 from lib.core.http import SECURITY_HEADERS
 from lib.local.ports import busy_port_error, env_port
 from lib.local.vercel_headers import headers_for
+from lib.local.vercel_rewrites import rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,8 +58,11 @@ class FunctionLoader:
         if not relative.startswith("api") or ".." in relative.split("/"):
             return None
         for candidate in (self.root / f"{relative}.py", self.root / relative / "index.py"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError:  # a path segment longer than a file name can be: no such function
+                return None
         return None
 
     def load(self, file: Path) -> ModuleType:
@@ -97,6 +101,11 @@ def make_app(root: Path = ROOT) -> Any:
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "/")
         function = loader.resolve(path)
+        rewritten = rewrite(root / "vercel.json", path) if function is None else None
+        if rewritten is not None:  # vercel.json `rewrites` into a function (/api/ping/<token>)
+            function = loader.resolve(rewritten[0])
+            query = "&".join(q for q in (environ.get("QUERY_STRING", ""), rewritten[1]) if q)
+            environ = {**environ, "QUERY_STRING": query}
         if function is not None:
             module = loader.load(function)
             return module.app(environ, start_response)

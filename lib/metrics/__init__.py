@@ -95,6 +95,9 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^openai_model_tokens_[a-z0-9_]+$"), "tokens"),
     (re.compile(r"^storage_bucket_bytes_[a-z0-9_]+$"), "bytes"),
 )
+# Metrics per synthetic check (lib/checks/metrics.py): `<family>:<check name>`.
+PER_CHECK: dict[str, str] = {"check_uptime_pct": "%", "check_p95_ms": "ms"}
+_PER_CHECK = re.compile(r"^(check_[a-z0-9_]+):[a-z][a-z0-9_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,9 @@ def unit_of(metric: str) -> str | None:
     """The unit of a known metric, None for an unknown name."""
     if metric in METRICS:
         return METRICS[metric]
+    per_check = _PER_CHECK.match(metric)
+    if per_check:
+        return PER_CHECK.get(per_check[1])
     return next((unit for pattern, unit in _FAMILIES if pattern.match(metric)), None)
 
 

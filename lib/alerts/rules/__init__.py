@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.alerts.rules.anomalies import ActivityMissing, Anomaly
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
+from lib.alerts.rules.checks import CheckDown, HeartbeatLate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.disputes import DisputeRate
@@ -64,6 +65,7 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     Anomaly,
     ActivityMissing,
     DisputeRate,
+    *(CheckDown, HeartbeatLate),  # synthetic checks and heartbeats (lib/checks)
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 
