@@ -25,6 +25,10 @@ class NotConfigured(BaseModel):
         verb = "is" if len(self.settings) == 1 and not self.instead else "are"
         return self._with_note(f"{self.names} {verb} not set")
 
+    def __contains__(self, text: str) -> bool:
+        """`"OPENAI_ADMIN_KEY" in missing`: read like the sentence it stands for."""
+        return text in str(self)
+
     @property
     def fix(self) -> str:
         """`set A and B`, `set DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY`."""
