@@ -291,10 +291,13 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium (tests/browser.py), launched once per worker (~1-2 s a launch); tests
-    open their own context on it. Missing, it fails loudly."""
+    """Debian's Chromium (tests/browser.py), launched once per page-test module (~1-2 s a
+    launch); tests open their own context on it. Missing, it fails loudly. Not per session:
+    Playwright's sync API keeps its asyncio loop marked running in the test thread while it is
+    open, so a later module calling code that uses asyncio.run (probes, synthetic checks) in
+    the same worker would fail."""
     with chromium() as launched:
         yield launched
 
