@@ -276,7 +276,17 @@ def check_dashboard(project: Path, output: Path) -> list[str]:
 
 # Pages and assets the `headers` of vercel.json must reach, and a function path they must not
 # (functions send their own, lib/core/http.py).
-PAGE_PATHS = ("/", "/status", "/dashboard", "/status/status.js", "/dashboard/dashboard.js")
+PAGE_PATHS = (
+    "/",
+    "/status",
+    "/dashboard",
+    "/shared/core.js",
+    "/status/status.js",
+    "/status/words.js",
+    "/dashboard/dashboard.js",
+    "/dashboard/charts.js",
+    "/dashboard/incidents.js",
+)
 FUNCTION_PATH = "/api/health"
 
 
