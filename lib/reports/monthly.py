@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from lib.core.monitor_config import MonitorConfig
+from lib.core.safe_text import plain
 from lib.reports import common as c
 from lib.reports.figures import Points
 from lib.reports.gather import Facts
@@ -93,8 +94,18 @@ def features(facts: Facts, config: MonitorConfig) -> Section:
         key = f"feature:{name}"
         label = name.replace("_", " ").capitalize()
         section.figures.append(c.count_figure(facts, key, label, True, f"feature {name}"))
-    if not config.reports.feature_usage:
-        section.lines.append("no source configured ([reports.feature_usage.<name>])")
+    events = facts.custom_events
+    if events:  # CarBot's track() calls, from the Web Analytics drain
+        total = sum(n for _, n in events)
+        section.table = Table(
+            columns=["Custom event", "Count", "Share of the events shown"],
+            rows=[[plain(name, 100), f"{n:,}", f"{100 * n / total:.1f} %"] for name, n in events],
+        )
+    if not config.reports.feature_usage and not events:
+        section.lines.append(
+            "no source configured ([reports.feature_usage.<name>], or a Web Analytics drain "
+            "for custom events)"
+        )
     return section
 
 
