@@ -1679,13 +1679,24 @@ CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone
             select jsonb_build_array(coalesce(sum(requests), 0), coalesce(sum(status_4xx), 0))
             from public.monitoring_traffic_buckets
             where grain = 'minute' and at >= p_now - interval '15 minutes' and at <= p_now),
-        'countries', coalesce((
-            select jsonb_agg(jsonb_build_array(value, (at at time zone 'UTC')::date, n))
-            from (select value, date_trunc('day', at) as at, sum(count) as n
-                  from public.monitoring_analytics_hours
-                  where dimension = 'country' and at >= p_now - interval '29 days'
-                    and at <= p_now
-                  group by 1, 2) x), '[]'),
+        'countries_recent', coalesce((
+            select jsonb_agg(jsonb_build_array(value, n) order by n desc) from (
+                select value, sum(count) as n from public.monitoring_analytics_hours
+                where dimension = 'country' and at > p_now - interval '24 hours' and at <= p_now
+                group by 1) x), '[]'),
+        'countries_days', coalesce((
+            select jsonb_agg(jsonb_build_array(value, d, n)) from (
+                select value,
+                       floor(extract(epoch from (p_now - interval '24 hours' - at)) / 86400)::int
+                           as d,
+                       sum(count) as n
+                from public.monitoring_analytics_hours
+                where dimension = 'country' and at >= p_now - interval '29 days'
+                  and at <= p_now - interval '24 hours'
+                group by 1, 2) x), '[]'),
+        'abuse_firing', coalesce((
+            select jsonb_agg(rule order by rule) from public.monitoring_alerts
+            where rule like 'abuse\_suspected:%' and state = 'firing'), '[]'),
         'analytics_first', (select min(at) from public.monitoring_analytics_hours),
         'capacity', coalesce((
             select jsonb_agg(jsonb_build_array(metric, day, value) order by metric, day)

@@ -32,7 +32,10 @@ def test_every_rule_has_a_threshold_case() -> None:
     # The platform rules read the Management API or seeded history: tests/test_platform.py,
     # tests/test_anomalies.py.
     platform = {"backup_stale", "security_advisor", "anomaly", "activity_missing"}
-    assert set(CASES) | elsewhere | deployments | traffic | platform == set(RULES_BY_NAME)
+    # The edge rules read drain deliveries: tests/test_edge_security.py.
+    edge = {"rate_limit_violations", "client_error_rate", "abuse_suspected", "unusual_geography"}
+    groups = set(CASES) | elsewhere | deployments | traffic | platform | edge
+    assert groups == set(RULES_BY_NAME)
 
 
 @pytest.mark.parametrize("fire", [True, False], ids=["threshold+ε", "threshold-ε"])

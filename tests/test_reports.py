@@ -266,7 +266,7 @@ def test_visitor_lines_appear_once_web_analytics_has_data(
                     ("unique_visitors", 30 * scale),
                     ("sessions", 40 * scale),
                 )
-            ]  # fmt: skip
+            ]
         )
         report = build_report(store, settings, load_monitor_config(settings), WEEK, NOW, live=False)
     f = figures(report)

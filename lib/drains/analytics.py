@@ -3,7 +3,8 @@
 Shape: Vercel's "Web Analytics Drains Reference" (https://vercel.com/docs/drains/reference/analytics,
 schema `vercel.analytics.v1`): `eventType` `pageview` or `event` (`eventName`), `timestamp` (ms),
 `sessionId` and `deviceId` (numbers), `path`, `route`, `referrer`, `queryParams`, `country`,
-`osName`, `clientName`, `deviceType`. No IP address is sent. Ids never reach the store as they
+`osName`, `clientName`, `deviceType`. No IP address is sent (a referrer that is an address is
+cut to its network). Ids never reach the store as they
 are: monitoring_analytics_ingest keeps only a salted hash per day, and throws hash and salt away
 once the day is counted (docs/visitors.md "Unique visitors").
 """
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lib.core.clock import CLOCK_SKEW
 from lib.core.safe_text import plain
+from lib.drains.edge_security import network_of
 from lib.drains.retention import BUCKETS_KEPT
 from lib.drains.routes import route_group
 from lib.drains.sanitize import text_ok
@@ -155,4 +157,8 @@ def _referrer_host(event: dict[str, Any]) -> str:
         own = (urlsplit(_text(event, "origin") or "").hostname or "").lower()
     except ValueError:
         return OTHER
-    return DIRECT if not host or host == own else host.removeprefix("www.")
+    if not host or host == own:
+        return DIRECT
+    if host.replace(".", "").isdigit() or ":" in host:  # an IP address: never stored whole
+        return network_of(host)
+    return host.removeprefix("www.")

@@ -16,7 +16,13 @@ from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.platform import BackupStale, SecurityAdvisor
 from lib.alerts.rules.regression import DeploymentRegression
-from lib.alerts.rules.security import FailedLogins
+from lib.alerts.rules.security import (
+    AbuseSuspected,
+    ClientErrorRate,
+    FailedLogins,
+    RateLimitViolations,
+    UnusualGeography,
+)
 from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
 from lib.alerts.rules.traffic import (
     ErrorRate,
@@ -62,6 +68,10 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     SecurityAdvisor,
     Anomaly,
     ActivityMissing,
+    RateLimitViolations,
+    ClientErrorRate,
+    AbuseSuspected,
+    UnusualGeography,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 

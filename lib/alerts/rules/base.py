@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from lib.core.config import Settings
 from lib.core.errors import ConfigError
 from lib.core.monitor_config import MonitorConfig, RuleOverride, load_monitor_config
-from lib.store import DatabaseStats, Store
+from lib.drains.signals import VisitorSignals, read_signals
+from lib.store import DatabaseStats, Store, StoreError
 
 ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
 Severity = Literal["critical", "warning", "info"]
@@ -47,6 +48,7 @@ class RuleContext:
     config: MonitorConfig | None = None
     _metrics: dict[date, dict[str, float]] = field(default_factory=dict)
     _database_stats: dict[float, DatabaseStats] = field(default_factory=dict)
+    _visitor_signals: VisitorSignals | StoreError | None = None
 
     def monitor_config(self) -> MonitorConfig:
         """The configuration in force: an invalid file means the built-in defaults, never a
@@ -73,6 +75,17 @@ class RuleContext:
         if slow_ms not in self._database_stats:
             self._database_stats[slow_ms] = self.store.database_stats(slow_ms)
         return self._database_stats[slow_ms]
+
+    def visitor_signals(self) -> VisitorSignals:
+        """Edge, visitor and capacity signals: one store call a run for all of these rules."""
+        if self._visitor_signals is None:
+            try:
+                self._visitor_signals = read_signals(self.store, self.now)
+            except StoreError as error:  # every rule reading it is unknown, none asks again
+                self._visitor_signals = error
+        if isinstance(self._visitor_signals, StoreError):
+            raise self._visitor_signals
+        return self._visitor_signals
 
     def database_size(self) -> int:
         """Bytes the database uses: from stats this run already fetched, whatever their slow_ms
