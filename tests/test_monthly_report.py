@@ -234,3 +234,6 @@ def test_feature_usage_lists_the_custom_events_of_the_month(
         ["invoice_sent", "10", "16.7 %"],
     ]
     assert "Custom event" in markdown(built)
+    health = next(s for s in built.sections if s.id == "health")
+    assert "Capacity: Bandwidth (billing cycle): no figure; no quota set" in health.lines
+    assert any(line.startswith("Capacity: Database size: ") for line in health.lines)

@@ -190,6 +190,12 @@ def test_analytics_endpoint_token_and_window(
     auth = {"authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
     empty = server.get("/api/analytics?window=30d", headers=auth).json()
     assert empty["receiving"] is False and empty["page_views"] == 0 and empty["days"] == []
+    assert [c["metric"] for c in empty["capacity"]] == [
+        "db_size_bytes",
+        "bandwidth_bytes",
+        "openai_cost_usd",
+    ]
+    assert {c["state"] for c in empty["capacity"]} == {"unknown", "not_configured"}
     bad = server.get("/api/analytics?window=1y", headers=auth)
     assert bad.status_code == 400 and "window must be one of" in bad.json()["error"]
     assert_no_secret(bad.text + server.close())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from lib.core.http import HttpError, Request, Response, echo, json_response, require_token
 from lib.core.safe_text import plain
 from lib.drains.visitors import Ranked, VisitorDay, window
+from lib.metrics.forecast import CAPACITY_METRICS, FIT_DAYS, CapacityForecast, capacity
 from lib.store import Store, StoreError
 
 TOP = 10
@@ -30,6 +31,7 @@ class AnalyticsBody(BaseModel):
     hourly_page_views: list[tuple[datetime, int]]
     days: list[VisitorDay]
     top: dict[str, list[Ranked]]
+    capacity: list[CapacityForecast]
 
 
 def analytics_response(request: Request) -> Response:
@@ -42,6 +44,10 @@ def analytics_response(request: Request) -> Response:
     try:
         with Store.from_settings(request.settings, timeout=8.0) as store:
             found = window(store, start, end, TOP)
+            today = datetime.now(request.settings.metrics_timezone).date()
+            raw = store.metric_series_many(
+                list(CAPACITY_METRICS), today - timedelta(days=FIT_DAYS + 7), today
+            )
     except StoreError as error:
         raise HttpError(503, f"store unavailable: {error.reason}") from None
     first_day: date = start.date()
@@ -63,5 +69,13 @@ def analytics_response(request: Request) -> Response:
         hourly_page_views=found.hourly_page_views,
         days=days,
         top=top,
+        capacity=capacity(_series(raw), request.settings, today),
     )
     return json_response(body)
+
+
+def _series(raw: dict[str, list[dict[str, Any]]]) -> dict[str, dict[date, float]]:
+    return {
+        metric: {date.fromisoformat(str(p["day"])[:10]): float(p["value"]) for p in points}
+        for metric, points in raw.items()
+    }

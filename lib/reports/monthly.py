@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from lib.core.config import Settings
 from lib.core.monitor_config import MonitorConfig
 from lib.core.safe_text import plain
+from lib.metrics.forecast import CAPACITY_METRICS, FIT_DAYS, capacity, describe
 from lib.reports import common as c
 from lib.reports.figures import Points
 from lib.reports.gather import Facts
@@ -169,8 +171,22 @@ def technical_debt(facts: Facts, slow_queries: list[dict] | None) -> Section:
     return section
 
 
+def capacity_lines(facts: Facts, settings: Settings | None) -> list[str]:
+    """The 28-day forecasts as of the month's end (lib/metrics/forecast.py), from its metrics."""
+    if settings is None:
+        return []
+    today = facts.period.last + timedelta(days=1)
+    days = [today - timedelta(days=k) for k in range(FIT_DAYS + 7, 0, -1)]
+    series = {m: facts.points.values(m, days) for m in CAPACITY_METRICS}
+    return ["Capacity: " + describe(f) for f in capacity(series, settings, today)]
+
+
 def build_monthly(
-    facts: Facts, config: MonitorConfig, now: datetime, slow_queries: list[dict] | None = None
+    facts: Facts,
+    config: MonitorConfig,
+    now: datetime,
+    slow_queries: list[dict] | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     retention = Section(
         id="retention",
@@ -195,6 +211,7 @@ def build_monthly(
         id="health",
         title="System Health",
         figures=[c.uptime_figure(facts), *performance(facts)[:2], *business(facts, config)[1:3]],
+        lines=capacity_lines(facts, settings),
     )
     sections = [
         user_growth(facts),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.alerts.rules.anomalies import ActivityMissing, Anomaly
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
+from lib.alerts.rules.capacity import CapacityForecastRule
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
 from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
@@ -72,6 +73,7 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     ClientErrorRate,
     AbuseSuspected,
     UnusualGeography,
+    CapacityForecastRule,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 
