@@ -718,6 +718,27 @@ CREATE FUNCTION public.monitoring_ping() RETURNS integer
 
 
 --
+-- Name: monitoring_privacy_facts(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_privacy_facts() RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'edge_rows', (select count(*) from public.monitoring_edge_hours),
+        'edge_unknown', (select count(*) from public.monitoring_edge_hours
+                         where network = 'unknown'),
+        'edge_full_addresses', (select count(*) from public.monitoring_edge_hours
+                                where network not in ('unknown', 'other')
+                                  and position('/' in network) = 0),
+        'edge_oldest', (select min(at) from public.monitoring_edge_hours),
+        'analytics_oldest', (select min(at) from public.monitoring_analytics_hours),
+        'hash_oldest_day', (select min(day) from public.monitoring_visitor_salts),
+        'hashes', (select count(*) from public.monitoring_visitor_hashes))
+$$;
+
+
+--
 -- Name: monitoring_provider_claim(timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2803,6 +2824,14 @@ GRANT ALL ON FUNCTION public.monitoring_notifications_last(p_channel text) TO se
 
 REVOKE ALL ON FUNCTION public.monitoring_ping() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_ping() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_privacy_facts(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_privacy_facts() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_privacy_facts() TO service_role;
 
 
 --

@@ -16,7 +16,7 @@ from lib import store as store_module
 from lib.alerts.runbooks import check_runbook
 from lib.core.config import Settings
 from lib.core.log import log
-from lib.doctor import data, setup
+from lib.doctor import data, privacy, setup
 from lib.doctor.base import DoctorContext, Finding, Status, StoreMissing
 from lib.store import Store, StoreError
 
@@ -40,6 +40,7 @@ CHECKS: tuple[tuple[str, str, Check], ...] = (
     ("notifier", "Alert thresholds configured: notifier", setup.notifier),
     ("backups", "Backup procedures verified", data.backups),
     ("secrets", "Secrets set and strong", setup.secrets),
+    ("privacy", "GDPR: no full IP stored, personal data kept as documented", privacy.privacy),
 )
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "not_applicable")
 

@@ -314,6 +314,22 @@ language sql stable as $$
               and day >= (p_now - interval '35 days')::date), '[]'))
 $$;
 
+-- The doctor's privacy item: what the tables with personal data hold, and how old it is.
+create function public.monitoring_privacy_facts() returns jsonb
+language sql stable as $$
+    select jsonb_build_object(
+        'edge_rows', (select count(*) from public.monitoring_edge_hours),
+        'edge_unknown', (select count(*) from public.monitoring_edge_hours
+                         where network = 'unknown'),
+        'edge_full_addresses', (select count(*) from public.monitoring_edge_hours
+                                where network not in ('unknown', 'other')
+                                  and position('/' in network) = 0),
+        'edge_oldest', (select min(at) from public.monitoring_edge_hours),
+        'analytics_oldest', (select min(at) from public.monitoring_analytics_hours),
+        'hash_oldest_day', (select min(day) from public.monitoring_visitor_salts),
+        'hashes', (select count(*) from public.monitoring_visitor_hashes))
+$$;
+
 select public.monitoring_restrict_to_service_role(
     'public.monitoring_visitor_close(date)'::regprocedure);
 select public.monitoring_restrict_to_service_role(
@@ -326,6 +342,8 @@ select public.monitoring_restrict_to_service_role(
     'public.monitoring_analytics_summary(timestamptz, timestamptz, integer)'::regprocedure);
 select public.monitoring_restrict_to_service_role(
     'public.monitoring_visitor_signals(timestamptz)'::regprocedure);
+select public.monitoring_restrict_to_service_role(
+    'public.monitoring_privacy_facts()'::regprocedure);
 
 -- The new tables: service_role reads and writes them, anon and authenticated nothing.
 do $$
