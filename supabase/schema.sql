@@ -162,12 +162,13 @@ begin
     if fresh = 0 then
         return jsonb_build_object('duplicate', true, 'buckets', 0);
     end if;
-    insert into public.monitoring_analytics_hours as h (at, dimension, value, count)
-    select (e ->> 0)::timestamptz, e ->> 1, e ->> 2, sum((e ->> 3)::bigint)
-    from jsonb_array_elements(coalesce(p_rows, '[]')) e
-    group by 1, 2, 3
-    order by 1, 2, 3  -- one lock order for concurrent deliveries
-    on conflict (at, dimension, value) do update set count = h.count + excluded.count;
+    insert into public.monitoring_analytics_hours as h (grain, at, dimension, value, count)
+    select g.grain, date_trunc(g.grain, (e ->> 0)::timestamptz at time zone 'UTC')
+                    at time zone 'UTC', e ->> 1, e ->> 2, sum((e ->> 3)::bigint)
+    from jsonb_array_elements(coalesce(p_rows, '[]')) e, (values ('hour'), ('day')) g(grain)
+    group by 1, 2, 3, 4
+    order by 1, 3, 2, 4  -- one lock order for concurrent deliveries
+    on conflict (grain, dimension, at, value) do update set count = h.count + excluded.count;
     get diagnostics added = row_count;
 
     insert into public.monitoring_visitor_salts (day)
@@ -197,16 +198,16 @@ $$;
 
 
 --
--- Name: monitoring_analytics_summary(timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
+-- Name: monitoring_analytics_summary(timestamp with time zone, timestamp with time zone, integer, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer) RETURNS jsonb
+CREATE FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
     with w as (
         select dimension, value, sum(count) as n
         from public.monitoring_analytics_hours
-        where at >= p_start and at < p_end
+        where grain = p_grain and at >= p_start and at < p_end
         group by 1, 2
     ), ranked as (
         select dimension, value, n,
@@ -230,13 +231,16 @@ CREATE FUNCTION public.monitoring_analytics_summary(p_start timestamp with time 
         group by s.day
     )
     select jsonb_build_object(
-        'first', (select min(at) from public.monitoring_analytics_hours),
+        'first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
         'dimensions', coalesce((select jsonb_object_agg(
             dimension, jsonb_build_object('total', total, 'top', coalesce(top, '[]')))
             from dims), '{}'),
         'hours', coalesce((select jsonb_agg(jsonb_build_array(at, count) order by at)
                            from public.monitoring_analytics_hours
-                           where dimension = 'page_views' and value = ''
+                           where grain = 'hour' and dimension = 'page_views' and value = ''
                              and at >= p_start and at < p_end), '[]'),
         'days', coalesce((select jsonb_agg(jsonb_build_array(day, visitors, sessions)
                                            order by day) from days), '[]'))
@@ -732,7 +736,10 @@ CREATE FUNCTION public.monitoring_privacy_facts() RETURNS jsonb
                                 where network not in ('unknown', 'other')
                                   and position('/' in network) = 0),
         'edge_oldest', (select min(at) from public.monitoring_edge_hours),
-        'analytics_oldest', (select min(at) from public.monitoring_analytics_hours),
+        'analytics_oldest', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
         'hash_oldest_day', (select min(day) from public.monitoring_visitor_salts),
         'hashes', (select count(*) from public.monitoring_visitor_hashes))
 $$;
@@ -1633,11 +1640,16 @@ CREATE FUNCTION public.monitoring_visitor_day(p_day date, p_start timestamp with
 begin
     perform public.monitoring_visitor_close(p_close_before);
     return jsonb_build_object(
-        'first', (select min(at) from public.monitoring_analytics_hours),
+        'first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
         'page_views', (select sum(count) from public.monitoring_analytics_hours
-                       where dimension = 'page_views' and at >= p_start and at < p_end),
+                       where grain = 'hour' and dimension = 'page_views'
+                         and at >= p_start and at < p_end),
         'events', (select sum(count) from public.monitoring_analytics_hours
-                   where dimension = 'events' and at >= p_start and at < p_end),
+                   where grain = 'hour' and dimension = 'events'
+                     and at >= p_start and at < p_end),
         'visitors', coalesce(
             (select visitors from public.monitoring_visitor_days where day = p_day),
             (select count(*) from public.monitoring_visitor_hashes
@@ -1703,7 +1715,8 @@ CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone
         'countries_recent', coalesce((
             select jsonb_agg(jsonb_build_array(value, n) order by n desc) from (
                 select value, sum(count) as n from public.monitoring_analytics_hours
-                where dimension = 'country' and at > p_now - interval '24 hours' and at <= p_now
+                where grain = 'hour' and dimension = 'country'
+                  and at > p_now - interval '24 hours' and at <= p_now
                 group by 1) x), '[]'),
         'countries_days', coalesce((
             select jsonb_agg(jsonb_build_array(value, d, n)) from (
@@ -1712,13 +1725,16 @@ CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone
                            as d,
                        sum(count) as n
                 from public.monitoring_analytics_hours
-                where dimension = 'country' and at >= p_now - interval '29 days'
+                where grain = 'hour' and dimension = 'country' and at >= p_now - interval '29 days'
                   and at <= p_now - interval '24 hours'
                 group by 1, 2) x), '[]'),
         'abuse_firing', coalesce((
             select jsonb_agg(rule order by rule) from public.monitoring_alerts
             where rule like 'abuse\_suspected:%' and state = 'firing'), '[]'),
-        'analytics_first', (select min(at) from public.monitoring_analytics_hours),
+        'analytics_first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
         'capacity', coalesce((
             select jsonb_agg(jsonb_build_array(metric, day, value) order by metric, day)
             from public.monitoring_daily_metrics
@@ -1808,12 +1824,14 @@ CREATE TABLE public.monitoring_alerts (
 --
 
 CREATE TABLE public.monitoring_analytics_hours (
+    grain text NOT NULL,
     at timestamp with time zone NOT NULL,
     dimension text NOT NULL,
     value text NOT NULL,
     count bigint NOT NULL,
     CONSTRAINT monitoring_analytics_hours_count_check CHECK ((count >= 0)),
     CONSTRAINT monitoring_analytics_hours_dimension_check CHECK ((dimension ~ '^[a-z_]{1,20}$'::text)),
+    CONSTRAINT monitoring_analytics_hours_grain_check CHECK ((grain = ANY (ARRAY['hour'::text, 'day'::text]))),
     CONSTRAINT monitoring_analytics_hours_value_check CHECK ((length(value) <= 100))
 );
 
@@ -2185,7 +2203,7 @@ ALTER TABLE ONLY public.monitoring_alerts
 --
 
 ALTER TABLE ONLY public.monitoring_analytics_hours
-    ADD CONSTRAINT monitoring_analytics_hours_pkey PRIMARY KEY (at, dimension, value);
+    ADD CONSTRAINT monitoring_analytics_hours_pkey PRIMARY KEY (grain, dimension, at, value);
 
 
 --
@@ -2627,11 +2645,11 @@ GRANT ALL ON FUNCTION public.monitoring_analytics_ingest(p_digest text, p_record
 
 
 --
--- Name: FUNCTION monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer) TO service_role;
+REVOKE ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) TO service_role;
 
 
 --

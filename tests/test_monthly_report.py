@@ -212,6 +212,10 @@ def test_feature_usage_lists_the_custom_events_of_the_month(
     settings = report_settings(migrated_db, tmp_path, stripe, fake_resend, config=CONFIG)
     inside, before = OCTOBER.start + timedelta(days=3), OCTOBER.start - timedelta(hours=1)
     with psycopg.connect(migrated_db, autocommit=True) as conn:
+        conn.execute(
+            "insert into monitoring_analytics_hours values ('hour', %s, 'events', '', 60)",
+            (inside,),
+        )
         for at, name, n in (
             (inside, "chat_started", 30),
             (inside, "invoice_sent", 10),
@@ -219,8 +223,8 @@ def test_feature_usage_lists_the_custom_events_of_the_month(
             (before, "invoice_sent", 500),  # September: not this month's usage
         ):
             conn.execute(
-                "insert into monitoring_analytics_hours values (%s, 'event', %s, %s)"
-                " on conflict (at, dimension, value) do update set count = excluded.count",
+                "insert into monitoring_analytics_hours values ('hour', %s, 'event', %s, %s)"
+                " on conflict (grain, dimension, at, value) do update set count = excluded.count",
                 (at, name, n),
             )
     with open_store(migrated_db) as store:

@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,18 +45,25 @@ class Visits:
     devices: dict[int, set[int]] = field(default_factory=dict)
     sessions: dict[int, set[int]] = field(default_factory=dict)
     seen: dict[str, set[str]] = field(default_factory=dict)  # values per dimension so far
+    # (dimension, value as sent) → as counted: each distinct value is cleaned once a delivery.
+    names: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
     def add(self, hour: int, dimension: str, value: str | None) -> None:
+        text = self.names.get((dimension, value))
+        if text is None:
+            text = self.names[(dimension, value)] = self._name(dimension, value)
+        self.counts[(hour, dimension, text)] += 1
+
+    def _name(self, dimension: str, value: str | None) -> str:
         text = plain(value.strip(), VALUE_LENGTH) if value and text_ok(value) else ""
         if not text:
-            text = "(none)"
+            return "(none)"
         known = self.seen.setdefault(dimension, set())
         if text not in known:
             if len(known) >= MAX_VALUES:
-                text = OTHER
-            else:
-                known.add(text)
-        self.counts[(hour, dimension, text)] += 1
+                return OTHER
+            known.add(text)
+        return text
 
     def rows(self) -> list[list[Any]]:
         """[[hour as ISO, dimension, value, count], ...] for monitoring_analytics_ingest."""
@@ -132,29 +140,35 @@ def _count(event: dict[str, Any], visits: Visits) -> None:
     path = _text(event, "path")
     visits.add(hour, "page", path.split("?", 1)[0] if path else None)
     visits.add(hour, "route", route_group(_text(event, "route") or path))
-    visits.add(hour, "referrer", _referrer_host(event))
+    visits.add(hour, "referrer", _referrer_host(_text(event, "referrer"), _text(event, "origin")))
     for dimension, key in _FIELDS.items():
         visits.add(hour, dimension, _text(event, key))
     query = _text(event, "queryParams")
     if query and "utm_" in query:
-        try:
-            utm = dict(parse_qsl(query.lstrip("?"), max_num_fields=50))
-        except ValueError:  # more than 50 parameters: no campaign read from it
-            utm = {}
-        if "utm_campaign" in utm:
-            visits.add(hour, "utm_campaign", utm["utm_campaign"])
-        if "utm_source" in utm:
-            visits.add(hour, "utm_source", utm["utm_source"])
+        campaign, source = _utm(query)
+        if campaign is not None:
+            visits.add(hour, "utm_campaign", campaign)
+        if source is not None:
+            visits.add(hour, "utm_source", source)
 
 
-def _referrer_host(event: dict[str, Any]) -> str:
+@lru_cache(maxsize=1024)
+def _utm(query: str) -> tuple[str | None, str | None]:
+    try:
+        utm = dict(parse_qsl(query.lstrip("?"), max_num_fields=50))
+    except ValueError:  # more than 50 parameters: no campaign read from it
+        return None, None
+    return utm.get("utm_campaign"), utm.get("utm_source")
+
+
+@lru_cache(maxsize=1024)
+def _referrer_host(referrer: str | None, origin: str | None) -> str:
     """The referrer's host; `(direct)` without one or from the site itself (a click inside it)."""
-    referrer = _text(event, "referrer")
     if not referrer:
         return DIRECT
     try:
         host = (urlsplit(referrer if "//" in referrer else "//" + referrer).hostname or "").lower()
-        own = (urlsplit(_text(event, "origin") or "").hostname or "").lower()
+        own = (urlsplit(origin or "").hostname or "").lower()
     except ValueError:
         return OTHER
     if not host or host == own:

@@ -49,8 +49,13 @@ class VisitorWindow(BaseModel):
     top: dict[str, list[Ranked]]
 
 
-def window(store: Store, start: datetime, end: datetime, top: int) -> VisitorWindow:
-    raw = store.call("monitoring_analytics_summary", p_start=start, p_end=end, p_top=top)
+def window(
+    store: Store, start: datetime, end: datetime, top: int, grain: str = "hour"
+) -> VisitorWindow:
+    """`grain` "day": the rankings from UTC-day rows (start and end on UTC midnights)."""
+    raw = store.call(
+        "monitoring_analytics_summary", p_start=start, p_end=end, p_top=top, p_grain=grain
+    )
     if not isinstance(raw, dict):
         raise StoreError("malformed answer", "monitoring_analytics_summary")
     dims: dict[str, Any] = raw.get("dimensions") or {}

@@ -41,9 +41,13 @@ def analytics_response(request: Request) -> Response:
         raise HttpError(400, f"window must be one of {', '.join(WINDOWS)}, got {echo(name)}")
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     start = end - WINDOWS[name]
+    grain = "hour" if name == "24h" else "day"
+    if grain == "day":  # whole UTC days: ~31 rows a value for 30 days, not 720 (docs/endpoints.md)
+        start = start.replace(hour=0)
+        end = end.replace(hour=0) + timedelta(days=1) if end.hour else end
     try:
         with Store.from_settings(request.settings, timeout=8.0) as store:
-            found = window(store, start, end, TOP)
+            found = window(store, start, end, TOP, grain)
             today = datetime.now(request.settings.metrics_timezone).date()
             raw = store.metric_series_many(
                 list(CAPACITY_METRICS), today - timedelta(days=FIT_DAYS + 7), today
