@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 
+from lib.doctor import CHECKS
 from tests.alerting import open_store
 from tests.browser import ARTIFACTS
 from tests.conftest import ROOT, SECRETS, DevServer, _clone, assert_no_secret
@@ -272,7 +273,7 @@ def test_dashboard_charts_tiles_and_doctor(
         assert error_rate.inner_text().startswith("no data")
         # Doctor: every item listed; the failing ones with their runbook.
         checks = page.locator("#doctor .check")
-        assert checks.count() == 12
+        assert checks.count() == len(CHECKS)  # every doctor item (lib/doctor)
         assert (
             page.locator("#doctor .check[data-check='health_check_cron'] .badge").inner_text()
             == "pass"
