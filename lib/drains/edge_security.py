@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -62,10 +61,30 @@ def scripted(user_agent: Any) -> bool:
 
 @dataclass
 class EdgeSignals:
-    """A delivery's counts per (epoch hour, network, route group), each request once."""
+    """A delivery's counts per (epoch hour, network, route group), each request once: a list of
+    the _FIGURES. Addresses and user agents repeat: each distinct one is read once a delivery."""
 
-    counts: dict[tuple[int, str, str], Counter[str]] = field(default_factory=dict)
+    counts: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
     requests_seen: set[str] = field(default_factory=set)
+    networks: dict[Any, str] = field(default_factory=dict)
+    agents: dict[str, bool] = field(default_factory=dict)
+
+    def _network(self, address: Any) -> str:
+        if not isinstance(address, str):
+            return UNKNOWN_NETWORK
+        found = self.networks.get(address)
+        if found is None:
+            found = self.networks[address] = network_of(address)
+        return found
+
+    def _scripted(self, user_agent: Any) -> bool:
+        first = user_agent[0] if isinstance(user_agent, list) and user_agent else user_agent
+        if not isinstance(first, str):
+            return True
+        found = self.agents.get(first)
+        if found is None:
+            found = self.agents[first] = scripted(first)
+        return found
 
     def add(self, record: LogRecord) -> None:
         proxy = record.get("proxy")
@@ -82,28 +101,28 @@ class EdgeSignals:
         at = proxy.get("timestamp") or record["timestamp"]
         key = (
             int(at // 3_600_000),
-            network_of(proxy.get("clientIp")),
+            self._network(proxy.get("clientIp")),
             route_group(proxy.get("path")),
         )
         found = self.counts.get(key)
         if found is None:
             if len(self.counts) >= MAX_KEYS:
                 key = (key[0], OTHER_NETWORK, key[2])
-            found = self.counts.setdefault(key, Counter())
-        found["requests"] += 1
-        found["status_4xx"] += status is not None and 400 <= status <= 499
+            found = self.counts.setdefault(key, [0] * len(_FIGURES))
+        found[0] += 1
+        found[1] += status is not None and 400 <= status <= 499
         action = proxy.get("wafAction")
-        found["rate_limited"] += action == "rate_limit"
-        found["denied"] += action == "deny"
-        found["challenged"] += action == "challenge"
-        found["firewall"] += record.get("source") == "firewall"
-        found["scripted"] += scripted(proxy.get("userAgent"))
+        if action:
+            found[2] += action == "rate_limit"
+            found[3] += action == "deny"
+            found[4] += action == "challenge"
+        found[5] += record.get("source") == "firewall"
+        found[6] += self._scripted(proxy.get("userAgent"))
 
     def rows(self) -> list[list[Any]]:
         """[[hour as ISO, network, route, requests, 4xx, rate limited, denied, challenged,
         firewall, scripted], ...] for monitoring_log_ingest."""
         return [
-            [datetime.fromtimestamp(hour * 3600, UTC).isoformat(), network, route]
-            + [counts[name] for name in _FIGURES]
+            [datetime.fromtimestamp(hour * 3600, UTC).isoformat(), network, route, *counts]
             for (hour, network, route), counts in sorted(self.counts.items())
         ]
