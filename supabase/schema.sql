@@ -1674,23 +1674,31 @@ CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone
         from public.monitoring_edge_hours
         where at >= date_trunc('hour', p_now) - interval '1 hour' and at <= p_now
         group by 1, 2
+    ), top as (  -- the busiest networks of the last two hours: only they are judged for abuse
+        select * from recent where network not in ('unknown', 'other')
+        order by requests desc limit 20
     ), route_totals as (
-        select route, sum(requests) as requests from recent group by 1
+        select route, sum(requests) as requests from recent
+        where route in (select route from top) group by 1
+    ), history as (  -- the 4 weeks before, of the routes judged only (index on route, at)
+        select e.network, e.route, e.requests
+        from public.monitoring_edge_hours e
+        where e.route in (select route from top)
+          and e.at >= p_now - interval '28 days'
+          and e.at < date_trunc('hour', p_now) - interval '1 hour'
     ), baseline as (
-        select network, route, sum(requests) as requests
-        from public.monitoring_edge_hours
-        where at >= p_now - interval '28 days' and at < date_trunc('hour', p_now) - interval '1 hour'
-        group by 1, 2
+        select network, route, sum(requests) as requests from history group by 1, 2
     ), baseline_routes as (
-        select route, sum(requests) as requests from baseline group by 1
+        select route, sum(requests) as requests from history group by 1
     )
     select jsonb_build_object(
         'edge_first', (select min(at) from public.monitoring_edge_hours),
         'violations', coalesce((
             select jsonb_agg(jsonb_build_array(at, v) order by at) from (
                 select at, sum(rate_limited + denied) as v from public.monitoring_edge_hours
-                where at >= p_now - interval '28 days' and at <= p_now
-                group by at having sum(rate_limited + denied) > 0) x), '[]'),
+                where rate_limited + denied > 0
+                  and at >= p_now - interval '28 days' and at <= p_now
+                group by at) x), '[]'),
         'top_networks', coalesce((
             select jsonb_agg(jsonb_build_array(network, violations) order by violations desc)
             from (select network, sum(violations) as violations from recent group by 1
@@ -1703,8 +1711,7 @@ CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone
             select jsonb_agg(jsonb_build_array(r.network, r.route, r.requests, t.requests,
                                                coalesce(b.requests, 0), coalesce(br.requests, 0))
                              order by r.requests desc)
-            from (select * from recent where network not in ('unknown', 'other')
-                  order by requests desc limit 20) r
+            from top r
             join route_totals t on t.route = r.route
             left join baseline b on b.network = r.network and b.route = r.route
             left join baseline_routes br on br.route = r.route), '[]'),
@@ -2405,6 +2412,20 @@ CREATE INDEX monitoring_drain_deliveries_kind_time ON public.monitoring_drain_de
 --
 
 CREATE INDEX monitoring_drain_requests_seen ON public.monitoring_drain_requests USING btree (seen_at);
+
+
+--
+-- Name: monitoring_edge_hours_route_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_edge_hours_route_at ON public.monitoring_edge_hours USING btree (route, at) INCLUDE (network, requests);
+
+
+--
+-- Name: monitoring_edge_hours_violations; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_edge_hours_violations ON public.monitoring_edge_hours USING btree (at) INCLUDE (rate_limited, denied) WHERE ((rate_limited + denied) > 0);
 
 
 --

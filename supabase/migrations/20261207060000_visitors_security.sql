@@ -56,6 +56,12 @@ create table public.monitoring_edge_hours (
     primary key (at, network, route)
 );
 
+-- The rules' reads (monitoring_visitor_signals): a route's 4 weeks, the hours with violations.
+create index monitoring_edge_hours_route_at on public.monitoring_edge_hours (route, at)
+    include (network, requests);
+create index monitoring_edge_hours_violations on public.monitoring_edge_hours (at)
+    include (rate_limited, denied) where rate_limited + denied > 0;
+
 alter table public.monitoring_analytics_hours enable row level security;
 alter table public.monitoring_visitor_salts enable row level security;
 alter table public.monitoring_visitor_hashes enable row level security;
@@ -260,23 +266,31 @@ language sql stable as $$
         from public.monitoring_edge_hours
         where at >= date_trunc('hour', p_now) - interval '1 hour' and at <= p_now
         group by 1, 2
+    ), top as (  -- the busiest networks of the last two hours: only they are judged for abuse
+        select * from recent where network not in ('unknown', 'other')
+        order by requests desc limit 20
     ), route_totals as (
-        select route, sum(requests) as requests from recent group by 1
+        select route, sum(requests) as requests from recent
+        where route in (select route from top) group by 1
+    ), history as (  -- the 4 weeks before, of the routes judged only (index on route, at)
+        select e.network, e.route, e.requests
+        from public.monitoring_edge_hours e
+        where e.route in (select route from top)
+          and e.at >= p_now - interval '28 days'
+          and e.at < date_trunc('hour', p_now) - interval '1 hour'
     ), baseline as (
-        select network, route, sum(requests) as requests
-        from public.monitoring_edge_hours
-        where at >= p_now - interval '28 days' and at < date_trunc('hour', p_now) - interval '1 hour'
-        group by 1, 2
+        select network, route, sum(requests) as requests from history group by 1, 2
     ), baseline_routes as (
-        select route, sum(requests) as requests from baseline group by 1
+        select route, sum(requests) as requests from history group by 1
     )
     select jsonb_build_object(
         'edge_first', (select min(at) from public.monitoring_edge_hours),
         'violations', coalesce((
             select jsonb_agg(jsonb_build_array(at, v) order by at) from (
                 select at, sum(rate_limited + denied) as v from public.monitoring_edge_hours
-                where at >= p_now - interval '28 days' and at <= p_now
-                group by at having sum(rate_limited + denied) > 0) x), '[]'),
+                where rate_limited + denied > 0
+                  and at >= p_now - interval '28 days' and at <= p_now
+                group by at) x), '[]'),
         'top_networks', coalesce((
             select jsonb_agg(jsonb_build_array(network, violations) order by violations desc)
             from (select network, sum(violations) as violations from recent group by 1
@@ -289,8 +303,7 @@ language sql stable as $$
             select jsonb_agg(jsonb_build_array(r.network, r.route, r.requests, t.requests,
                                                coalesce(b.requests, 0), coalesce(br.requests, 0))
                              order by r.requests desc)
-            from (select * from recent where network not in ('unknown', 'other')
-                  order by requests desc limit 20) r
+            from top r
             join route_totals t on t.route = r.route
             left join baseline b on b.network = r.network and b.route = r.route
             left join baseline_routes br on br.route = r.route), '[]'),
