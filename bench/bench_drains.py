@@ -9,7 +9,11 @@ Prints, side by side in one run:
   413 past lib.drains.receiver.MAX_RECORDS) and for one of MAX_RECORDS records, each its own
   request (accepted, in one store call): target <= 256 MB each, printed as a ratio;
 - the median of /api/traffic?window=30d on 30 days of buckets for 50 route groups (target <= 100
-  ms) against window=24h on the same store (ratio target <= 3).
+  ms) against window=24h on the same store (ratio target <= 3);
+- events per second for a 4 MB NDJSON Web Analytics delivery (page views and custom events of
+  random devices; target >= 20,000/s), its store calls (target 1) and the function's peak RSS
+  (target <= 150 MB); /api/analytics?window=30d on a month of hourly analytics rows (target <=
+  100 ms) against window=24h.
 
 Requests go through one httpx.Client, as Vercel's edge keeps its own connections: a fresh
 `httpx.get` per request spends ~45 ms building the client's TLS context before it sends anything,
@@ -38,7 +42,7 @@ from lib.core.signatures import sign  # noqa: E402
 from lib.drains.receiver import MAX_RECORDS  # noqa: E402
 from lib.local.localpg import throwaway  # noqa: E402
 from tests.conftest import DevServer, migrated_database  # noqa: E402
-from tests.fakes.drains import SECRET, body_of, request_log  # noqa: E402
+from tests.fakes.drains import SECRET, analytics_event, body_of, request_log  # noqa: E402
 
 ROUTES = 50
 REPEATS = pick(15, 2)
@@ -115,13 +119,108 @@ def report(what: str, measured: str, target: str, ok: bool) -> None:
     print(f"  {what:<18} {measured}   {target:<18} {verdict}")
 
 
-def ingest_calls(url: str) -> int:
+def ingest_calls(url: str, kind: str = "(traffic|log)") -> int:
+    """Top-level calls of the ingest functions (a log delivery calls monitoring_log_ingest)."""
     with psycopg.connect(url) as conn:
         row = conn.execute(
             "select coalesce(sum(calls), 0) from pg_stat_statements "
-            "where query like '%%monitoring_traffic_ingest%%' and query not like '%%pg_stat%%'"
+            "where query ~ %s and query not like '%%pg_stat%%'",
+            (f"monitoring_{kind}_ingest",),
         ).fetchone()
     return int(row[0])
+
+
+def analytics_delivery(now: datetime, seed: int) -> tuple[bytes, dict[str, str], int]:
+    """4 MB of NDJSON Web Analytics events: 3,000 devices, 40 pages, 15 countries, 1 in 10 a
+    custom event, over the last 10 minutes."""
+    events: list[dict] = []
+    size = 0
+    while size < DELIVERY_BYTES:
+        n = len(events) + seed
+        event = analytics_event(
+            now - timedelta(seconds=n % 600),
+            device=n * 7919 % 3000,
+            session=n % 5000,
+            path=f"/p{n % 40}",
+            referrer=f"https://ref{n % 12}.example/x",
+            country=f"C{n % 15}",
+            deviceType=("desktop", "mobile", "tablet")[n % 3],
+            clientName=f"Browser{n % 6}",
+            osName=f"OS{n % 5}",
+            queryParams=f"utm_source=s{n % 4}&utm_campaign=c{n % 5}",
+            **({"eventType": "event", "eventName": f"feature_{n % 10}"} if n % 10 == 0 else {}),
+        )
+        events.append(event)
+        size += len(json.dumps(event)) + 1
+    body, headers = body_of(events, "ndjson")
+    return body, headers, len(events)
+
+
+def seed_analytics_month(url: str, now: datetime) -> int:
+    """30 days of hourly analytics rows: ~150 values an hour over the eleven dimensions."""
+    dims = {"page": 50, "route": 20, "referrer": 20, "utm_campaign": 5, "utm_source": 5,
+            "device": 3, "browser": 6, "os": 5, "country": 20, "event": 10}  # fmt: skip
+    with psycopg.connect(url, autocommit=True) as conn:
+        for dimension, values in [*dims.items(), ("page_views", 1), ("events", 1)]:
+            for grain in ("hour", "day"):
+                conn.execute(
+                    """insert into monitoring_analytics_hours (grain, at, dimension, value, count)
+                       select %s, t, %s, case when %s in ('page_views', 'events') then ''
+                                              else %s || v end, (random() * 100)::bigint
+                       from generate_series(date_trunc(%s, %s::timestamptz - interval '30 days'),
+                                            %s::timestamptz, ('1 ' || %s)::interval) t,
+                            generate_series(1, %s) v
+                       on conflict do nothing""",
+                    (grain, dimension, dimension, dimension, grain, now, now, grain, values),
+                )
+        conn.execute(
+            """insert into monitoring_visitor_days (day, visitors, sessions)
+               select d::date, 500, 700 from generate_series(%s::date - 34, %s::date - 2,
+                                                              interval '1 day') d
+               on conflict do nothing""",
+            (now.date(), now.date()),
+        )
+        conn.execute("vacuum analyze monitoring_analytics_hours")
+        return conn.execute("select count(*) from monitoring_analytics_hours").fetchone()[0]
+
+
+def bench_analytics(client: httpx.Client, server: DevServer, url: str, now: datetime) -> None:
+    warm, warm_headers, _ = analytics_delivery(now - timedelta(minutes=30), 10**7)
+    client.post("/api/drains/vercel", content=warm, headers=warm_headers)
+    elapsed, calls = [], []
+    reset_peak_rss(server.process.pid)
+    for k in range(INGESTS):
+        body, headers, count = analytics_delivery(now - timedelta(minutes=k), k * 10**6)
+        before = ingest_calls(url, "analytics")
+        started = time.perf_counter()
+        answer = client.post("/api/drains/vercel", content=body, headers=headers)
+        elapsed.append(time.perf_counter() - started)
+        calls.append(ingest_calls(url, "analytics") - before)
+        assert answer.status_code == 200 and answer.json()["kind"] == "analytics", answer.text
+    rss = peak_rss_mb(server.process.pid)
+    wall = statistics.median(elapsed)
+    rate = count / wall
+    print(
+        f"{DELIVERY_BYTES // 2**20} MB NDJSON Web Analytics delivery: {count:,} events,"
+        f" {len(body):,} bytes, median of {INGESTS}:"
+    )
+    report("wall time", f"{wall * 1000:>7.0f} ms", "", True)
+    report("events/s", f"{rate:>10,.0f}", "target >= 20,000", rate >= 20_000)
+    report("store calls", f"{max(calls):>10}", "target 1", set(calls) == {1})
+    report("function peak RSS", f"{rss:>7.0f} MB", "target <= 150 MB", rss <= 150)
+    rows = seed_analytics_month(url, now)
+    medians = {}
+    for window in ("24h", "30d"):
+        times = []
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            got = client.get(f"/api/analytics?window={window}")
+            times.append((time.perf_counter() - t0) * 1000)
+            assert got.status_code == 200, got.text
+        medians[window] = statistics.median(times)
+    print(f"/api/analytics on {rows:,} hourly analytics rows, median of {REPEATS}:")
+    report("window=24h", f"{medians['24h']:>7.1f} ms", "", True)
+    report("window=30d", f"{medians['30d']:>7.1f} ms", "target <= 100 ms", medians["30d"] <= 100)
 
 
 def main() -> None:
@@ -194,6 +293,7 @@ def main() -> None:
             report("window=24h", f"{medians['24h']:>7.1f} ms", "", True)
             report("window=30d", f"{thirty:>7.1f} ms", "target <= 100 ms", thirty <= 100)
             report("30d / 24h", f"{ratio:>10.2f}", "target <= 3", ratio <= 3)
+            bench_analytics(client, server, url, now)
         finally:
             client.close()
             server.close()

@@ -122,6 +122,108 @@ $$;
 
 
 --
+-- Name: monitoring_analytics_ingest(text, integer, jsonb, jsonb, date); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_analytics_ingest(p_digest text, p_records integer, p_rows jsonb, p_ids jsonb, p_close_before date) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    fresh integer;
+    added integer := 0;
+begin
+    insert into public.monitoring_drain_deliveries (digest, kind, records)
+    values (p_digest, 'analytics', p_records) on conflict (digest) do nothing;
+    get diagnostics fresh = row_count;
+    if fresh = 0 then
+        return jsonb_build_object('duplicate', true, 'buckets', 0);
+    end if;
+    insert into public.monitoring_analytics_hours as h (grain, at, dimension, value, count)
+    select g.grain, date_trunc(g.grain, (e ->> 0)::timestamptz at time zone 'UTC')
+                    at time zone 'UTC', e ->> 1, e ->> 2, sum((e ->> 3)::bigint)
+    from jsonb_array_elements(coalesce(p_rows, '[]')) e, (values ('hour'), ('day')) g(grain)
+    group by 1, 2, 3, 4
+    order by 1, 3, 2, 4  -- one lock order for concurrent deliveries
+    on conflict (grain, dimension, at, value) do update set count = h.count + excluded.count;
+    get diagnostics added = row_count;
+
+    insert into public.monitoring_visitor_salts (day)
+    select d::date from jsonb_object_keys(coalesce(p_ids, '{}')) d
+    where d::date >= p_close_before
+      and not exists (select 1 from public.monitoring_visitor_days v where v.day = d::date)
+    order by 1
+    on conflict (day) do nothing;
+    insert into public.monitoring_visitor_hashes (day, kind, hash)
+    select s.day, k.kind,
+           substring(sha256(convert_to(s.salt::text || ':' || i.id, 'UTF8')) from 1 for 8)
+    from public.monitoring_visitor_salts s
+    cross join lateral (values ('device', p_ids -> s.day::text -> 'devices'),
+                               ('session', p_ids -> s.day::text -> 'sessions')) k(kind, ids)
+    cross join lateral jsonb_array_elements_text(coalesce(k.ids, '[]')) i(id)
+    where p_ids ? s.day::text
+    order by 1, 2, 3
+    on conflict do nothing;
+    perform public.monitoring_visitor_close(p_close_before);
+
+    delete from public.monitoring_analytics_hours where at < now() - interval '35 days';
+    delete from public.monitoring_drain_deliveries
+    where kind = 'analytics' and received_at < now() - interval '1 day';
+    return jsonb_build_object('duplicate', false, 'buckets', added);
+end
+$$;
+
+
+--
+-- Name: monitoring_analytics_summary(timestamp with time zone, timestamp with time zone, integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with w as (
+        select dimension, value, sum(count) as n
+        from public.monitoring_analytics_hours
+        where grain = p_grain and at >= p_start and at < p_end
+        group by 1, 2
+    ), ranked as (
+        select dimension, value, n,
+               row_number() over (partition by dimension order by n desc, value) as r,
+               sum(n) over (partition by dimension) as total
+        from w
+    ), dims as (
+        select dimension, max(total) as total,
+               jsonb_agg(jsonb_build_array(value, n) order by r) filter (where r <= p_top) as top
+        from ranked group by dimension
+    ), days as (
+        select day, visitors, sessions from public.monitoring_visitor_days
+        where day between p_start::date and p_end::date
+        union all
+        select s.day, count(h.hash) filter (where h.kind = 'device'),
+               count(h.hash) filter (where h.kind = 'session')
+        from public.monitoring_visitor_salts s
+        left join public.monitoring_visitor_hashes h on h.day = s.day
+        where s.day between p_start::date and p_end::date
+          and not exists (select 1 from public.monitoring_visitor_days v where v.day = s.day)
+        group by s.day
+    )
+    select jsonb_build_object(
+        'first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
+        'dimensions', coalesce((select jsonb_object_agg(
+            dimension, jsonb_build_object('total', total, 'top', coalesce(top, '[]')))
+            from dims), '{}'),
+        'hours', coalesce((select jsonb_agg(jsonb_build_array(at, count) order by at)
+                           from public.monitoring_analytics_hours
+                           where grain = 'hour' and dimension = 'page_views' and value = ''
+                             and at >= p_start and at < p_end), '[]'),
+        'days', coalesce((select jsonb_agg(jsonb_build_array(day, visitors, sessions)
+                                           order by day) from days), '[]'))
+$$;
+
+
+--
 -- Name: monitoring_check_states(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -571,6 +673,44 @@ $$;
 
 
 --
+-- Name: monitoring_log_ingest(jsonb, text, text, integer, jsonb, jsonb, jsonb, jsonb, integer, integer, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_log_ingest(p_edge jsonb, p_digest text, p_kind text, p_records integer, p_traffic jsonb, p_vitals jsonb, p_requests jsonb, p_claims jsonb, p_max_routes integer, p_max_deployments integer, p_idle_days integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare written jsonb;
+begin
+    written := public.monitoring_traffic_ingest(
+        p_digest, p_kind, p_records, p_traffic, p_vitals, p_requests, p_claims, p_max_routes,
+        p_max_deployments, p_idle_days);
+    if (written ->> 'duplicate')::boolean then
+        return written;
+    end if;
+    insert into public.monitoring_edge_hours as x (
+        at, network, route, requests, status_4xx, rate_limited, denied, challenged, firewall,
+        scripted)
+    select (e ->> 0)::timestamptz, e ->> 1, e ->> 2, sum((e ->> 3)::bigint),
+           sum((e ->> 4)::bigint), sum((e ->> 5)::bigint), sum((e ->> 6)::bigint),
+           sum((e ->> 7)::bigint), sum((e ->> 8)::bigint), sum((e ->> 9)::bigint)
+    from jsonb_array_elements(coalesce(p_edge, '[]')) e
+    group by 1, 2, 3
+    order by 1, 2, 3
+    on conflict (at, network, route) do update set
+        requests = x.requests + excluded.requests,
+        status_4xx = x.status_4xx + excluded.status_4xx,
+        rate_limited = x.rate_limited + excluded.rate_limited,
+        denied = x.denied + excluded.denied,
+        challenged = x.challenged + excluded.challenged,
+        firewall = x.firewall + excluded.firewall,
+        scripted = x.scripted + excluded.scripted;
+    delete from public.monitoring_edge_hours where at < now() - interval '35 days';
+    return written;
+end
+$$;
+
+
+--
 -- Name: monitoring_metric_days(date, date); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -697,6 +837,30 @@ $$;
 CREATE FUNCTION public.monitoring_ping() RETURNS integer
     LANGUAGE sql STABLE
     AS $$ select 1 $$;
+
+
+--
+-- Name: monitoring_privacy_facts(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_privacy_facts() RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'edge_rows', (select count(*) from public.monitoring_edge_hours),
+        'edge_unknown', (select count(*) from public.monitoring_edge_hours
+                         where network = 'unknown'),
+        'edge_full_addresses', (select count(*) from public.monitoring_edge_hours
+                                where network not in ('unknown', 'other')
+                                  and position('/' in network) = 0),
+        'edge_oldest', (select min(at) from public.monitoring_edge_hours),
+        'analytics_oldest', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
+        'hash_oldest_day', (select min(day) from public.monitoring_visitor_salts),
+        'hashes', (select count(*) from public.monitoring_visitor_hashes))
+$$;
 
 
 --
@@ -1599,6 +1763,152 @@ $$;
 
 
 --
+-- Name: monitoring_visitor_close(date); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_visitor_close(p_before date) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare closed integer;
+begin
+    insert into public.monitoring_visitor_days (day, visitors, sessions)
+    select s.day, count(h.hash) filter (where h.kind = 'device'),
+           count(h.hash) filter (where h.kind = 'session')
+    from public.monitoring_visitor_salts s
+    left join public.monitoring_visitor_hashes h on h.day = s.day
+    where s.day < p_before
+    group by s.day
+    on conflict (day) do nothing;
+    get diagnostics closed = row_count;
+    delete from public.monitoring_visitor_salts where day < p_before;  -- hashes cascade
+    delete from public.monitoring_visitor_days where day < p_before - 35;
+    return closed;
+end
+$$;
+
+
+--
+-- Name: monitoring_visitor_day(date, timestamp with time zone, timestamp with time zone, date); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_visitor_day(p_day date, p_start timestamp with time zone, p_end timestamp with time zone, p_close_before date) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform public.monitoring_visitor_close(p_close_before);
+    return jsonb_build_object(
+        'first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
+        'page_views', (select sum(count) from public.monitoring_analytics_hours
+                       where grain = 'hour' and dimension = 'page_views'
+                         and at >= p_start and at < p_end),
+        'events', (select sum(count) from public.monitoring_analytics_hours
+                   where grain = 'hour' and dimension = 'events'
+                     and at >= p_start and at < p_end),
+        'visitors', coalesce(
+            (select visitors from public.monitoring_visitor_days where day = p_day),
+            (select count(*) from public.monitoring_visitor_hashes
+             where day = p_day and kind = 'device')),
+        'sessions', coalesce(
+            (select sessions from public.monitoring_visitor_days where day = p_day),
+            (select count(*) from public.monitoring_visitor_hashes
+             where day = p_day and kind = 'session')));
+end
+$$;
+
+
+--
+-- Name: monitoring_visitor_signals(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with recent as (
+        select network, route, sum(requests) as requests, sum(rate_limited + denied) as violations
+        from public.monitoring_edge_hours
+        where at >= date_trunc('hour', p_now) - interval '1 hour' and at <= p_now
+        group by 1, 2
+    ), top as (  -- the busiest networks of the last two hours: only they are judged for abuse
+        select * from recent where network not in ('unknown', 'other')
+        order by requests desc limit 20
+    ), route_totals as (
+        select route, sum(requests) as requests from recent
+        where route in (select route from top) group by 1
+    ), history as (  -- the 4 weeks before, of the routes judged only (index on route, at)
+        select e.network, e.route, e.requests
+        from public.monitoring_edge_hours e
+        where e.route in (select route from top)
+          and e.at >= p_now - interval '28 days'
+          and e.at < date_trunc('hour', p_now) - interval '1 hour'
+    ), baseline as (
+        select network, route, sum(requests) as requests from history group by 1, 2
+    ), baseline_routes as (
+        select route, sum(requests) as requests from history group by 1
+    )
+    select jsonb_build_object(
+        'edge_first', (select min(at) from public.monitoring_edge_hours),
+        'violations', coalesce((
+            select jsonb_agg(jsonb_build_array(at, v) order by at) from (
+                select at, sum(rate_limited + denied) as v from public.monitoring_edge_hours
+                where rate_limited + denied > 0
+                  and at >= p_now - interval '28 days' and at <= p_now
+                group by at) x), '[]'),
+        'top_networks', coalesce((
+            select jsonb_agg(jsonb_build_array(network, violations) order by violations desc)
+            from (select network, sum(violations) as violations from recent group by 1
+                  having sum(violations) > 0 order by 2 desc limit 3) x), '[]'),
+        'top_routes', coalesce((
+            select jsonb_agg(jsonb_build_array(route, violations) order by violations desc)
+            from (select route, sum(violations) as violations from recent group by 1
+                  having sum(violations) > 0 order by 2 desc limit 3) x), '[]'),
+        'abuse', coalesce((
+            select jsonb_agg(jsonb_build_array(r.network, r.route, r.requests, t.requests,
+                                               coalesce(b.requests, 0), coalesce(br.requests, 0))
+                             order by r.requests desc)
+            from top r
+            join route_totals t on t.route = r.route
+            left join baseline b on b.network = r.network and b.route = r.route
+            left join baseline_routes br on br.route = r.route), '[]'),
+        'client_errors', (
+            select jsonb_build_array(coalesce(sum(requests), 0), coalesce(sum(status_4xx), 0))
+            from public.monitoring_traffic_buckets
+            where grain = 'minute' and at >= p_now - interval '15 minutes' and at <= p_now),
+        'countries_recent', coalesce((
+            select jsonb_agg(jsonb_build_array(value, n) order by n desc) from (
+                select value, sum(count) as n from public.monitoring_analytics_hours
+                where grain = 'hour' and dimension = 'country'
+                  and at > p_now - interval '24 hours' and at <= p_now
+                group by 1) x), '[]'),
+        'countries_days', coalesce((
+            select jsonb_agg(jsonb_build_array(value, d, n)) from (
+                select value,
+                       floor(extract(epoch from (p_now - interval '24 hours' - at)) / 86400)::int
+                           as d,
+                       sum(count) as n
+                from public.monitoring_analytics_hours
+                where grain = 'hour' and dimension = 'country' and at >= p_now - interval '29 days'
+                  and at <= p_now - interval '24 hours'
+                group by 1, 2) x), '[]'),
+        'abuse_firing', coalesce((
+            select jsonb_agg(rule order by rule) from public.monitoring_alerts
+            where rule like 'abuse\_suspected:%' and state = 'firing'), '[]'),
+        'analytics_first', least((select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'page_views'),
+                    (select min(at) from public.monitoring_analytics_hours
+                     where grain = 'hour' and dimension = 'events')),
+        'capacity', coalesce((
+            select jsonb_agg(jsonb_build_array(metric, day, value) order by metric, day)
+            from public.monitoring_daily_metrics
+            where metric in ('db_size_bytes', 'bandwidth_bytes', 'openai_cost_usd',
+                             'storage_bytes')
+              and day >= (p_now - interval '35 days')::date), '[]'))
+$$;
+
+
+--
 -- Name: monitoring_web_vitals_window(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1670,6 +1980,23 @@ CREATE TABLE public.monitoring_alerts (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT monitoring_alerts_severity_check CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text]))),
     CONSTRAINT monitoring_alerts_state_check CHECK ((state = ANY (ARRAY['ok'::text, 'firing'::text])))
+);
+
+
+--
+-- Name: monitoring_analytics_hours; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_analytics_hours (
+    grain text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    dimension text NOT NULL,
+    value text NOT NULL,
+    count bigint NOT NULL,
+    CONSTRAINT monitoring_analytics_hours_count_check CHECK ((count >= 0)),
+    CONSTRAINT monitoring_analytics_hours_dimension_check CHECK ((dimension ~ '^[a-z_]{1,20}$'::text)),
+    CONSTRAINT monitoring_analytics_hours_grain_check CHECK ((grain = ANY (ARRAY['hour'::text, 'day'::text]))),
+    CONSTRAINT monitoring_analytics_hours_value_check CHECK ((length(value) <= 100))
 );
 
 
@@ -1762,7 +2089,7 @@ CREATE TABLE public.monitoring_drain_deliveries (
     records integer NOT NULL,
     received_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT monitoring_drain_deliveries_digest_check CHECK ((digest ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT monitoring_drain_deliveries_kind_check CHECK ((kind = ANY (ARRAY['log'::text, 'trace'::text, 'speed_insights'::text])))
+    CONSTRAINT monitoring_drain_deliveries_kind_check CHECK ((kind = ANY (ARRAY['log'::text, 'trace'::text, 'speed_insights'::text, 'analytics'::text])))
 );
 
 
@@ -1776,6 +2103,26 @@ CREATE TABLE public.monitoring_drain_requests (
     seen_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT monitoring_drain_requests_fact_check CHECK ((fact = ANY (ARRAY[1, 2, 3]))),
     CONSTRAINT monitoring_drain_requests_request_id_check CHECK (((length(request_id) >= 1) AND (length(request_id) <= 128)))
+);
+
+
+--
+-- Name: monitoring_edge_hours; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_edge_hours (
+    at timestamp with time zone NOT NULL,
+    network text NOT NULL,
+    route text NOT NULL,
+    requests bigint DEFAULT 0 NOT NULL,
+    status_4xx bigint DEFAULT 0 NOT NULL,
+    rate_limited bigint DEFAULT 0 NOT NULL,
+    denied bigint DEFAULT 0 NOT NULL,
+    challenged bigint DEFAULT 0 NOT NULL,
+    firewall bigint DEFAULT 0 NOT NULL,
+    scripted bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT monitoring_edge_hours_network_check CHECK ((length(network) <= 64)),
+    CONSTRAINT monitoring_edge_hours_route_check CHECK ((length(route) <= 200))
 );
 
 
@@ -1985,6 +2332,41 @@ CREATE TABLE public.monitoring_vercel_events (
 
 
 --
+-- Name: monitoring_visitor_days; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_visitor_days (
+    day date NOT NULL,
+    visitors integer NOT NULL,
+    sessions integer NOT NULL,
+    closed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: monitoring_visitor_hashes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_visitor_hashes (
+    day date NOT NULL,
+    kind text NOT NULL,
+    hash bytea NOT NULL,
+    CONSTRAINT monitoring_visitor_hashes_hash_check CHECK ((length(hash) = 8)),
+    CONSTRAINT monitoring_visitor_hashes_kind_check CHECK ((kind = ANY (ARRAY['device'::text, 'session'::text])))
+);
+
+
+--
+-- Name: monitoring_visitor_salts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_visitor_salts (
+    day date NOT NULL,
+    salt uuid DEFAULT gen_random_uuid() NOT NULL
+);
+
+
+--
 -- Name: monitoring_web_vitals_hours; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2013,6 +2395,14 @@ ALTER TABLE ONLY public.monitoring_alert_events
 
 ALTER TABLE ONLY public.monitoring_alerts
     ADD CONSTRAINT monitoring_alerts_pkey PRIMARY KEY (rule);
+
+
+--
+-- Name: monitoring_analytics_hours monitoring_analytics_hours_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_analytics_hours
+    ADD CONSTRAINT monitoring_analytics_hours_pkey PRIMARY KEY (grain, dimension, at, value);
 
 
 --
@@ -2053,6 +2443,14 @@ ALTER TABLE ONLY public.monitoring_drain_deliveries
 
 ALTER TABLE ONLY public.monitoring_drain_requests
     ADD CONSTRAINT monitoring_drain_requests_pkey PRIMARY KEY (request_id, fact);
+
+
+--
+-- Name: monitoring_edge_hours monitoring_edge_hours_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_edge_hours
+    ADD CONSTRAINT monitoring_edge_hours_pkey PRIMARY KEY (at, network, route);
 
 
 --
@@ -2144,6 +2542,30 @@ ALTER TABLE ONLY public.monitoring_vercel_events
 
 
 --
+-- Name: monitoring_visitor_days monitoring_visitor_days_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_visitor_days
+    ADD CONSTRAINT monitoring_visitor_days_pkey PRIMARY KEY (day);
+
+
+--
+-- Name: monitoring_visitor_hashes monitoring_visitor_hashes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_visitor_hashes
+    ADD CONSTRAINT monitoring_visitor_hashes_pkey PRIMARY KEY (day, kind, hash);
+
+
+--
+-- Name: monitoring_visitor_salts monitoring_visitor_salts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_visitor_salts
+    ADD CONSTRAINT monitoring_visitor_salts_pkey PRIMARY KEY (day);
+
+
+--
 -- Name: monitoring_web_vitals_hours monitoring_web_vitals_hours_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2201,6 +2623,20 @@ CREATE INDEX monitoring_drain_requests_seen ON public.monitoring_drain_requests 
 
 
 --
+-- Name: monitoring_edge_hours_route_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_edge_hours_route_at ON public.monitoring_edge_hours USING btree (route, at) INCLUDE (network, requests);
+
+
+--
+-- Name: monitoring_edge_hours_violations; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_edge_hours_violations ON public.monitoring_edge_hours USING btree (at) INCLUDE (rate_limited, denied) WHERE ((rate_limited + denied) > 0);
+
+
+--
 -- Name: monitoring_health_checks_service_time; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2243,6 +2679,14 @@ CREATE INDEX monitoring_vercel_events_type_time ON public.monitoring_vercel_even
 
 
 --
+-- Name: monitoring_visitor_hashes monitoring_visitor_hashes_day_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_visitor_hashes
+    ADD CONSTRAINT monitoring_visitor_hashes_day_fkey FOREIGN KEY (day) REFERENCES public.monitoring_visitor_salts(day) ON DELETE CASCADE;
+
+
+--
 -- Name: monitoring_alert_events; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2253,6 +2697,12 @@ ALTER TABLE public.monitoring_alert_events ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.monitoring_alerts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_analytics_hours; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_analytics_hours ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: monitoring_cron_runs; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2283,6 +2733,12 @@ ALTER TABLE public.monitoring_drain_deliveries ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.monitoring_drain_requests ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_edge_hours; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_edge_hours ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: monitoring_health_checks; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2351,6 +2807,24 @@ ALTER TABLE public.monitoring_traffic_routes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.monitoring_vercel_events ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: monitoring_visitor_days; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_visitor_days ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_visitor_hashes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_visitor_hashes ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_visitor_salts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_visitor_salts ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: monitoring_web_vitals_hours; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2393,6 +2867,22 @@ GRANT ALL ON FUNCTION public.monitoring_alert_transition(p_rule text, p_expected
 
 REVOKE ALL ON FUNCTION public.monitoring_alerts_list() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_alerts_list() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_analytics_ingest(p_digest text, p_records integer, p_rows jsonb, p_ids jsonb, p_close_before date); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_analytics_ingest(p_digest text, p_records integer, p_rows jsonb, p_ids jsonb, p_close_before date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_analytics_ingest(p_digest text, p_records integer, p_rows jsonb, p_ids jsonb, p_close_before date) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_analytics_summary(p_start timestamp with time zone, p_end timestamp with time zone, p_top integer, p_grain text) TO service_role;
 
 
 --
@@ -2556,6 +3046,14 @@ GRANT ALL ON FUNCTION public.monitoring_latest_checks() TO service_role;
 
 
 --
+-- Name: FUNCTION monitoring_log_ingest(p_edge jsonb, p_digest text, p_kind text, p_records integer, p_traffic jsonb, p_vitals jsonb, p_requests jsonb, p_claims jsonb, p_max_routes integer, p_max_deployments integer, p_idle_days integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_log_ingest(p_edge jsonb, p_digest text, p_kind text, p_records integer, p_traffic jsonb, p_vitals jsonb, p_requests jsonb, p_claims jsonb, p_max_routes integer, p_max_deployments integer, p_idle_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_log_ingest(p_edge jsonb, p_digest text, p_kind text, p_records integer, p_traffic jsonb, p_vitals jsonb, p_requests jsonb, p_claims jsonb, p_max_routes integer, p_max_deployments integer, p_idle_days integer) TO service_role;
+
+
+--
 -- Name: FUNCTION monitoring_metric_days(p_from date, p_to date); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2617,6 +3115,14 @@ GRANT ALL ON FUNCTION public.monitoring_notifications_last(p_channel text) TO se
 
 REVOKE ALL ON FUNCTION public.monitoring_ping() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_ping() TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_privacy_facts(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_privacy_facts() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_privacy_facts() TO service_role;
 
 
 --
@@ -2892,6 +3398,30 @@ GRANT ALL ON FUNCTION public.monitoring_vercel_events_since(p_types jsonb, p_sin
 
 
 --
+-- Name: FUNCTION monitoring_visitor_close(p_before date); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_visitor_close(p_before date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_visitor_close(p_before date) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_visitor_day(p_day date, p_start timestamp with time zone, p_end timestamp with time zone, p_close_before date); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_visitor_day(p_day date, p_start timestamp with time zone, p_end timestamp with time zone, p_close_before date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_visitor_day(p_day date, p_start timestamp with time zone, p_end timestamp with time zone, p_close_before date) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_visitor_signals(p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_visitor_signals(p_now timestamp with time zone) TO service_role;
+
+
+--
 -- Name: FUNCTION monitoring_web_vitals_window(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2918,6 +3448,13 @@ GRANT USAGE ON SEQUENCE public.monitoring_alert_events_id_seq TO service_role;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_alerts TO service_role;
+
+
+--
+-- Name: TABLE monitoring_analytics_hours; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_analytics_hours TO service_role;
 
 
 --
@@ -2953,6 +3490,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_drain_deliveries TO
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_drain_requests TO service_role;
+
+
+--
+-- Name: TABLE monitoring_edge_hours; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_edge_hours TO service_role;
 
 
 --
@@ -3030,6 +3574,27 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_traffic_routes TO s
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_vercel_events TO service_role;
+
+
+--
+-- Name: TABLE monitoring_visitor_days; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_visitor_days TO service_role;
+
+
+--
+-- Name: TABLE monitoring_visitor_hashes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_visitor_hashes TO service_role;
+
+
+--
+-- Name: TABLE monitoring_visitor_salts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_visitor_salts TO service_role;
 
 
 --

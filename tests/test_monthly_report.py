@@ -203,3 +203,41 @@ def test_a_pruned_month_reads_uptime_from_the_daily_rollups(
     assert (uptime.previous, uptime.missing) == (99.5, None)
     assert uptime.note == "from the daily rollups: raw checks are kept 90 days"
     assert "- Uptime (probes): 99.866 %" in markdown(built)
+
+
+def test_feature_usage_lists_the_custom_events_of_the_month(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    """CarBot's track() calls, from the Web Analytics drain's hours of the month only."""
+    settings = report_settings(migrated_db, tmp_path, stripe, fake_resend, config=CONFIG)
+    inside, before = OCTOBER.start + timedelta(days=3), OCTOBER.start - timedelta(hours=1)
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        conn.execute(
+            "insert into monitoring_analytics_hours values ('hour', %s, 'events', '', 60)",
+            (inside,),
+        )
+        for at, name, n in (
+            (inside, "chat_started", 30),
+            (inside, "invoice_sent", 10),
+            (inside + timedelta(days=20), "chat_started", 20),
+            (before, "invoice_sent", 500),  # September: not this month's usage
+        ):
+            conn.execute(
+                "insert into monitoring_analytics_hours values ('hour', %s, 'event', %s, %s)"
+                " on conflict (grain, dimension, at, value) do update set count = excluded.count",
+                (at, name, n),
+            )
+    with open_store(migrated_db) as store:
+        built = build_report(
+            store, settings, load_monitor_config(settings), OCTOBER, NOW, live=False
+        )
+    usage = next(s for s in built.sections if s.id == "feature_usage")
+    assert usage.table is not None
+    assert usage.table.rows == [
+        ["chat_started", "50", "83.3 %"],
+        ["invoice_sent", "10", "16.7 %"],
+    ]
+    assert "Custom event" in markdown(built)
+    health = next(s for s in built.sections if s.id == "health")
+    assert "Capacity: Bandwidth (billing cycle): no figure; no quota set" in health.lines
+    assert any(line.startswith("Capacity: Database size: ") for line in health.lines)

@@ -244,3 +244,32 @@ def test_error_rate_and_availability_count_a_crash_and_its_500_once() -> None:
                             previous=SimpleNamespace(days=before), points=points)  # fmt: skip
     assert error_rate(facts).value == 0.4, "4 failed of 1,000, not 8"  # type: ignore[arg-type]
     assert traffic_availability(facts).value == 99.6  # type: ignore[arg-type]
+
+
+def test_visitor_lines_appear_once_web_analytics_has_data(
+    migrated_db: str, tmp_path: Path, stripe: BillingStripe, fake_resend: FakeResend
+) -> None:
+    stripe.reset()
+    settings = report_settings(migrated_db, tmp_path, stripe, fake_resend)
+    with open_store(migrated_db) as store:
+        seed_all(migrated_db, store, stripe)
+        assert "page_views" not in figures(
+            build_report(store, settings, load_monitor_config(settings), WEEK, NOW, live=False)
+        ), "no Web Analytics: no visitor lines"
+        store.upsert_daily_metrics(
+            [
+                {"day": d, "metric": m, "value": v, "unit": "count"}
+                for days, scale in ((WEEK.days, 2), (BEFORE.days, 1))
+                for d in days
+                for m, v in (
+                    ("page_views", 100 * scale),
+                    ("unique_visitors", 30 * scale),
+                    ("sessions", 40 * scale),
+                )
+            ]
+        )
+        report = build_report(store, settings, load_monitor_config(settings), WEEK, NOW, live=False)
+    f = figures(report)
+    assert (f["page_views"].value, f["page_views"].previous) == (1400, 700)
+    assert f["unique_visitors"].value == 420 and f["sessions"].value == 560
+    assert "Visitors (daily uniques, summed)" in markdown(report)

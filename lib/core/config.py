@@ -115,6 +115,15 @@ class Settings(BaseSettings):
     supabase_access_token: SecretStr | None = None
     supabase_project_ref: str | None = Field(None, pattern=r"^[a-z0-9]{1,40}$")
     supabase_api_url: HttpUrl = HttpUrl("https://api.supabase.com")
+    # Visitors, security and capacity (docs/visitors.md): Vercel's Web Analytics REST API where
+    # no analytics drain exists (Hobby), the plan's included transfer, the OpenAI budget.
+    vercel_api_token: SecretStr | None = None
+    vercel_team_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    vercel_project_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{1,100}$")
+    vercel_api_url: HttpUrl = HttpUrl("https://api.vercel.com")
+    vercel_bandwidth_quota_gb: float | None = Field(None, gt=0)
+    vercel_billing_cycle_day: int = Field(1, ge=1, le=28)  # the day a Vercel billing cycle starts
+    openai_monthly_budget_usd: float | None = Field(None, gt=0)
 
     # What this object was built from, so a SettingsSection reads the very same inputs.
     _inputs: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -207,6 +216,7 @@ class Settings(BaseSettings):
                 self.vercel_webhook_secret,
                 self.vercel_drain_secret,
                 self.supabase_access_token,
+                self.vercel_api_token,
             )
             if field is not None
         ]

@@ -16,7 +16,7 @@ from lib import store as store_module
 from lib.alerts.runbooks import check_runbook
 from lib.core.config import Settings
 from lib.core.log import log
-from lib.doctor import data, setup, synthetic
+from lib.doctor import data, privacy, setup, synthetic
 from lib.doctor.base import DoctorContext, Finding, Status, StoreMissing
 from lib.probes.database import STORE_NOT_CONFIGURED
 from lib.store import Store, StoreError
@@ -43,6 +43,7 @@ CHECKS: tuple[tuple[str, str, Check], ...] = (
     ("secrets", "Secrets set and strong", setup.secrets),
     ("synthetic_checks", "Automated health checks: CarBot itself", synthetic.synthetic_checks),
     ("heartbeats", "Automated health checks: CarBot's jobs", synthetic.heartbeats),
+    ("privacy", "GDPR: no full IP stored, personal data kept as documented", privacy.privacy),
 )
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "not_applicable")
 

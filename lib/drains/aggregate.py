@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from lib.drains import histogram, sanitize
+from lib.drains import analytics, histogram, sanitize
+from lib.drains.edge_security import EdgeSignals
 from lib.drains.records import Kind, LogRecord
 from lib.drains.requests import CRASHED, FAILED, REQUEST, Seen, request_id, request_rows
 from lib.drains.routes import route_group
@@ -67,6 +68,8 @@ class Delivery:
     # Route groups and deployments that may take a slot (docs/traffic.md "Route groups").
     claimed_routes: set[str] = field(default_factory=set)
     deployments: set[str] = field(default_factory=set)
+    edge: EdgeSignals = field(default_factory=EdgeSignals)  # log drain: lib/drains/edge_security
+    visits: analytics.Visits = field(default_factory=analytics.Visits)  # Web Analytics drain
 
     def bucket(self, key: tuple[int, str, str]) -> TrafficBucket:
         found = self.traffic.get(key)
@@ -75,6 +78,7 @@ class Delivery:
         return found
 
     def add_log(self, record: LogRecord) -> None:
+        self.edge.add(record)
         proxy = record.get("proxy")
         status = proxy.get("statusCode") if proxy else None
         crashed = record.get("statusCode") == -1 and record["source"] == "lambda"
@@ -213,6 +217,12 @@ def aggregate(
     `not_a_request`."""
     delivery = delivery or Delivery(kind)
     now = now or datetime.now(UTC)
+    if kind == "analytics":
+        counted, skipped = analytics.add_events(records, delivery.visits, now)
+        delivery.reasons.update(skipped)
+        delivery.skipped += skipped.total()
+        delivery.records += counted + skipped.total()
+        return delivery
     if kind == "log":
         cleaned: sanitize.Cleaned[Any] = sanitize.logs(records, now)
         add: Any = delivery.add_log

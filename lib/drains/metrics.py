@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from lib.core.not_configured import NotConfigured
+from lib.drains import web_analytics_api
 from lib.drains.query import WindowStats, web_vitals_p75, window_stats
 from lib.drains.retention import BUCKETS_KEPT
-from lib.metrics import SourceContext
+from lib.drains.visitors import day_figures
+from lib.metrics import SourceContext, SourceError
 from lib.metrics.coverage import first_before_end, uncovered
 
 _VITALS = {
@@ -68,4 +72,43 @@ class TrafficDay:
         return values
 
 
-SOURCES = (TrafficDay(),)
+class VisitorsDay:
+    """Page views, unique visitors, sessions and custom events of the day (Web Analytics drain);
+    without any drain data, page views and visitors from Vercel's Web Analytics REST API."""
+
+    name = "vercel_analytics"
+    uses_store = True
+
+    def missing(self, ctx: SourceContext) -> str | None:
+        if ctx.window.start < datetime.now(UTC) - BUCKETS_KEPT:
+            return f"pruned after {BUCKETS_KEPT.days} days: the day's analytics rows are gone"
+        return None
+
+    def collect(self, ctx: SourceContext) -> dict[str, float]:
+        today = datetime.now(ctx.settings.metrics_timezone).date()
+        found = day_figures(
+            ctx.store, ctx.window.day, ctx.window.start, ctx.window.end, today - timedelta(days=1)
+        )
+        first = found.get("first")
+        if first is None or datetime.fromisoformat(first) >= ctx.window.end:
+            return self._from_api(ctx)  # no drain data for this day: absent, or the REST API
+        return {
+            "page_views": float(found.get("page_views") or 0),
+            "unique_visitors": float(found.get("visitors") or 0),
+            "sessions": float(found.get("sessions") or 0),
+            "custom_events": float(found.get("events") or 0),
+        }
+
+    def _from_api(self, ctx: SourceContext) -> dict[str, float]:
+        if web_analytics_api.missing(ctx.settings) is not None:
+            return {}  # neither drain nor token: the metrics stay absent (never 0)
+        try:
+            found = web_analytics_api.day_visits(
+                ctx.settings, ctx.window.start, ctx.window.end, ctx.timeout(10.0)
+            )
+        except web_analytics_api.WebAnalyticsError as error:
+            raise SourceError(error.reason) from None
+        return {k: float(v) for k, v in found.items()}
+
+
+SOURCES = (TrafficDay(), VisitorsDay())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from lib import gc_paused
@@ -39,17 +40,23 @@ def receive(
     content_encoding: str | None,
 ) -> dict[str, Any]:
     """Aggregate and store one (already authenticated) delivery; a retry is counted once."""
+    digest = hashlib.sha256(body).hexdigest()
     with gc_paused():
         try:
             delivery = _aggregated(decode(body, content_encoding))
         except DrainError as error:
             raise HttpError(400, str(error)) from None
+        if delivery.kind == "analytics":
+            return _store_visits(settings, store, digest, delivery)
         traffic, vitals = delivery.traffic_rows(), delivery.vital_rows()
         requests, claims = delivery.request_rows(), delivery.claims()
         delivery.requests.clear()  # freed before the store call, not after it
+        # Log deliveries add their security signals in the same transaction (one call).
+        edge = {"p_edge": delivery.edge.rows()} if delivery.kind == "log" else {}
     written = store.call(
-        "monitoring_traffic_ingest",
-        p_digest=hashlib.sha256(body).hexdigest(),
+        "monitoring_log_ingest" if edge else "monitoring_traffic_ingest",
+        **edge,
+        p_digest=digest,
         p_kind=delivery.kind,
         p_records=delivery.records,
         p_traffic=traffic,
@@ -68,6 +75,32 @@ def receive(
         "clamped": dict(sorted(delivery.clamped.items())),
         "duplicate": bool(written["duplicate"]),
         "buckets": int(written["buckets"]) + int(written["vitals"]),
+    }
+
+
+def _store_visits(
+    settings: Settings, store: Store, digest: str, delivery: Delivery
+) -> dict[str, Any]:
+    """A Web Analytics delivery: hour rows and the day's ids (hashed by the store) in one call."""
+    zone = settings.metrics_timezone
+    today = datetime.now(zone).date()
+    written = store.call(
+        "monitoring_analytics_ingest",
+        p_digest=digest,
+        p_records=delivery.records,
+        p_rows=delivery.visits.rows(),
+        p_ids=delivery.visits.ids_by_day(zone),
+        # Days before yesterday are closed: counted, their hashes and salt thrown away.
+        p_close_before=(today - timedelta(days=1)).isoformat(),
+    )
+    return {
+        "kind": delivery.kind,
+        "records": delivery.records,
+        "skipped": delivery.skipped,
+        "skip_reasons": dict(sorted(delivery.reasons.items())),
+        "clamped": {},
+        "duplicate": bool(written["duplicate"]),
+        "buckets": int(written["buckets"]),
     }
 
 

@@ -2,7 +2,8 @@
 
 Shapes from Vercel's references: "Log Drains Reference" (https://vercel.com/docs/drains/reference/logs),
 "Trace Drains Reference" (https://vercel.com/docs/drains/reference/traces, OTLP/HTTP JSON) and
-"Speed Insights Drains Reference" (https://vercel.com/docs/drains/reference/speed-insights).
+"Speed Insights Drains Reference" (https://vercel.com/docs/drains/reference/speed-insights) and
+"Web Analytics Drains Reference" (https://vercel.com/docs/drains/reference/analytics).
 OTLP/JSON spans are read in otlp.py; what may be counted is decided in sanitize.py.
 """
 
@@ -17,7 +18,7 @@ from pydantic_core import from_json
 
 # A delivery may be at most this large once decompressed (a gzip bomb is a 400, not an OOM).
 MAX_DECOMPRESSED = 64 * 1024 * 1024
-Kind = Literal["log", "trace", "speed_insights"]
+Kind = Literal["log", "trace", "speed_insights", "analytics"]
 
 
 class DrainError(Exception):
@@ -36,6 +37,10 @@ class Proxy(TypedDict, total=False):
     statusCode: int | None
     responseByteSize: int | None
     vercelCache: str | None
+    # Read by lib/drains/edge_security.py; `Any` so an odd value never fails the whole record.
+    clientIp: Any
+    wafAction: Any
+    userAgent: Any  # documented as an array of strings
 
 
 class LogRecord(TypedDict):
@@ -108,6 +113,8 @@ def parse(data: bytes) -> tuple[Kind, list[Any]]:
         return "trace", document
     if all(_is_vital(r) for r in objects):
         return "speed_insights", document
+    if all(_is_analytics(r) for r in objects):
+        return "analytics", document
     return "log", [_log_record(item) for item in document]
 
 
@@ -143,6 +150,13 @@ def _is_vital(record: dict[str, Any]) -> bool:
     schema = record.get("schema")
     return (isinstance(schema, str) and schema.startswith("vercel.speed_insights")) or (
         "metricType" in record and "value" in record
+    )
+
+
+def _is_analytics(record: dict[str, Any]) -> bool:
+    schema = record.get("schema")
+    return (isinstance(schema, str) and schema.startswith("vercel.analytics")) or (
+        record.get("eventType") in ("pageview", "event") and "deviceId" in record
     )
 
 

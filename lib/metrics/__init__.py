@@ -66,6 +66,11 @@ METRICS: dict[str, str] = {
     "web_vitals_cls_p75": "score",
     "web_vitals_fcp_p75_ms": "ms",
     "web_vitals_ttfb_p75_ms": "ms",
+    # visitors (lib/drains/metrics.py, Web Analytics drain or Vercel's Web Analytics REST API)
+    "page_views": "count",
+    "unique_visitors": "count",
+    "sessions": "count",
+    "custom_events": "count",
     # platform (lib/platform/metrics.py, from the Supabase Management API)
     "db_backup_age_h": "h",
     "security_findings": "count",

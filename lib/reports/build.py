@@ -15,14 +15,20 @@ from lib.reports.weekly import build_weekly
 from lib.store import Store
 
 
-def build_from(facts: Facts, config: MonitorConfig, now: datetime, store: Store) -> Report:
+def build_from(
+    facts: Facts,
+    config: MonitorConfig,
+    now: datetime,
+    store: Store,
+    settings: Settings | None = None,
+) -> Report:
     if facts.period.kind == "weekly":
         return build_weekly(facts, config, now)
     try:
         slow = store.database_stats().slow_queries
     except StoreError:
         slow = None
-    return build_monthly(facts, config, now, slow)
+    return build_monthly(facts, config, now, slow, settings)
 
 
 def build_report(
@@ -36,4 +42,4 @@ def build_report(
 ) -> Report:
     """The report of a period that has ended; `live` also reads Stripe and Resend."""
     facts = gather(store, settings, config, period, live=live, now=now)
-    return build_from(facts, config, now, store)
+    return build_from(facts, config, now, store, settings)

@@ -10,12 +10,15 @@ from typing import Any
 from lib.core.config import Settings
 from lib.core.errors import SourceError
 from lib.core.monitor_config import MonitorConfig, TableSource
+from lib.drains import visitors
 from lib.reports.figures import Points
 from lib.reports.history import AlertEpisode, alert_episodes
 from lib.reports.periods import Period
 from lib.reports.rollups import raw_checks_cover, rollup_uptime
 from lib.reports.stripe import Mrr, failure_codes, mrr
 from lib.store import Store
+
+CUSTOM_EVENTS_SHOWN = 15  # the monthly report's feature usage: the most used custom events
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Facts:
     mrr: Mrr | None = None
     domain_status: str | None = None  # RESEND_DOMAIN's status at build time
     missing: dict[str, str] = field(default_factory=dict)  # source → why it is absent
+    # Monthly: custom events by name (Web Analytics drain); None without analytics data.
+    custom_events: list[tuple[str, int]] | None = None
     store_calls: int = 0
 
 
@@ -104,9 +109,12 @@ def gather(
     episodes = alert_episodes(store, period.start, period.end)
     calls += 3
     cron: dict[str, dict[str, int]] = {}
+    custom_events = None
     if period.kind == "monthly":  # the technical-debt section only
         cron = store.call("monitoring_report_cron_runs", p_from=period.start, p_to=period.end)
-        calls += 1
+        found = visitors.window(store, period.start, period.end, CUSTOM_EVENTS_SHOWN)
+        custom_events = [(r.key, r.count) for r in found.top["event"]] if found.first else None
+        calls += 2
     requests = count_requests(config, {"current": period, "previous": previous})
     counts: dict[str, int | None] = {}
     if requests:
@@ -138,6 +146,7 @@ def gather(
         counts=counts,
         retention=retention,
         cron=cron,
+        custom_events=custom_events,
         store_calls=calls,
     )
     if live:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from lib.core.config import Settings
 from lib.core.monitor_config import MonitorConfig
+from lib.core.safe_text import plain
+from lib.metrics.forecast import CAPACITY_METRICS, FIT_DAYS, capacity, describe
 from lib.reports import common as c
 from lib.reports import money
 from lib.reports.figures import Points
@@ -91,8 +94,18 @@ def features(facts: Facts, config: MonitorConfig) -> Section:
         key = f"feature:{name}"
         label = name.replace("_", " ").capitalize()
         section.figures.append(c.count_figure(facts, key, label, True, f"feature {name}"))
-    if not config.reports.feature_usage:
-        section.lines.append("no source configured ([reports.feature_usage.<name>])")
+    events = facts.custom_events
+    if events:  # CarBot's track() calls, from the Web Analytics drain
+        total = sum(n for _, n in events)
+        section.table = Table(
+            columns=["Custom event", "Count", "Share of the events shown"],
+            rows=[[plain(name, 100), f"{n:,}", f"{100 * n / total:.1f} %"] for name, n in events],
+        )
+    if not config.reports.feature_usage and not events:
+        section.lines.append(
+            "no source configured ([reports.feature_usage.<name>], or a Web Analytics drain "
+            "for custom events)"
+        )
     return section
 
 
@@ -164,8 +177,22 @@ def technical_debt(facts: Facts, slow_queries: list[dict] | None) -> Section:
     return section
 
 
+def capacity_lines(facts: Facts, settings: Settings | None) -> list[str]:
+    """The 28-day forecasts as of the month's end (lib/metrics/forecast.py), from its metrics."""
+    if settings is None:
+        return []
+    today = facts.period.last + timedelta(days=1)
+    days = [today - timedelta(days=k) for k in range(FIT_DAYS + 7, 0, -1)]
+    series = {m: facts.points.values(m, days) for m in CAPACITY_METRICS}
+    return ["Capacity: " + describe(f) for f in capacity(series, settings, today)]
+
+
 def build_monthly(
-    facts: Facts, config: MonitorConfig, now: datetime, slow_queries: list[dict] | None = None
+    facts: Facts,
+    config: MonitorConfig,
+    now: datetime,
+    slow_queries: list[dict] | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     retention = Section(
         id="retention",
@@ -190,6 +217,7 @@ def build_monthly(
         id="health",
         title="System Health",
         figures=[c.uptime_figure(facts), *performance(facts)[:2], *business(facts, config)[1:3]],
+        lines=capacity_lines(facts, settings),
     )
     sections = [
         user_growth(facts),

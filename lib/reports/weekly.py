@@ -23,6 +23,12 @@ def key_metrics(facts: Facts, config: MonitorConfig) -> list[Figure]:
     figures = [c.uptime_figure(facts)]
     if facts.points.covered("requests", facts.period.days):
         figures.append(c.traffic_availability(facts))
+    if facts.points.covered("page_views", facts.period.days):  # Vercel Web Analytics
+        figures += [
+            c.total(facts, "page_views", "Page views"),
+            c.total(facts, "unique_visitors", "Visitors (daily uniques, summed)"),
+            c.total(facts, "sessions", "Sessions"),
+        ]
     figures += [
         c.total(facts, "registrations", "New registrations"),
         c.total(facts, "leads", "Leads generated"),

@@ -11,6 +11,12 @@
   (https://vercel.com/docs/drains/reference/speed-insights): `schema` vercel.speed_insights.v1,
   `timestamp` (ISO), `projectId`, `metricType` (CLS, LCP, FID, FCP, TTFB, INP), `value`, `path`,
   `route`, ...
+- Web Analytics: "Web Analytics Drains Reference" (https://vercel.com/docs/drains/reference/analytics):
+  `schema` vercel.analytics.v1, `eventType` pageview|event, `eventName`, `timestamp` (ms),
+  `sessionId`/`deviceId` (numbers), `path`, `route`, `referrer`, `queryParams`, `country`,
+  `osName`, `clientName`, `deviceType`, ...
+- Firewall: "Log Drains Reference" `source: firewall` and `proxy.wafAction` (`log`, `challenge`,
+  `deny`, `bypass`, `rate_limit`).
 - "Drains security" (https://vercel.com/docs/drains/security): `x-vercel-signature` is the hex
   HMAC-SHA1 of the raw body with the drain's secret; `x-vercel-verify` proves the endpoint.
 """
@@ -182,3 +188,53 @@ def body_of(
         raw = gzip.compress(raw)
         headers["content-encoding"] = "gzip"
     return raw, {**headers, "x-vercel-signature": sign(SECRET, raw)}
+
+
+def analytics_event(
+    at: datetime,
+    *,
+    device: int = 67890,
+    session: int = 12345,
+    path: str = "/",
+    kind: str = "pageview",
+    name: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """One Web Analytics event (a page view, or a custom event with `name`)."""
+    event: dict[str, Any] = {
+        "schema": "vercel.analytics.v1",
+        "eventType": "event" if name else kind,
+        "timestamp": _ms(at),
+        "projectId": PROJECT,
+        "ownerId": "team_carbot",
+        "dataSourceName": "web-analytics",
+        "sessionId": session,
+        "deviceId": device,
+        "origin": "https://carbot.de",
+        "path": path,
+    }
+    if name:
+        event |= {"eventName": name, "eventData": "{}"}
+    return event | fields
+
+
+def edge_log(
+    at: datetime,
+    path: str = "/api/leads",
+    status: int = 200,
+    *,
+    ip: str = "203.0.113.7",
+    waf: str | None = None,
+    firewall: bool = False,
+    n: int = 0,
+    agent: str = "Mozilla/5.0",
+) -> dict[str, Any]:
+    """A request at the edge from `ip`; `waf` the firewall's action, `firewall` a firewall log."""
+    record = request_log(at, path, status, n=n)
+    record["proxy"] |= {"clientIp": ip, "userAgent": [agent]}
+    if waf:
+        record["proxy"]["wafAction"] = waf
+        record["proxy"]["wafRuleId"] = "rule_gAHz8jtSB1Gy"
+    if firewall:
+        record["source"] = "firewall"
+    return record

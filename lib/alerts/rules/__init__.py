@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.alerts.rules.anomalies import ActivityMissing, Anomaly
 from lib.alerts.rules.base import BaseRule, Observation, ObservedState, RuleContext, Severity
 from lib.alerts.rules.business import EmailBounceRate, OpenAICostIncrease, PaymentFailureRate
+from lib.alerts.rules.capacity import CapacityForecastRule
 from lib.alerts.rules.checks import CheckDown, HeartbeatLate
 from lib.alerts.rules.database import DatabaseConnectionErrors, DatabaseQueryTime, DatabaseStorage
 from lib.alerts.rules.deployments import BudgetReached, BuildFailed, CertificateRenewalFailed
@@ -18,7 +19,13 @@ from lib.alerts.rules.monitor import ConfigInvalid, StoreUnreachable
 from lib.alerts.rules.operations import CRON_JOBS, CronLate, TlsExpiry
 from lib.alerts.rules.platform import BackupStale, SecurityAdvisor
 from lib.alerts.rules.regression import DeploymentRegression
-from lib.alerts.rules.security import FailedLogins
+from lib.alerts.rules.security import (
+    AbuseSuspected,
+    ClientErrorRate,
+    FailedLogins,
+    RateLimitViolations,
+    UnusualGeography,
+)
 from lib.alerts.rules.services import ServiceDown, ServiceUnresponsive
 from lib.alerts.rules.traffic import (
     ErrorRate,
@@ -66,6 +73,11 @@ RULE_CLASSES: tuple[type[BaseRule], ...] = (
     ActivityMissing,
     DisputeRate,
     *(CheckDown, HeartbeatLate),  # synthetic checks and heartbeats (lib/checks)
+    RateLimitViolations,
+    ClientErrorRate,
+    AbuseSuspected,
+    UnusualGeography,
+    CapacityForecastRule,
 )
 RULES_BY_NAME: dict[str, type[BaseRule]] = {cls.name: cls for cls in RULE_CLASSES}
 

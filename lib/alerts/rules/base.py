@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from lib.core.errors import ConfigError
 from lib.core.monitor_config import MonitorConfig, RuleOverride, load_monitor_config
-from lib.store import DatabaseStats
+from lib.drains.signals import VisitorSignals, read_signals
+from lib.store import DatabaseStats, StoreError
 from lib.store.run_context import RunContext
 
 ObservedState = Literal["firing", "ok", "settling", "unknown", "not_configured"]
@@ -67,6 +68,20 @@ class RuleContext(RunContext):
         return self.remember(
             ("database_stats", slow_ms), lambda: self.store.database_stats(slow_ms)
         )
+
+    def visitor_signals(self) -> VisitorSignals:
+        """Edge, visitor and capacity signals: one store call a run for all of these rules."""
+
+        def read() -> VisitorSignals | StoreError:
+            try:
+                return read_signals(self.store, self.now)
+            except StoreError as error:  # every rule reading it is unknown, none asks again
+                return error
+
+        signals = self.remember("visitor_signals", read)
+        if isinstance(signals, StoreError):
+            raise signals
+        return signals
 
     def database_size(self) -> int:
         """Bytes the database uses: from stats this run already fetched, whatever their slow_ms
