@@ -19,6 +19,7 @@ SQL_ONLY: dict[str, str] = {
     "monitoring_status_summary": "a part of monitoring_status_summary_with_incidents",
     "monitoring_status_summary_with_incidents": "a part of monitoring_status_page",
     "monitoring_traffic_availability": "a part of monitoring_status_page",
+    "monitoring_visitor_close": "counts and forgets closed days inside monitoring_analytics_ingest",
 }
 _DEFINED = re.compile(r"create\s+(?:or\s+replace\s+)?function\s+public\.(monitoring_\w+)", re.I)
 _DROPPED = re.compile(r"drop\s+function\s+(?:if\s+exists\s+)?public\.(monitoring_\w+)", re.I)

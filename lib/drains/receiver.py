@@ -53,20 +53,22 @@ def receive(
         delivery.requests.clear()  # freed before the store call, not after it
         # Log deliveries add their security signals in the same transaction (one call).
         edge = {"p_edge": delivery.edge.rows()} if delivery.kind == "log" else {}
-    written = store.call(
-        "monitoring_log_ingest" if edge else "monitoring_traffic_ingest",
-        **edge,
-        p_digest=digest,
-        p_kind=delivery.kind,
-        p_records=delivery.records,
-        p_traffic=traffic,
-        p_vitals=vitals,
-        p_requests=requests,
-        p_claims=claims,
-        p_max_routes=config.traffic.max_routes,
-        p_max_deployments=config.traffic.max_deployments,
-        p_idle_days=config.traffic.idle_days,
-    )
+    ingest = {
+        "p_digest": digest,
+        "p_kind": delivery.kind,
+        "p_records": delivery.records,
+        "p_traffic": traffic,
+        "p_vitals": vitals,
+        "p_requests": requests,
+        "p_claims": claims,
+        "p_max_routes": config.traffic.max_routes,
+        "p_max_deployments": config.traffic.max_deployments,
+        "p_idle_days": config.traffic.idle_days,
+    }
+    if edge:
+        written = store.call("monitoring_log_ingest", **edge, **ingest)
+    else:
+        written = store.call("monitoring_traffic_ingest", **ingest)
     return {
         "kind": delivery.kind,
         "records": delivery.records,
