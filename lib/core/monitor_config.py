@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from lib.core.components import Component, StatusOptions
 from lib.core.config import Settings
 from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 
@@ -240,6 +241,8 @@ class MonitorConfig(Strict):
     traffic: TrafficOptions = TrafficOptions()
     platform: PlatformConfig = PlatformConfig()
     anomalies: AnomalyConfig = AnomalyConfig()
+    components: list[Component] = []  # lib/core/components.py; [status] beside them
+    status: StatusOptions = StatusOptions()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)
