@@ -19,6 +19,7 @@ from lib.metrics.history import CHECKS_KEPT
 from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
 from lib.providers.refresh import Refresh, start_refresh
+from lib.status.run import communicate
 from lib.store import Store, StoreError
 
 JOB = "health_check"
@@ -74,6 +75,7 @@ def check_and_alert(
         config=config,
         rules=rules,
     )
+    status = communicate(store, settings, now, config)  # drafts; subscriber mails (lib/status)
     pruned = store.prune_checks(now - KEEP_CHECKS)
     store.prune_notifications(now - KEEP_CHECKS)  # delivery rows of long-resolved alerts
     prune_minute_buckets(store, config, now)
@@ -85,6 +87,7 @@ def check_and_alert(
         **report.model_dump(mode="json"),
         "config_problem": problem,
         "outage_recorded": outage is not None,
+        "status": status,
     }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from lib.core.config import Settings
@@ -59,7 +60,10 @@ class FunctionLoader:
         for candidate in (self.root / f"{relative}.py", self.root / relative / "index.py"):
             if candidate.is_file():
                 return candidate
-        return None
+        # Vercel's dynamic segment: api/incidents/[id].py answers /api/incidents/<anything>.
+        parent, _, segment = relative.rpartition("/")
+        dynamic = sorted((self.root / parent).glob("[[]*[]].py")) if parent and segment else []
+        return dynamic[0] if len(dynamic) == 1 else None
 
     def load(self, file: Path) -> ModuleType:
         mtime = file.stat().st_mtime
@@ -98,6 +102,11 @@ def make_app(root: Path = ROOT) -> Any:
         path = environ.get("PATH_INFO", "/")
         function = loader.resolve(path)
         if function is not None:
+            if function.name.startswith("["):  # Vercel passes the segment as a query parameter
+                name = function.stem.strip("[]")
+                value = quote(path.rstrip("/").rpartition("/")[2], safe="")
+                query = environ.get("QUERY_STRING", "")
+                environ["QUERY_STRING"] = f"{query}&{name}={value}" if query else f"{name}={value}"
             module = loader.load(function)
             return module.app(environ, start_response)
         # The security headers vercel.json declares for pages (one source for both servers);
