@@ -43,7 +43,8 @@ class StatusServer:
         import psycopg
 
         with psycopg.connect(self.database_url, autocommit=True) as conn:
-            return conn.execute(sql).fetchall()
+            cursor = conn.execute(sql)
+            return cursor.fetchall() if cursor.description else []
 
 
 @contextlib.contextmanager
