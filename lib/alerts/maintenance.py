@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from lib.core.components import components_or_defaults
 from lib.core.config import Settings
@@ -37,7 +37,7 @@ class MaintenanceState(BaseModel):
     active: bool
     reason: str | None = None
     ends_at: datetime | None = None
-    muted: list[str] = []
+    muted: list[str] = Field([], exclude_if=lambda v: not v)  # in a summary only when set
 
     def mutes(self, key: str) -> bool:
         return self.active or any(
