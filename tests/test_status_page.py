@@ -86,9 +86,9 @@ def test_status_page_in_chromium(browser: Any, page_server: DevServer) -> None:
         assert page.locator("#chart circle").count() == SERVICES * 30
         assert page.locator("#chart-legend span").count() == SERVICES
 
-        incidents = page.locator("#incidents li.incident")
-        assert incidents.count() == 1
-        assert "Cron job late (daily_metrics)" in incidents.inner_text()
+        # Internal alert rules (a late cron) never reach the public page (issue 26).
+        assert page.locator("#incidents li.incident").count() == 0
+        assert "Cron job late" not in page.inner_text("body")
         providers = page.locator("#providers li.incident")
         assert providers.count() == 1
         assert "STRIPE" in providers.inner_text().upper()
