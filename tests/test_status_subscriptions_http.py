@@ -16,9 +16,11 @@ import pytest
 from lib.core.monitor_config import MonitorConfig
 from lib.status.resend_events import svix_signature
 from lib.status.run import communicate
+from lib.status.sender import SIGNATURE_HEADER, signature
 from lib.status.subscribers import client_network
 from tests.conftest import DB_PASSWORD, ROOT, _clone
 from tests.fakes.vendors import FakeResend
+from tests.fakes.webhook import FakeWebhook
 from tests.status_server import (
     RESEND_WEBHOOK_SECRET,
     SENDER,
@@ -219,3 +221,40 @@ def test_bounce_removes_the_address(server: StatusServer, fake_resend: FakeResen
     answer = server.request("POST", "/api/webhooks/resend", content=body, headers=signed)
     assert answer.status_code == 200 and answer.json()["removed"] == 1
     assert server.rows("select count(*) from monitoring_status_subscribers") == [(0,)]
+
+
+def test_webhook_subscription_signed_and_retried(
+    server: StatusServer, fake_webhook: FakeWebhook
+) -> None:
+    wanted = {"webhook": fake_webhook.hook_url, "components": ["payments"]}
+    assert server.request("POST", "/api/subscriptions", json=wanted).status_code == 401
+    created = server.request("POST", "/api/subscriptions", json=wanted, headers=TOKEN)
+    assert created.status_code == 201
+    secret = created.json()["secret"]
+    assert secret.startswith("whsec_") and created.json()["signature_header"] == SIGNATURE_HEADER
+    incident = server.request(
+        "POST",
+        "/api/incidents",
+        headers=TOKEN,
+        json={
+            "title": {"de": "Zahlungen langsam", "en": "Payments slow"},
+            "message": {"de": "Wir prüfen.", "en": "Looking into it."},
+            "components": [{"id": "payments", "impact": "minor"}],
+        },
+    )
+    assert incident.status_code == 201
+    fake_webhook.mode = "500"
+    failed = run_twice_at_once(server, datetime.now(UTC))
+    assert all(r["subscribers"]["webhooks"] == {} for r in failed)
+    assert any(r["subscribers"]["failed"] for r in failed)
+    fake_webhook.mode = "ok"
+    run_twice_at_once(server, datetime.now(UTC))  # the released claim is sent now, once
+    (delivery,) = [
+        r
+        for r in fake_webhook.requests
+        if r.method == "POST" and r.body and r.body.get("type") == "incident.update"
+    ][-1:]
+    assert len(fake_webhook.payloads) == 1 and delivery.body["id"] == incident.json()["id"]
+    raw = json.dumps(delivery.body, separators=(",", ":")).encode()
+    stamp = delivery.headers["x-carbot-signature"].split(",")[0].removeprefix("t=")
+    assert delivery.headers["x-carbot-signature"] == signature(secret, int(stamp), raw)
