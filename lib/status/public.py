@@ -12,7 +12,7 @@ from lib.core.monitor_config import MonitorConfig
 from lib.status.components import banner, component_views
 from lib.status.events import RESOLVED_SHOWN, events_since
 from lib.status.model import MaintenanceView, StoredEvent
-from lib.store import Store
+from lib.store import Store, StoreError
 
 HISTORY = timedelta(days=90)
 COMPLETED_SHOWN = timedelta(days=7)  # completed maintenance stays listed this long
@@ -64,8 +64,13 @@ def maintenance_views(
 def public_parts(
     db: Store, raw: dict, config: MonitorConfig, zone: ZoneInfo, now: datetime, history: bool
 ) -> dict[str, Any]:
-    """The shape's additions to /api/status (one more store call: the published events)."""
-    events = events_since(db, now - HISTORY, published_only=True)
+    """The shape's additions to /api/status (one more store call: the published events).
+
+    Unreadable events (say, a store not yet migrated) leave components to checks and alerts."""
+    try:
+        events = events_since(db, now - HISTORY, published_only=True)
+    except StoreError:
+        events = []
     incidents = [e for e in events if e.kind == "incident"]
     windows = event_windows(events) + toml_windows(config, now)
     components = components_or_defaults(config.components)
