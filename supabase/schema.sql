@@ -3262,6 +3262,41 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_reports TO service_
 
 
 --
+-- Name: TABLE monitoring_status_deliveries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_deliveries TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_events TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_rate; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_rate TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_subscribers; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_subscribers TO service_role;
+
+
+--
+-- Name: SEQUENCE monitoring_status_subscribers_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT USAGE ON SEQUENCE public.monitoring_status_subscribers_id_seq TO service_role;
+
+
+--
 -- Name: TABLE monitoring_traffic_buckets; Type: ACL; Schema: public; Owner: -
 --
 

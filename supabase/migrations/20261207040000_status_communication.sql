@@ -60,6 +60,31 @@ alter table public.monitoring_status_subscribers enable row level security;
 alter table public.monitoring_status_rate enable row level security;
 alter table public.monitoring_status_deliveries enable row level security;
 
+-- As every monitor table: service_role only (anon and authenticated get nothing).
+revoke all on table public.monitoring_status_events, public.monitoring_status_subscribers,
+    public.monitoring_status_rate, public.monitoring_status_deliveries from public;
+do $$
+declare
+    role_name text;
+begin
+    for role_name in select rolname from pg_roles where rolname in ('anon', 'authenticated') loop
+        execute format('revoke all on table public.monitoring_status_events, '
+                       'public.monitoring_status_subscribers, public.monitoring_status_rate, '
+                       'public.monitoring_status_deliveries from %I', role_name);
+        execute format('revoke all on sequence %s from %I',
+                       pg_get_serial_sequence('public.monitoring_status_subscribers', 'id'),
+                       role_name);
+    end loop;
+    if exists (select 1 from pg_roles where rolname = 'service_role') then
+        grant select, insert, update, delete on table public.monitoring_status_events,
+            public.monitoring_status_subscribers, public.monitoring_status_rate,
+            public.monitoring_status_deliveries to service_role;
+        execute format('grant usage on sequence %s to service_role',
+                       pg_get_serial_sequence('public.monitoring_status_subscribers', 'id'));
+    end if;
+end
+$$;
+
 create function public.monitoring_status_event_get(p_id text) returns jsonb
 language sql stable as $$
     select to_jsonb(e) from public.monitoring_status_events e where e.id = p_id
