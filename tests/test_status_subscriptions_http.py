@@ -12,18 +12,21 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from lib.core.monitor_config import MonitorConfig
 from lib.status.resend_events import svix_signature
 from lib.status.run import communicate
 from lib.status.sender import SIGNATURE_HEADER, signature
 from lib.status.subscribers import client_network
+from lib.status.tokens import sign
 from tests.conftest import DB_PASSWORD, ROOT, _clone
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 from tests.status_server import (
     RESEND_WEBHOOK_SECRET,
     SENDER,
+    STATUS_SECRET,
     TOKEN,
     StatusServer,
     link,
@@ -258,3 +261,21 @@ def test_webhook_subscription_signed_and_retried(
     raw = json.dumps(delivery.body, separators=(",", ":")).encode()
     stamp = delivery.headers["x-carbot-signature"].split(",")[0].removeprefix("t=")
     assert delivery.headers["x-carbot-signature"] == signature(secret, int(stamp), raw)
+
+
+def test_preferences_page_and_form(server: StatusServer, fake_resend: FakeResend) -> None:
+    confirmed(server, fake_resend, "prefs@example.de")
+    (row_id,) = server.rows("select id from monitoring_status_subscribers")[0]
+    token = sign(SecretStr(STATUS_SECRET), "manage", row_id, "prefs@example.de")
+    url = f"{server.url}/api/subscriptions/preferences?token={token}"
+    page = httpx.get(url)
+    assert page.status_code == 200 and page.text.count('type="checkbox"') == 5
+    assert "form-action 'self'" in page.headers["content-security-policy"]
+    assert "script" not in page.headers["content-security-policy"]
+    form = {"components": ["chat", "email"], "language": "de"}
+    assert httpx.post(url, data=form).status_code == 200
+    assert server.rows("select components, language from monitoring_status_subscribers") == [
+        (["chat", "email"], "de")
+    ]
+    assert httpx.post(url, data={"components": ["kitchen"]}).status_code == 400
+    assert httpx.get(url[:-3] + "AAA").status_code == 404  # an altered link

@@ -9,20 +9,15 @@ from lib.core import safe_text
 from lib.core.components import Component
 from lib.core.http import Response
 
-# No script, no style from elsewhere; the form may post only back here.
-PAGE_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'"
-)
+# No script, no style; the form may post only back here.
+PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 
 def page(title: str, body: str, status: int = 200) -> Response:
     html = (
         '<!doctype html><html lang="de"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{safe_text.html(title)}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;"
-        "padding:0 1rem}button{font-size:1rem;padding:.5rem 1rem}</style></head>"
+        f"<title>{safe_text.html(title)}</title></head>"
         f"<body><h1>{safe_text.html(title)}</h1>{body}</body></html>"
     )
     headers = {
