@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from pydantic import SecretStr
 
 from lib.alerts.maintenance import MaintenanceState, maintenance_state, toml_windows
 from lib.core.components import LocalText
 from lib.core.monitor_config import parse_monitor_config
 from lib.status.components import banner
+from lib.status.events import put_event
 from lib.status.model import ComponentView, StoredEvent, Uptime
 from lib.status.outbox import due_announcements
 from lib.status.resend_events import svix_signature, verified
 from lib.status.sender import Pacer
 from lib.status.tokens import sign, token_id, verify
+from tests.alerting import open_store
+from tests.fakes.shapes import validate_resend_error, validate_response
+from tests.fakes.vendors import FakeResend
 
 SECRET = SecretStr("status-secret-SECRET-0009")
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)  # a Sunday
@@ -147,3 +152,44 @@ def test_banner_when_all_is_well_and_when_several_are_down() -> None:
     )
     assert rough.components == ["chat", "email"]
     assert rough.message.en == "Partial outage: chat, email"
+
+
+def test_announced_windows_mute(migrated_db: str) -> None:
+    config = parse_monitor_config("")
+    base = {
+        "kind": "maintenance",
+        "status": "scheduled",
+        "message": {"de": "m", "en": "m"},
+        "starts_at": NOW - timedelta(hours=1),
+        "ends_at": NOW + timedelta(hours=1),
+    }
+    with open_store(migrated_db) as db:
+        assert put_event(
+            db, event(**base, id="mnt_pay", components=[{"id": "payments", "impact": "none"}]), 0
+        )
+        state = maintenance_state(config, NOW, db)
+        assert not state.active and state.mutes("service_down:stripe")
+        assert not state.mutes("service_down:openai")
+        assert put_event(db, event(**base, id="mnt_all"), 0)
+        everything = maintenance_state(config, NOW, db)
+        assert everything.active and everything.ends_at == NOW + timedelta(hours=1)
+        assert not maintenance_state(config, NOW + timedelta(hours=2), db).active
+
+
+def test_fake_resend_batch_follows_the_spec(fake_resend: FakeResend) -> None:
+    email = {
+        "from": "a@carbot.de",
+        "to": ["b@example.de"],
+        "subject": "s",
+        "text": "t",
+        "headers": {"List-Unsubscribe": "<https://x/u>"},
+    }
+    answer = httpx.post(fake_resend.url + "/emails/batch", json=[email, email])
+    assert answer.status_code == 200
+    validate_response("resend", "POST", "/emails/batch", 200, answer.json())
+    assert len(answer.json()["data"]) == 2
+    for bad in ([], [{**email, "to": 5}], [email] * 101, [{**email, "scheduled_at": "x"}]):
+        refused = httpx.post(fake_resend.url + "/emails/batch", json=bad)
+        assert refused.status_code == 422
+        validate_resend_error(refused.json())
+    assert len(fake_resend.violations) == 4

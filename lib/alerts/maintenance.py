@@ -109,6 +109,7 @@ def maintenance_state(
 ) -> MaintenanceState:
     window = config.active_maintenance(now)
     muted: list[str] = []
+    running: list[Window] = []
     if store is not None:
         try:
             running = [w for w in stored_windows(store, now) if w.starts_at <= now < w.ends_at]
@@ -118,6 +119,11 @@ def maintenance_state(
         for w in running:
             covered = [c for c in components if not w.components or c.id in w.components]
             muted.extend(alert for c in covered for alert in c.alerts)
+    everything = next((w for w in running if not w.components), None)
+    if window is None and everything is not None:  # announced for every component: mute all
+        return MaintenanceState(
+            active=True, reason=everything.reason, ends_at=everything.ends_at, muted=muted
+        )
     if window is None:
         return MaintenanceState(active=False, muted=sorted(set(muted)))
     ends = window.ends_at(now)
