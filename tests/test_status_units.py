@@ -21,6 +21,7 @@ from lib.status.tokens import sign, token_id, verify
 from tests.alerting import open_store
 from tests.fakes.shapes import validate_resend_error, validate_response
 from tests.fakes.vendors import FakeResend
+from tests.stores import supabase_store
 
 SECRET = SecretStr("status-secret-SECRET-0009")
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)  # a Sunday
@@ -193,3 +194,27 @@ def test_fake_resend_batch_follows_the_spec(fake_resend: FakeResend) -> None:
         assert refused.status_code == 422
         validate_resend_error(refused.json())
     assert len(fake_resend.violations) == 4
+
+
+def test_every_component_through_the_supabase_transport(postgrest: object) -> None:
+    """PostgREST passes JSON null for "every component": stored and matched as SQL null."""
+    with supabase_store(postgrest) as db:
+        row = db.call(
+            "monitoring_status_subscribe",
+            p_email="all@example.de",
+            p_language="de",
+            p_components=None,
+            p_now=NOW,
+        )
+        db.call("monitoring_status_confirm", p_id=row["id"], p_now=NOW)
+        for components in (["chat"], None):
+            claimed = db.call(
+                "monitoring_status_claim",
+                p_message=f"m:{components}",
+                p_components=components,
+                p_not_after=NOW,
+                p_now=NOW,
+                p_limit=10,
+            )
+            assert [c["email"] for c in claimed] == ["all@example.de"]
+        assert db.call("monitoring_status_subscriber", p_id=row["id"])["components"] is None

@@ -119,6 +119,7 @@ begin
 end
 $$;
 
+-- (A JSON null argument, as PostgREST may pass one, counts as SQL null: every component.)
 -- Events still of interest at p_since: open ones, and those updated, resolved or ending since.
 create function public.monitoring_status_events_since(p_since timestamptz, p_published_only boolean)
 returns jsonb
@@ -142,14 +143,15 @@ declare
     sent boolean;
 begin
     insert into public.monitoring_status_subscribers (email, language, components, created_at)
-    values (lower(p_email), p_language, p_components, p_now)
+    values (lower(p_email), p_language, nullif(p_components, 'null'::jsonb), p_now)
     on conflict (email) do nothing;
     select id, confirmed_at into row_id, confirmed
     from public.monitoring_status_subscribers where email = lower(p_email);
     update public.monitoring_status_subscribers s
     set confirmation_sent_at = p_now,
         language = case when s.confirmed_at is null then p_language else s.language end,
-        components = case when s.confirmed_at is null then p_components else s.components end
+        components = case when s.confirmed_at is null then nullif(p_components, 'null'::jsonb)
+                          else s.components end
     where s.id = row_id and s.confirmed_at is null
       and (s.confirmation_sent_at is null or s.confirmation_sent_at <= p_now - interval '1 day');
     sent := found;
@@ -163,7 +165,7 @@ create function public.monitoring_status_add_webhook(
 language sql volatile as $$
     insert into public.monitoring_status_subscribers
         (webhook_url, components, confirmed_at, created_at)
-    values (p_url, p_components, p_now, p_now)
+    values (p_url, nullif(p_components, 'null'::jsonb), p_now, p_now)
     on conflict (webhook_url) do update set components = excluded.components
     returning jsonb_build_object('id', id, 'webhook_url', webhook_url)
 $$;
@@ -186,7 +188,7 @@ create function public.monitoring_status_preferences(
 ) returns jsonb
 language sql volatile as $$
     update public.monitoring_status_subscribers
-    set language = p_language, components = p_components
+    set language = p_language, components = nullif(p_components, 'null'::jsonb)
     where id = p_id
     returning to_jsonb(monitoring_status_subscribers)
 $$;
@@ -239,8 +241,9 @@ begin
     with eligible as (
         select s.id from public.monitoring_status_subscribers s
         where s.confirmed_at is not null and s.confirmed_at <= p_not_after
-          and (p_components is null or s.components is null
-               or s.components ?| array(select jsonb_array_elements_text(p_components)))
+          and (nullif(p_components, 'null'::jsonb) is null or s.components is null
+               or s.components ?| array(
+                   select jsonb_array_elements_text(nullif(p_components, 'null'::jsonb))))
           and not exists (
               select 1 from public.monitoring_status_deliveries d
               where d.message = p_message and d.subscriber_id = s.id
