@@ -8,7 +8,8 @@ from typing import Any
 
 from lib.core.components import components_or_defaults
 from lib.core.config import Settings
-from lib.core.errors import MonitorError
+from lib.core.errors import MonitorError, reason_for
+from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig
 from lib.status.events import draft_from_alerts, events_since
 from lib.status.outbox import Mailer, send_due
@@ -54,4 +55,7 @@ def communicate(
         db.call("monitoring_status_prune", p_now=now)
     except MonitorError as error:
         summary["error"] = error.reason
+    except Exception as error:  # noqa: BLE001 - the health check itself must finish regardless
+        summary["error"] = reason_for(error)
+        log.warning("status communication failed: %s", summary["error"])
     return summary
