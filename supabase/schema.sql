@@ -1209,6 +1209,158 @@ $$;
 
 
 --
+-- Name: monitoring_status_add_webhook(text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_add_webhook(p_url text, p_components jsonb, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    insert into public.monitoring_status_subscribers
+        (webhook_url, components, confirmed_at, created_at)
+    values (p_url, nullif(p_components, 'null'::jsonb), p_now, p_now)
+    on conflict (webhook_url) do update set components = excluded.components
+    returning jsonb_build_object('id', id, 'webhook_url', webhook_url)
+$$;
+
+
+--
+-- Name: monitoring_status_claim(text, jsonb, timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_claim(p_message text, p_components jsonb, p_not_after timestamp with time zone, p_now timestamp with time zone, p_limit integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    claimed jsonb;
+begin
+    with eligible as (
+        select s.id from public.monitoring_status_subscribers s
+        where s.confirmed_at is not null and s.confirmed_at <= p_not_after
+          and (nullif(p_components, 'null'::jsonb) is null or s.components is null
+               or s.components ?| array(
+                   select jsonb_array_elements_text(nullif(p_components, 'null'::jsonb))))
+          and not exists (
+              select 1 from public.monitoring_status_deliveries d
+              where d.message = p_message and d.subscriber_id = s.id
+                and (d.sent_at is not null or d.claimed_at > p_now - interval '10 minutes'))
+        order by s.id
+        limit p_limit
+    ), taken as (
+        insert into public.monitoring_status_deliveries (message, subscriber_id, claimed_at)
+        select p_message, id, p_now from eligible
+        on conflict (message, subscriber_id) do update set claimed_at = excluded.claimed_at
+        where monitoring_status_deliveries.sent_at is null
+          and monitoring_status_deliveries.claimed_at <= p_now - interval '10 minutes'
+        returning subscriber_id
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+               'id', s.id, 'email', s.email, 'webhook_url', s.webhook_url,
+               'language', s.language) order by s.id), '[]'::jsonb)
+    into claimed
+    from taken t join public.monitoring_status_subscribers s on s.id = t.subscriber_id;
+    return claimed;
+end
+$$;
+
+
+--
+-- Name: monitoring_status_confirm(bigint, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_confirm(p_id bigint, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    update public.monitoring_status_subscribers
+    set confirmed_at = coalesce(confirmed_at, p_now)
+    where id = p_id
+    returning to_jsonb(monitoring_status_subscribers)
+$$;
+
+
+--
+-- Name: monitoring_status_delivered(text, jsonb, boolean, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_delivered(p_message text, p_ids jsonb, p_sent boolean, p_now timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    n integer;
+begin
+    if p_sent then
+        update public.monitoring_status_deliveries set sent_at = p_now
+        where message = p_message
+          and subscriber_id in (select (v #>> '{}')::bigint from jsonb_array_elements(p_ids) v);
+    else
+        delete from public.monitoring_status_deliveries
+        where message = p_message and sent_at is null
+          and subscriber_id in (select (v #>> '{}')::bigint from jsonb_array_elements(p_ids) v);
+    end if;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+
+
+--
+-- Name: monitoring_status_event_get(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_event_get(p_id text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select to_jsonb(e) from public.monitoring_status_events e where e.id = p_id
+$$;
+
+
+--
+-- Name: monitoring_status_event_put(jsonb, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_event_put(p_event jsonb, p_expected_version integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    saved public.monitoring_status_events;
+    r public.monitoring_status_events;
+begin
+    r := jsonb_populate_record(null::public.monitoring_status_events, p_event);
+    if p_expected_version = 0 then
+        r.version := 1;
+        insert into public.monitoring_status_events select r.*
+        on conflict (id) do nothing
+        returning * into saved;
+    else
+        update public.monitoring_status_events e set
+            version = e.version + 1, published = r.published, status = r.status,
+            impact = r.impact, title = r.title, message = r.message,
+            components = r.components, updates = r.updates, postmortem = r.postmortem,
+            starts_at = r.starts_at, ends_at = r.ends_at, updated_at = r.updated_at,
+            resolved_at = r.resolved_at, published_at = r.published_at
+        where e.id = r.id and e.version = p_expected_version
+        returning * into saved;
+    end if;
+    return case when saved.id is null then null else to_jsonb(saved) end;
+end
+$$;
+
+
+--
+-- Name: monitoring_status_events_since(timestamp with time zone, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_events_since(p_since timestamp with time zone, p_published_only boolean) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce(jsonb_agg(to_jsonb(e) order by e.created_at desc), '[]'::jsonb)
+    from public.monitoring_status_events e
+    where (e.published or not p_published_only)
+      and (e.updated_at >= p_since or e.resolved_at >= p_since or e.ends_at >= p_since
+           or (e.kind = 'incident' and e.resolved_at is null))
+$$;
+
+
+--
 -- Name: monitoring_status_page(timestamp with time zone, text, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1217,6 +1369,105 @@ CREATE FUNCTION public.monitoring_status_page(p_now timestamp with time zone, p_
     AS $$
     select public.monitoring_status_summary_with_incidents(p_now, p_timezone, p_history_days)
            || jsonb_build_object('traffic', public.monitoring_traffic_availability())
+$$;
+
+
+--
+-- Name: monitoring_status_preferences(bigint, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_preferences(p_id bigint, p_language text, p_components jsonb) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    update public.monitoring_status_subscribers
+    set language = p_language, components = nullif(p_components, 'null'::jsonb)
+    where id = p_id
+    returning to_jsonb(monitoring_status_subscribers)
+$$;
+
+
+--
+-- Name: monitoring_status_prune(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_prune(p_now timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    n integer;
+begin
+    delete from public.monitoring_status_subscribers
+    where confirmed_at is null and created_at < p_now - interval '7 days';
+    get diagnostics n = row_count;
+    delete from public.monitoring_status_deliveries where claimed_at < p_now - interval '120 days';
+    return n;
+end
+$$;
+
+
+--
+-- Name: monitoring_status_rate_hit(jsonb, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_rate_hit(p_keys jsonb, p_now timestamp with time zone, p_window_s integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    result jsonb;
+begin
+    delete from public.monitoring_status_rate
+    where at < p_now - make_interval(secs => p_window_s);
+    insert into public.monitoring_status_rate (key, at)
+    select k, p_now from jsonb_object_keys(p_keys) k;
+    select coalesce(jsonb_object_agg(k.key, n.hits), '{}'::jsonb) into result
+    from jsonb_each(p_keys) k
+    cross join lateral (
+        select count(*) as hits from public.monitoring_status_rate r where r.key = k.key
+    ) n
+    where n.hits > (k.value #>> '{}')::integer;
+    return result;  -- {key: hits} of the keys over their limit
+end
+$$;
+
+
+--
+-- Name: monitoring_status_subscribe(text, text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_subscribe(p_email text, p_language text, p_components jsonb, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    row_id bigint;
+    confirmed timestamptz;
+    sent boolean;
+begin
+    insert into public.monitoring_status_subscribers (email, language, components, created_at)
+    values (lower(p_email), p_language, nullif(p_components, 'null'::jsonb), p_now)
+    on conflict (email) do nothing;
+    select id, confirmed_at into row_id, confirmed
+    from public.monitoring_status_subscribers where email = lower(p_email);
+    update public.monitoring_status_subscribers s
+    set confirmation_sent_at = p_now,
+        language = case when s.confirmed_at is null then p_language else s.language end,
+        components = case when s.confirmed_at is null then nullif(p_components, 'null'::jsonb)
+                          else s.components end
+    where s.id = row_id and s.confirmed_at is null
+      and (s.confirmation_sent_at is null or s.confirmation_sent_at <= p_now - interval '1 day');
+    sent := found;
+    return jsonb_build_object('id', row_id, 'send', sent, 'confirmed', confirmed is not null);
+end
+$$;
+
+
+--
+-- Name: monitoring_status_subscriber(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_subscriber(p_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select to_jsonb(s) from public.monitoring_status_subscribers s where s.id = p_id
 $$;
 
 
@@ -1317,6 +1568,24 @@ CREATE FUNCTION public.monitoring_status_summary_with_incidents(p_now timestamp 
     select public.monitoring_status_summary(p_now, p_timezone, p_history_days)
            || jsonb_build_object('resolved', public.monitoring_alert_episodes(
                   p_now - make_interval(days => greatest(p_history_days, 1)), p_now))
+$$;
+
+
+--
+-- Name: monitoring_status_unsubscribe(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.monitoring_status_unsubscribe(p_id bigint, p_email text) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    n integer;
+begin
+    delete from public.monitoring_status_subscribers
+    where id = p_id or (p_email is not null and email = lower(p_email));
+    get diagnostics n = row_count;
+    return n;
+end
 $$;
 
 
@@ -2266,6 +2535,88 @@ CREATE TABLE public.monitoring_reports (
 
 
 --
+-- Name: monitoring_status_deliveries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_status_deliveries (
+    message text NOT NULL,
+    subscriber_id bigint NOT NULL,
+    claimed_at timestamp with time zone NOT NULL,
+    sent_at timestamp with time zone
+);
+
+
+--
+-- Name: monitoring_status_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_status_events (
+    id text NOT NULL,
+    kind text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    published boolean DEFAULT false NOT NULL,
+    status text NOT NULL,
+    impact text DEFAULT 'none'::text NOT NULL,
+    title jsonb NOT NULL,
+    message jsonb,
+    components jsonb DEFAULT '[]'::jsonb NOT NULL,
+    updates jsonb DEFAULT '[]'::jsonb NOT NULL,
+    postmortem jsonb,
+    source text,
+    starts_at timestamp with time zone,
+    ends_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    resolved_at timestamp with time zone,
+    published_at timestamp with time zone,
+    CONSTRAINT monitoring_status_events_kind_check CHECK ((kind = ANY (ARRAY['incident'::text, 'maintenance'::text])))
+);
+
+
+--
+-- Name: monitoring_status_rate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_status_rate (
+    key text NOT NULL,
+    at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: monitoring_status_subscribers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.monitoring_status_subscribers (
+    id bigint NOT NULL,
+    email text,
+    webhook_url text,
+    language text DEFAULT 'de'::text NOT NULL,
+    components jsonb,
+    confirmed_at timestamp with time zone,
+    confirmation_sent_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT monitoring_status_subscribers_check CHECK (((email IS NULL) <> (webhook_url IS NULL))),
+    CONSTRAINT monitoring_status_subscribers_email_check CHECK ((email = lower(email))),
+    CONSTRAINT monitoring_status_subscribers_language_check CHECK ((language = ANY (ARRAY['de'::text, 'en'::text])))
+);
+
+
+--
+-- Name: monitoring_status_subscribers_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_status_subscribers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.monitoring_status_subscribers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: monitoring_traffic_buckets; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2510,6 +2861,46 @@ ALTER TABLE ONLY public.monitoring_reports
 
 
 --
+-- Name: monitoring_status_deliveries monitoring_status_deliveries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_deliveries
+    ADD CONSTRAINT monitoring_status_deliveries_pkey PRIMARY KEY (message, subscriber_id);
+
+
+--
+-- Name: monitoring_status_events monitoring_status_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_events
+    ADD CONSTRAINT monitoring_status_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: monitoring_status_subscribers monitoring_status_subscribers_email_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_subscribers
+    ADD CONSTRAINT monitoring_status_subscribers_email_key UNIQUE (email);
+
+
+--
+-- Name: monitoring_status_subscribers monitoring_status_subscribers_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_subscribers
+    ADD CONSTRAINT monitoring_status_subscribers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: monitoring_status_subscribers monitoring_status_subscribers_webhook_url_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_subscribers
+    ADD CONSTRAINT monitoring_status_subscribers_webhook_url_key UNIQUE (webhook_url);
+
+
+--
 -- Name: monitoring_traffic_buckets monitoring_traffic_buckets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2665,6 +3056,20 @@ CREATE INDEX monitoring_ping_limits_window ON public.monitoring_ping_limits USIN
 
 
 --
+-- Name: monitoring_status_events_recent; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_status_events_recent ON public.monitoring_status_events USING btree (updated_at DESC);
+
+
+--
+-- Name: monitoring_status_rate_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX monitoring_status_rate_key ON public.monitoring_status_rate USING btree (key, at);
+
+
+--
 -- Name: monitoring_vercel_events_created; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2676,6 +3081,14 @@ CREATE INDEX monitoring_vercel_events_created ON public.monitoring_vercel_events
 --
 
 CREATE INDEX monitoring_vercel_events_type_time ON public.monitoring_vercel_events USING btree (type, created_at DESC);
+
+
+--
+-- Name: monitoring_status_deliveries monitoring_status_deliveries_subscriber_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.monitoring_status_deliveries
+    ADD CONSTRAINT monitoring_status_deliveries_subscriber_id_fkey FOREIGN KEY (subscriber_id) REFERENCES public.monitoring_status_subscribers(id) ON DELETE CASCADE;
 
 
 --
@@ -2781,6 +3194,30 @@ ALTER TABLE public.monitoring_provider_status ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.monitoring_reports ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_status_deliveries; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_status_deliveries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_status_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_status_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_status_rate; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_status_rate ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: monitoring_status_subscribers; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.monitoring_status_subscribers ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: monitoring_traffic_buckets; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3286,11 +3723,107 @@ GRANT ALL ON FUNCTION public.monitoring_schema_versions() TO service_role;
 
 
 --
+-- Name: FUNCTION monitoring_status_add_webhook(p_url text, p_components jsonb, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_add_webhook(p_url text, p_components jsonb, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_add_webhook(p_url text, p_components jsonb, p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_claim(p_message text, p_components jsonb, p_not_after timestamp with time zone, p_now timestamp with time zone, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_claim(p_message text, p_components jsonb, p_not_after timestamp with time zone, p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_claim(p_message text, p_components jsonb, p_not_after timestamp with time zone, p_now timestamp with time zone, p_limit integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_confirm(p_id bigint, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_confirm(p_id bigint, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_confirm(p_id bigint, p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_delivered(p_message text, p_ids jsonb, p_sent boolean, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_delivered(p_message text, p_ids jsonb, p_sent boolean, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_delivered(p_message text, p_ids jsonb, p_sent boolean, p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_event_get(p_id text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_event_get(p_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_event_get(p_id text) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_event_put(p_event jsonb, p_expected_version integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_event_put(p_event jsonb, p_expected_version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_event_put(p_event jsonb, p_expected_version integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_events_since(p_since timestamp with time zone, p_published_only boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_events_since(p_since timestamp with time zone, p_published_only boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_events_since(p_since timestamp with time zone, p_published_only boolean) TO service_role;
+
+
+--
 -- Name: FUNCTION monitoring_status_page(p_now timestamp with time zone, p_timezone text, p_history_days integer); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.monitoring_status_page(p_now timestamp with time zone, p_timezone text, p_history_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_status_page(p_now timestamp with time zone, p_timezone text, p_history_days integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_preferences(p_id bigint, p_language text, p_components jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_preferences(p_id bigint, p_language text, p_components jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_preferences(p_id bigint, p_language text, p_components jsonb) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_prune(p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_prune(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_prune(p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_rate_hit(p_keys jsonb, p_now timestamp with time zone, p_window_s integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_rate_hit(p_keys jsonb, p_now timestamp with time zone, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_rate_hit(p_keys jsonb, p_now timestamp with time zone, p_window_s integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_subscribe(p_email text, p_language text, p_components jsonb, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_subscribe(p_email text, p_language text, p_components jsonb, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_subscribe(p_email text, p_language text, p_components jsonb, p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_subscriber(p_id bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_subscriber(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_subscriber(p_id bigint) TO service_role;
 
 
 --
@@ -3307,6 +3840,14 @@ GRANT ALL ON FUNCTION public.monitoring_status_summary(p_now timestamp with time
 
 REVOKE ALL ON FUNCTION public.monitoring_status_summary_with_incidents(p_now timestamp with time zone, p_timezone text, p_history_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.monitoring_status_summary_with_incidents(p_now timestamp with time zone, p_timezone text, p_history_days integer) TO service_role;
+
+
+--
+-- Name: FUNCTION monitoring_status_unsubscribe(p_id bigint, p_email text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.monitoring_status_unsubscribe(p_id bigint, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_status_unsubscribe(p_id bigint, p_email text) TO service_role;
 
 
 --
@@ -3546,6 +4087,41 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_provider_status TO 
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_reports TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_deliveries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_deliveries TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_events TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_rate; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_rate TO service_role;
+
+
+--
+-- Name: TABLE monitoring_status_subscribers; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.monitoring_status_subscribers TO service_role;
+
+
+--
+-- Name: SEQUENCE monitoring_status_subscribers_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT USAGE ON SEQUENCE public.monitoring_status_subscribers_id_seq TO service_role;
 
 
 --

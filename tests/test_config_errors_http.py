@@ -15,6 +15,7 @@ from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.inprocess import serve_in_process
 
 AUTH = {"Authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
+TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}  # alert rules: token only
 T = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 # (kind, file text, problem named, a value that must never appear in a message)
@@ -88,7 +89,7 @@ def test_each_kind_of_config_error_keeps_monitoring(
             assert alert["state"] == "firing"
             assert value not in alert["message"] and value not in summary["config_problem"]
         with time_machine.travel(T + timedelta(minutes=11), tick=True):
-            status = server.get("/api/status")
+            status = server.get("/api/status", headers=TOKEN)
             badge = server.get("/api/badge")
             svg = server.get("/api/badge?format=svg")
     configuration = [e for e in fake_resend.emails if "Configuration error" in e["subject"]]
@@ -101,7 +102,7 @@ def test_each_kind_of_config_error_keeps_monitoring(
     body = status.json()
     assert body["services"]["database"]["status"] == "operational", "answered from history"
     assert {"rule": "config_invalid", "title": "Configuration error"}.items() <= next(
-        i for i in body["incidents"] if i["rule"] == "config_invalid"
+        i for i in body["alerts"] if i["rule"] == "config_invalid"
     ).items()
     # The public bodies say "configuration error" and nothing of the problem itself.
     for public in (status.text, badge.text, svg.text):

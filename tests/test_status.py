@@ -128,19 +128,19 @@ def test_words_staleness_and_incidents(seeded: str) -> None:
     assert body.status == "degraded"  # email is down, but email is not critical
     assert body.description == "Some systems are degraded"
     assert body.last_check_at == NOW - timedelta(minutes=5)
-    assert [(i.rule, i.severity) for i in body.incidents] == [
+    assert [(i.rule, i.severity) for i in body.alerts] == [
         ("payment_failure_rate", "critical"),
         ("service_unresponsive:stripe", "critical"),
         ("db_storage", "warning"),
     ]  # worst first, then oldest first; the info rule is no incident
-    assert body.incidents[0].since == NOW - 3 * H
-    assert [i.title for i in body.incidents] == [
+    assert body.alerts[0].since == NOW - 3 * H
+    assert [i.title for i in body.alerts] == [
         "Payment failure rate",
         "Critical service unresponsive (stripe)",
         "Db storage",  # not a known rule: its name, readable
     ]
     assert "revenue" not in body.model_dump_json()  # alert messages stay private
-    assert body.maintenance is None
+    assert body.maintenance_window is None
 
 
 def test_daily_history_with_gaps_in_local_days(seeded: str) -> None:
@@ -179,8 +179,10 @@ def test_critical_down_and_maintenance(seeded: str, tmp_path: Path) -> None:
     )
     body = status_of(seeded, monitor_config=str(toml))
     assert body.status == "maintenance"
-    assert body.maintenance is not None and body.maintenance.reason == "Database upgrade"
-    assert body.maintenance.ends_at == datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+    assert (
+        body.maintenance_window is not None and body.maintenance_window.reason == "Database upgrade"
+    )
+    assert body.maintenance_window.ends_at == datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
     assert body.services["database"].status == "down"  # the rows still say what was observed
 
 
@@ -193,15 +195,15 @@ def test_weekly_maintenance_end_past_midnight(migrated_db: str, tmp_path: Path) 
     body = status_of(
         migrated_db, datetime(2026, 11, 26, 23, 30, tzinfo=UTC), monitor_config=str(toml)
     )
-    assert body.status == "maintenance" and body.maintenance is not None
-    assert body.maintenance.ends_at == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+    assert body.status == "maintenance" and body.maintenance_window is not None
+    assert body.maintenance_window.ends_at == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
 
 
 def test_no_history_is_unknown_not_an_error(migrated_db: str) -> None:
     body = status_of(migrated_db)
     assert body.status == "unknown"
     assert body.reason == "no checks recorded yet"
-    assert body.services == {} and body.incidents == []
+    assert body.services == {} and body.alerts == []
     assert body.uptime.model_dump(by_alias=True) == {"24h": None, "7d": None, "30d": None}
     assert body.history is not None and len(body.history.days) == 90
     assert set(body.history.overall.uptime_pct) == {None}
@@ -238,8 +240,9 @@ def test_both_transports_give_the_same_json(postgrest, supabase_db: str) -> None
     assert "monitoring_status_page" in postgrest.calls  # type: ignore[attr-defined]
 
 
-def test_summary_is_one_statement(seeded: str) -> None:
-    """One store call: the whole summary comes back from a single SQL function call."""
+def test_summary_is_two_statements(seeded: str) -> None:
+    """Two store calls: the whole summary from one SQL function, the published incidents and
+    maintenance (issue 26) from another; no row is fetched for the 90-day history."""
     with psycopg.connect(seeded, autocommit=True) as conn:
         conn.execute("create extension if not exists pg_stat_statements")
         conn.execute("select pg_stat_statements_reset()")
@@ -250,7 +253,10 @@ def test_summary_is_one_statement(seeded: str) -> None:
                where dbid = (select oid from pg_database where datname = current_database())
                  and query ilike '%monitoring_%' and query not ilike '%pg_stat_statements%'"""
         ).fetchall()
-    assert len(calls) == 1 and "monitoring_status_page" in calls[0][0]
+    assert sorted(q.split("(")[1] for (q,) in calls) == [
+        'public."monitoring_status_events_since"',
+        'public."monitoring_status_page"',
+    ]
 
 
 def test_local_days_across_the_dst_change(migrated_db: str) -> None:

@@ -34,6 +34,7 @@ def test_status_shows_providers_and_token_only_deployments(
     assert public.headers["cache-control"].startswith("public")
     stripe = body["providers"]["stripe"]
     assert (stripe["title"], stripe["indicator"], stripe["readable"]) == ("Stripe", "minor", True)
+    assert (stripe["status"], stripe["reason"]) == ("degraded_performance", None)
     (incident,) = stripe["incidents"]
     assert incident["name"] == "Elevated API errors"
     assert incident["url"] == "https://www.stripestatus.com/incidents/x1"
@@ -86,3 +87,5 @@ def test_status_shows_upcoming_maintenance_unreadable_pages_and_https_links_only
     assert providers["vercel"]["incidents"] == []
     resend = providers["resend"]
     assert (resend["readable"], resend["error"]) == (False, "status page answered 404")
+    # issue 26: an unreadable page is `unknown` for the page, never "no incident"
+    assert (resend["status"], resend["reason"]) == ("unknown", "unreadable")

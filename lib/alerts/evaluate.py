@@ -48,7 +48,7 @@ def evaluate_alerts(
         store,
         configured_notifiers(settings) if notifiers is None else notifiers,
         now,
-        maintenance_state(config, now),
+        maintenance_state(config, now, store),
         environment=settings.vercel_env,
         incidents=_open_incidents(store),
     )

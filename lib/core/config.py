@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     alert_email_from: str | None = None
     report_email_to: str | None = None
     site_url: HttpUrl | None = None
+    # Status communication (docs/status.md): the monitor's public URL for links in subscriber
+    # mails, the key that signs their links and webhook bodies, Resend's webhook signing secret.
+    status_url: HttpUrl | None = None
+    status_email_from: str | None = None
+    status_secret: SecretStr | None = None
+    resend_webhook_secret: SecretStr | None = None
     monitor_config: str | None = None
     # A dead-man's switch outside the monitor (docs/operations.md); its path is the check's token.
     heartbeat_url: HttpUrl | None = None
@@ -213,6 +219,8 @@ class Settings(BaseSettings):
                 self.resend_api_key,
                 self.health_token,
                 self.cron_secret,
+                self.status_secret,
+                self.resend_webhook_secret,
                 self.vercel_webhook_secret,
                 self.vercel_drain_secret,
                 self.supabase_access_token,

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from lib.core.components import Component, StatusOptions
 from lib.core.config import Settings
 from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 from lib.core.synthetic_config import CheckList, HeartbeatList
@@ -243,6 +244,8 @@ class MonitorConfig(Strict):
     anomalies: AnomalyConfig = AnomalyConfig()
     checks: CheckList = []  # [[checks]] and [[heartbeats]]: lib/core/synthetic_config.py
     heartbeats: HeartbeatList = []
+    components: list[Component] = []  # lib/core/components.py; [status] beside them
+    status: StatusOptions = StatusOptions()
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from lib import store
+from lib.alerts.config_state import load_rules
 from lib.core.config import Settings
 from lib.core.http import Request, Response, json_response
 from lib.endpoints.status_model import DeploymentView, PerWindow, StatusBody
 from lib.endpoints.status_providers import provider_views
 from lib.endpoints.status_summary import HISTORY_DAYS, build_status, fetch_summary, unknown_status
+from lib.status.public import public_parts
 from lib.store import Store, StoreError
 
 STORE_TIMEOUT_S = 5.0
@@ -32,17 +34,23 @@ def load_status(
     *,
     providers: bool = False,
     deployments: bool = False,
+    internal: bool = True,
 ) -> tuple[StatusBody, bool]:
     """The summary and whether the store answered (False: `unknown` with the store's reason).
 
-    `providers` adds the vendors' status pages, `deployments` the last production deployments.
+    `providers` adds the vendors' status pages, `deployments` the last production deployments;
+    `internal` False leaves out the alert rules (the public answer).
     """
     now = now or datetime.now(UTC)
     if not store.configured(settings):
         return unknown_status(settings, now, "no store configured"), True
+    config = load_rules(settings).config
     try:
         with Store.from_settings(settings, timeout=STORE_TIMEOUT_S) as db:
             raw = fetch_summary(db, now, settings.metrics_timezone.key, history_days)
+            parts = public_parts(
+                db, raw, config, settings.metrics_timezone, now, history=history_days > 0
+            )
             try:  # the extras never cost the summary itself
                 extras = status_extras(db, providers, deployments)
             except StoreError:
@@ -50,6 +58,9 @@ def load_status(
     except StoreError as error:
         return unknown_status(settings, now, f"status history unavailable: {error.reason}"), False
     body = build_status(raw, settings, now, with_history=history_days > 0)
+    extras.update(parts)
+    if not internal:  # internal rules (budget, certificates, crons, ...) never reach the public
+        extras.update(alerts=None, resolved_alerts=None)
     traffic = raw.get("traffic") or {}
     if history_days > 0 and any(value is not None for value in traffic.values()):
         body.traffic_availability = PerWindow.model_validate(traffic)
@@ -86,7 +97,11 @@ def status_response(request: Request) -> Response:
         return preflight()
     # With HEALTH_TOKEN the body adds the deployments: never from a shared cache.
     token = request.has_bearer(request.settings.health_token)
-    body, answered = load_status(request.settings, providers=True, deployments=token)
+    body, answered = load_status(
+        request.settings, providers=True, deployments=token, internal=token
+    )
+    if not token:
+        body = body.model_copy(update={"alerts": None, "resolved_alerts": None})
     cache = PUBLIC_CACHE if answered else ERROR_CACHE
     headers = {**CORS, "Cache-Control": "private, no-store" if token else cache}
     return json_response(body, 200 if answered else 503, headers=headers)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lib.core.status_words import Page, PageService
 from lib.endpoints.status_providers import ProviderView
+from lib.status.model import Banner, ComponentView, IncidentView, MaintenanceView
 
 # The words and what they mean: lib/core/status_words.py.
 OverallWord = Page
@@ -96,18 +97,29 @@ class DeploymentView(BaseModel):
 
 
 class StatusBody(BaseModel):
-    """The /api/status JSON."""
+    """The /api/status JSON. Public: the words, services, components, banner, published incidents
+    and maintenance. With HEALTH_TOKEN only: the alert rules firing and resolved (`alerts`,
+    `resolved_alerts`), which may name internal rules, and the deployments."""
 
     status: OverallWord
     description: str
     updated_at: datetime
     last_check_at: datetime | None
-    maintenance: Maintenance | None
     uptime: PerWindow
     avg_response_ms: PerWindow
     services: dict[str, ServiceStatus]
-    incidents: list[Incident]
-    resolved_incidents: list[PastIncident] = []
+    timezone: str = "Europe/Berlin"
+    generated_at: datetime | None = None
+    banner: Banner | None = None
+    components: list[ComponentView] = []
+    incidents: list[IncidentView] = []
+    maintenance: list[MaintenanceView] = []
+    feed: str = "/api/status/feed.atom"
+    subscribe: str = "/api/subscriptions"
+    # The monitoring.toml window running now (mutes every notification), as before issue 26.
+    maintenance_window: Maintenance | None = None
+    alerts: list[Incident] | None = Field(None, exclude_if=lambda v: v is None)
+    resolved_alerts: list[PastIncident] | None = Field(None, exclude_if=lambda v: v is None)
     # CarBot's own availability from real traffic (Vercel Drains), when a drain delivers data.
     traffic_availability: PerWindow | None = Field(None, exclude_if=lambda v: v is None)
     history: History | None = Field(None, exclude_if=lambda v: v is None)

@@ -43,6 +43,19 @@ class ProviderView(BaseModel):
     error: str | None = None
     incidents: list[ProviderIncidentView]
     maintenance: list[ProviderMaintenanceView] = []
+    # The page's word (Statuspage's component words); `unknown` with reason `unreadable` when the
+    # last refresh could not read the page: "no incident" then means "none known", not "none".
+    status: str = "unknown"
+    reason: str | None = None
+
+
+INDICATOR_WORDS = {
+    "none": "operational",
+    "minor": "degraded_performance",
+    "major": "partial_outage",
+    "critical": "major_outage",
+    "maintenance": "under_maintenance",
+}
 
 
 def provider_views(db: Store) -> dict[str, ProviderView]:
@@ -57,6 +70,8 @@ def provider_views(db: Store) -> dict[str, ProviderView]:
             checked_at=p.checked_at,
             readable=p.ok,
             error=None if p.ok else p.error,
+            status=INDICATOR_WORDS.get(p.indicator or "", "unknown") if p.ok else "unknown",
+            reason=None if p.ok else "unreadable",
             incidents=[ProviderIncidentView.model_validate(i.model_dump()) for i in p.incidents],
             maintenance=[
                 ProviderMaintenanceView(

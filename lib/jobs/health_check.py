@@ -31,6 +31,7 @@ from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
 from lib.providers import configured_providers
 from lib.providers.refresh import Refresh, start_refresh, summary
+from lib.status.run import communicate
 from lib.store import Store, StoreError
 from lib.store.run import RunStore, merged_provider_statuses, read_for_run, write_run
 
@@ -103,6 +104,7 @@ def check_and_alert(
         config=config,
         rules=rules,
     )
+    status = communicate(store, settings, now, config)  # drafts; subscriber mails (lib/status)
     return {
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": written.recorded,
@@ -111,6 +113,7 @@ def check_and_alert(
         **report.model_dump(mode="json"),
         "config_problem": problem,
         "outage_recorded": outage is not None,
+        "status": status,
     }
 
 

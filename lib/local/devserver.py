@@ -13,6 +13,7 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from lib.core.config import Settings
@@ -63,7 +64,10 @@ class FunctionLoader:
                     return candidate
             except OSError:  # a path segment longer than a file name can be: no such function
                 return None
-        return None
+        # Vercel's dynamic segment: api/incidents/[id].py answers /api/incidents/<anything>.
+        parent, _, segment = relative.rpartition("/")
+        dynamic = sorted((self.root / parent).glob("[[]*[]].py")) if parent and segment else []
+        return dynamic[0] if len(dynamic) == 1 else None
 
     def load(self, file: Path) -> ModuleType:
         mtime = file.stat().st_mtime
@@ -107,6 +111,11 @@ def make_app(root: Path = ROOT) -> Any:
             query = "&".join(q for q in (environ.get("QUERY_STRING", ""), rewritten[1]) if q)
             environ = {**environ, "QUERY_STRING": query}
         if function is not None:
+            if function.name.startswith("["):  # Vercel passes the segment as a query parameter
+                name = function.stem.strip("[]")
+                value = quote(path.rstrip("/").rpartition("/")[2], safe="")
+                query = environ.get("QUERY_STRING", "")
+                environ["QUERY_STRING"] = f"{query}&{name}={value}" if query else f"{name}={value}"
             module = loader.load(function)
             return module.app(environ, start_response)
         # The security headers vercel.json declares for pages (one source for both servers);

@@ -11,6 +11,7 @@ from lib.reports.gather import Facts, gather
 from lib.reports.model import Report
 from lib.reports.monthly import build_monthly
 from lib.reports.periods import Period
+from lib.reports.postmortems import add_postmortems
 from lib.reports.weekly import build_weekly
 from lib.store import Store
 
@@ -23,12 +24,15 @@ def build_from(
     settings: Settings | None = None,
 ) -> Report:
     if facts.period.kind == "weekly":
-        return build_weekly(facts, config, now)
-    try:
-        slow = store.database_stats().slow_queries
-    except StoreError:
-        slow = None
-    return build_monthly(facts, config, now, slow, settings)
+        report = build_weekly(facts, config, now)
+    else:
+        try:
+            slow = store.database_stats().slow_queries
+        except StoreError:
+            slow = None
+        report = build_monthly(facts, config, now, slow, settings)
+    add_postmortems(report, store, facts.period)  # incidents written by people (issue 26)
+    return report
 
 
 def build_report(

@@ -150,7 +150,11 @@ class FakeStripe(FakeUpstream):
 
 
 class FakeResend(FakeUpstream):
-    """Resend: domains (`limit` default 20, at most 100; `after`), `POST /emails` (kept)."""
+    """Resend: domains (`limit` default 20, at most 100; `after`), `POST /emails` and
+    `POST /emails/batch` (kept; bodies validated against SendEmailRequest of the OpenAPI file,
+    tests/specs/resend-openapi.trimmed.json; a batch holds at most 100 e-mails and no
+    `attachments` or `scheduled_at`, https://resend.com/docs/api-reference/emails/send-batch-emails).
+    """
 
     def __init__(self, domains: dict[str, str] | None = None) -> None:
         super().__init__(name="resend")
@@ -163,6 +167,55 @@ class FakeResend(FakeUpstream):
         self._lock = threading.Lock()
         self.route("GET", r"/domains")(self._domains)
         self.route("POST", r"/emails")(self._send_email)
+        self.route("POST", r"/emails/batch")(self._send_batch)
+        self.batches: list[list[dict[str, Any]]] = []
+        self.violations: list[str] = []  # requests outside the API description
+
+    def _invalid(self, body: Any) -> str | None:
+        """Why `body` is no SendEmailRequest of the spec (None when it is one)."""
+        from jsonschema import ValidationError
+
+        from tests.fakes.shapes import validate
+
+        try:
+            validate("resend", {"$ref": "#/components/schemas/SendEmailRequest"}, body)
+        except ValidationError as error:
+            return error.message[:200]
+        return None
+
+    def _send_batch(self, request: FakeRequest) -> Reply:
+        body = request.body
+        problem = None
+        if not isinstance(body, list) or not 1 <= len(body) <= 100:
+            problem = "a batch is a JSON array of 1 to 100 e-mails"
+        else:
+            for item in body:
+                problem = problem or self._invalid(item)
+                if isinstance(item, dict) and ({"attachments", "scheduled_at"} & set(item)):
+                    problem = problem or "attachments and scheduled_at are not supported in batch"
+        if problem is not None:
+            self.violations.append(problem)
+            return 422, {"statusCode": 422, "message": problem, "name": "validation_error"}
+        key = request.headers.get("idempotency-key")
+        with self._lock:
+            if key is not None and key in self.idempotent:
+                payload, answer = self.idempotent[key]
+                if payload != body:
+                    return 409, {
+                        "statusCode": 409,
+                        "message": "Same idempotency key used with a different request payload.",
+                        "name": "invalid_idempotent_request",
+                    }
+                return 200, answer
+            self.batches.append(body)
+            ids = []
+            for item in body:
+                self.emails.append(item)
+                ids.append({"id": f"49a3999c-0ce1-4ea6-ab68-{len(self.emails):012d}"})
+            answer = {"data": ids}
+            if key is not None:
+                self.idempotent[key] = (body, answer)
+        return 200, answer
 
     def _send_email(self, request: FakeRequest) -> Reply:
         body = request.body if isinstance(request.body, dict) else {}
@@ -173,6 +226,10 @@ class FakeResend(FakeUpstream):
                 "message": f"Missing `{missing[0]}` field.",
                 "name": "missing_required_field",
             }
+        problem = self._invalid(body)
+        if problem is not None:
+            self.violations.append(problem)
+            return 422, {"statusCode": 422, "message": problem, "name": "validation_error"}
         key = request.headers.get("idempotency-key")
         with self._lock:
             if key is not None and key in self.idempotent:
@@ -195,6 +252,8 @@ class FakeResend(FakeUpstream):
         self.domains = dict(self._initial)
         self.emails.clear()
         self.idempotent.clear()
+        self.batches.clear()
+        self.violations.clear()
 
     def _domains(self, request: FakeRequest) -> Reply:
         data = [

@@ -1,0 +1,1 @@
+"""Status communication (SPEC §13): components, incidents, maintenance, subscribers, feed."""

@@ -1,0 +1,88 @@
+"""Incidents and maintenance in the store (monitoring_status_events): read, write, draft."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from lib.core.components import Component, LocalText, StatusOptions
+from lib.status.model import ComponentImpact, StoredEvent, Update
+from lib.store import Store
+
+# Resolved incidents stay this long in /api/status `incidents` (the history keeps them 90 days).
+RESOLVED_SHOWN = timedelta(days=7)
+
+
+def event_row(event: StoredEvent) -> dict[str, Any]:
+    return event.model_dump(mode="json")
+
+
+def get_event(db: Store, event_id: str) -> StoredEvent | None:
+    row = db.call("monitoring_status_event_get", p_id=event_id)
+    return StoredEvent.model_validate(row) if row else None
+
+
+def put_event(db: Store, event: StoredEvent, expected_version: int) -> StoredEvent | None:
+    """Insert (expected_version 0) or replace at that version; None when another writer won."""
+    row = db.call(
+        "monitoring_status_event_put", p_event=event_row(event), p_expected_version=expected_version
+    )
+    return StoredEvent.model_validate(row) if row else None
+
+
+def events_since(db: Store, since: datetime, *, published_only: bool) -> list[StoredEvent]:
+    rows = db.call("monitoring_status_events_since", p_since=since, p_published_only=published_only)
+    return [StoredEvent.model_validate(r) for r in rows or []]
+
+
+def draft_id(alert_key: str, since: datetime) -> str:
+    """One draft per alert episode: two overlapping runs compute the same id."""
+    digest = hashlib.sha256(f"{alert_key}|{since.isoformat()}".encode()).hexdigest()
+    return f"inc_{digest[:12]}"
+
+
+def suggested_draft(
+    component: Component, alert_key: str, since: datetime, now: datetime, options: StatusOptions
+) -> StoredEvent:
+    """What an operator is offered when a critical alert fires on a public component."""
+    name = component.name
+    title = LocalText(de=f"Störung: {name.de}", en=f"Disruption: {name.en}")
+    message = LocalText(
+        de=f"Wir untersuchen Probleme mit {name.de} und melden uns mit einem Update.",
+        en=f"We are investigating problems with {name.en} and will post an update.",
+    )
+    publish = options.auto_publish
+    return StoredEvent(
+        id=draft_id(alert_key, since),
+        kind="incident",
+        published=publish,
+        status="investigating",
+        impact="major",
+        title=title,
+        components=[ComponentImpact(id=component.id, impact="major")],
+        updates=[Update(at=now, status="investigating", message=message)],
+        source=alert_key,
+        created_at=now,
+        updated_at=now,
+        published_at=now if publish else None,
+    )
+
+
+def draft_from_alerts(
+    db: Store, components: tuple[Component, ...], options: StatusOptions, now: datetime
+) -> list[str]:
+    """Draft an incident for each critical firing alert on a public component (once per episode).
+
+    Returns the ids created by this run."""
+    created = []
+    for key, row in db.alerts().items():
+        if row.state != "firing" or row.severity != "critical":
+            continue
+        component = next((c for c in components if c.maps_alert(key)), None)
+        if component is None:
+            continue
+        draft = suggested_draft(component, key, row.since, now, options)
+        if put_event(db, draft, 0) is not None:
+            created.append(draft.id)
+    return created
