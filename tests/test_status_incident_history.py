@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.alerting import open_store
+from tests.alerting import open_store, seed_episode
 from tests.conftest import SECRETS, DevServer
 from tests.status_history import seed_history
 
@@ -19,22 +19,9 @@ def test_resolved_alerts_for_the_token_only(migrated_db: str, dev_server: Any) -
             ("cron_late:daily_metrics", now - timedelta(days=5), 0.5),
             ("payment_failure_rate", now - timedelta(days=120), 1),  # older than 90 days
         ):
-            row = store.alert_cas(
-                rule,
-                0,
-                {
-                    "state": "firing",
-                    "severity": "critical",
-                    "since": start,
-                    "last_notified_at": start,
-                    "message": "secret figure 4711",
-                },
-            )
-            assert row is not None
-            store.alert_cas(
-                rule, row.version, {"state": "ok", "since": start + timedelta(hours=hours)}
-            )
-        store.alert_cas("tls_expiry", 0, {"state": "firing", "since": now - timedelta(hours=1)})
+            end = start + timedelta(hours=hours)
+            seed_episode(store, rule, start, end, severity="critical", message="secret figure 4711")
+        seed_episode(store, "tls_expiry", now - timedelta(hours=1), announced=False)
     token = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
     server: DevServer = dev_server(
         {"DATABASE_URL": migrated_db, "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"]}

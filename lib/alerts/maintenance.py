@@ -12,6 +12,7 @@ from lib.core.components import components_or_defaults
 from lib.core.config import Settings
 from lib.core.monitor_config import WEEKDAYS, MaintenanceWindow, MonitorConfig
 from lib.store import Store, StoreError
+from lib.store.status_events import status_event_rows
 
 # A weekly window is shown this long before its next occurrence.
 WEEKLY_SHOWN_AHEAD = timedelta(days=7)
@@ -89,7 +90,7 @@ def toml_windows(config: MonitorConfig, now: datetime) -> list[Window]:
 
 def stored_windows(store: Store, since: datetime) -> list[Window]:
     """Published maintenance announced through /api/incidents, ending after `since`."""
-    rows = store.call("monitoring_status_events_since", p_since=since, p_published_only=True)
+    rows = status_event_rows(store, since, published_only=True)
     return [
         Window(
             id=r["id"],

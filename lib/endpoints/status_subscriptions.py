@@ -25,6 +25,7 @@ from lib.status.subscribers import (
     over_limits,
     subscribe,
     subscriber_for,
+    unsubscribe,
 )
 from lib.status.tokens import webhook_secret
 
@@ -161,7 +162,7 @@ def unsubscribe_response(request: Request) -> Response:
                 f"/api/subscriptions/unsubscribe?token={token}",
                 "Abmelden / Unsubscribe",
             )
-        db.call("monitoring_status_unsubscribe", p_id=row["id"], p_email=None)
+        unsubscribe(db, subscriber_id=row["id"])
     return page(
         "Abgemeldet / Unsubscribed",
         "<p>Ihre Adresse wurde gelöscht. / Your address has been deleted.</p>",
@@ -219,7 +220,5 @@ def resend_webhook_response(request: Request) -> Response:
     if event.type in REMOVING:
         with open_store(request) as db:
             for address in event.addresses():
-                removed += int(
-                    db.call("monitoring_status_unsubscribe", p_id=0, p_email=address) or 0
-                )
+                removed += unsubscribe(db, email=address)
     return json_response({"received": event.type, "removed": removed})

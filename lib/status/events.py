@@ -9,6 +9,7 @@ from typing import Any
 from lib.core.components import Component, LocalText, StatusOptions
 from lib.status.model import ComponentImpact, StoredEvent, Update
 from lib.store import Store
+from lib.store.status_events import status_event_rows
 
 # Resolved incidents stay this long in /api/status `incidents` (the history keeps them 90 days).
 RESOLVED_SHOWN = timedelta(days=7)
@@ -32,8 +33,8 @@ def put_event(db: Store, event: StoredEvent, expected_version: int) -> StoredEve
 
 
 def events_since(db: Store, since: datetime, *, published_only: bool) -> list[StoredEvent]:
-    rows = db.call("monitoring_status_events_since", p_since=since, p_published_only=published_only)
-    return [StoredEvent.model_validate(r) for r in rows or []]
+    rows = status_event_rows(db, since, published_only=published_only)
+    return [StoredEvent.model_validate(r) for r in rows]
 
 
 def draft_id(alert_key: str, since: datetime) -> str:

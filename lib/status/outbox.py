@@ -128,6 +128,12 @@ class Mailer:
             self._deliver(item, claimed, now)
         self.report.stopped = "time budget used; the rest goes out next run"
 
+    def _delivered(self, message: str, ids: list[Any], sent: bool, now: datetime) -> None:
+        """Mark claimed deliveries sent, or release them for the next run."""
+        self.db.call(
+            "monitoring_status_delivered", p_message=message, p_ids=ids, p_sent=sent, p_now=now
+        )
+
     def _deliver(self, item: Announcement, claimed: list[dict[str, Any]], now: datetime) -> None:
         mails = [r for r in claimed if r.get("email")]
         hooks = [r for r in claimed if r.get("webhook_url")]
@@ -151,21 +157,9 @@ class Mailer:
                 self.report.failed.append(error.reason)
         failed = [r["id"] for r in claimed if r["id"] not in sent]
         if sent:
-            self.db.call(
-                "monitoring_status_delivered",
-                p_message=item.key,
-                p_ids=sent,
-                p_sent=True,
-                p_now=now,
-            )
+            self._delivered(item.key, sent, True, now)
         if failed:  # released: the next run claims them again
-            self.db.call(
-                "monitoring_status_delivered",
-                p_message=item.key,
-                p_ids=failed,
-                p_sent=False,
-                p_now=now,
-            )
+            self._delivered(item.key, failed, False, now)
             log.warning("status delivery %s failed for %d recipients", item.key, len(failed))
             raise _Stop
         if self.sender is not None:

@@ -125,3 +125,9 @@ def subscriber_for(
     if not row or not row.get("email") or not verify(secret, purpose, token, row["email"]):
         return None
     return row
+
+
+def unsubscribe(db: Store, *, subscriber_id: int = 0, email: str | None = None) -> int:
+    """Delete a subscriber by id (their unsubscribe link) or by address (a bounce or a
+    complaint); how many rows went."""
+    return int(db.call("monitoring_status_unsubscribe", p_id=subscriber_id, p_email=email) or 0)
