@@ -210,3 +210,19 @@ def bounded_steps(steps: list[str], safe: Callable[[object, int], str], total: i
         lines.append(line)
         size += extra
     return "\n".join(lines)
+
+
+def grouped_text(n: Notification, safe: Callable[[object, int], str], limit: int = 600) -> str:
+    """`Also firing: a; b (+3 more)` within `limit` characters, cut between names only (an
+    escape or entity is never cut in half); empty when nothing else fired."""
+    if not n.grouped:
+        return ""
+    items: list[str] = []
+    size = len("Also firing: ")
+    for shown, name in enumerate(n.grouped):
+        item = safe(name, 200)
+        if size + len(item) + 2 > limit - 12:
+            return f"Also firing: {'; '.join(items)} (+{len(n.grouped) - shown} more)"
+        items.append(item)
+        size += len(item) + 2
+    return "Also firing: " + "; ".join(items)

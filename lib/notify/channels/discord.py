@@ -29,6 +29,7 @@ from lib.notify.message import (
     bounded_steps,
     channel_facts,
     event_subject,
+    grouped_text,
     icon,
     incident_line,
     message,
@@ -82,7 +83,7 @@ class DiscordChannel(Channel[DiscordSettings]):
         if note:
             parts.append(note)
         if n.grouped:
-            parts.append("Also firing: " + "; ".join(discord(g) for g in n.grouped))
+            parts.append(grouped_text(n, discord))
         link = ack_link(n)
         if link:
             parts.append(f"**[Acknowledge]({link})**")

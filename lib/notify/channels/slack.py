@@ -29,6 +29,7 @@ from lib.notify.message import (
     bounded_steps,
     channel_facts,
     event_subject,
+    grouped_text,
     icon,
     incident_line,
     message,
@@ -80,7 +81,7 @@ class SlackChannel(Channel[SlackSettings]):
         if note:
             body += f"\n{note}"
         if n.grouped:
-            body += "\nAlso firing: " + "; ".join(chat(g) for g in n.grouped)
+            body += "\n" + grouped_text(n, chat)
         fields = [
             {"type": "mrkdwn", "text": f"*{label}*\n{chat(value, FIELD_TEXT - 40)}"}
             for label, value in channel_facts(n)[:MAX_FIELDS]

@@ -31,6 +31,7 @@ from lib.notify.message import (
     bounded_steps,
     channel_facts,
     event_subject,
+    grouped_text,
     icon,
     incident_line,
     message,
@@ -89,7 +90,7 @@ class TeamsChannel(Channel[TeamsSettings]):
         if note:
             body.append(_text(note, isSubtle=True))
         if n.grouped:
-            body.append(_text("Also firing: " + "; ".join(markdown(g) for g in n.grouped)))
+            body.append(_text(grouped_text(n, markdown)))
         facts = [{"title": label, "value": markdown(value)} for label, value in channel_facts(n)]
         body.append({"type": "FactSet", "facts": facts})
         if n.runbook:

@@ -26,6 +26,7 @@ from lib.notify.message import (
     bounded_steps,
     channel_facts,
     event_subject,
+    grouped_text,
     icon,
     incident_line,
     message,
@@ -73,7 +74,7 @@ class TelegramChannel(Channel[TelegramSettings]):
         if note:
             lines.append(note)
         if n.grouped:
-            lines.append("Also firing: " + "; ".join(html(g) for g in n.grouped))
+            lines.append(grouped_text(n, html))
         lines += ["", *(f"<b>{label}:</b> {html(value)}" for label, value in channel_facts(n))]
         link = ack_link(n)
         if link:
