@@ -348,6 +348,7 @@ def test_a_hanging_and_a_throttled_channel_leave_the_others_on_time(
         slack, telegram = store.last_notification("slack"), store.last_notification("telegram")
         assert slack is not None and slack.sent_at is None and "slack" in (slack.error or "")
         assert telegram is not None and "rate limited (429)" in (telegram.error or "")
+        assert not any(secret in (slack.error or "") + (telegram.error or "") for secret in SECRETS)
     assert summary["notifications"]["failed"] == 2
     # The hang lasts 60 s; the slack send gave up after its own 0.5 s, nobody waited longer.
     assert elapsed < 5, elapsed

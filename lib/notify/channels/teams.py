@@ -53,7 +53,10 @@ class TeamsSettings(ChannelSettings):
     def secret_values(self) -> list[str]:
         # The trigger URL is signed in its query (`sig=`): the whole URL is the credential.
         url = self.webhook_url
-        return [str(url), url.query or ""] if url is not None else []
+        if url is None:
+            return []
+        signatures = [value for name, value in url.query_params() if name == "sig"]
+        return [str(url), url.query or "", *signatures]
 
 
 def _text(text: str, **style: object) -> dict[str, object]:
