@@ -353,3 +353,18 @@ def test_a_hanging_and_a_throttled_channel_leave_the_others_on_time(
     # The hang lasts 60 s; the slack send gave up after its own 0.5 s, nobody waited longer.
     assert elapsed < 5, elapsed
     fakes["slack"].mode = "ok"
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_discord_sink_leaves_no_link_image_html_or_mention(name: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from lib.core.safe_text import discord
+
+    shown = discord(HOSTILE[name])
+    tokens = MarkdownIt("commonmark").parseInline(shown)
+    kinds = {child.type for token in tokens for child in token.children or []}
+    assert not kinds & {"link_open", "image", "html_inline"}, kinds
+    assert not re.search(r"@(everyone|here)\b", shown)
+    assert not re.search(r"(?<!\\)[_~*`]", shown), "no emphasis, strike or code starts"
+    assert not BIDI_OR_CONTROL.search(shown)
