@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.chat_vendors import FakeDiscord, FakeSlack, FakeTeams, VendorFake
+from tests.fakes.chat_vendors import FakeDiscord, FakeSlack, FakeTeams
 from tests.fakes.paging_vendors import FakeNtfy, FakePagerDuty, FakeTelegram
+from tests.fakes.vendor_fake import VendorFake
 
 VENDORS = Path(__file__).resolve().parent / "fixtures" / "vendors"
 

@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from tests.fakes import FakeRequest
-from tests.fakes.chat_vendors import VendorFake
+from tests.fakes.vendor_fake import VendorFake
 
 # -- Telegram ---------------------------------------------------------------------------------
 
