@@ -18,6 +18,8 @@ length is bounded. Then the sink's own control syntax is escaped:
 - Markdown: CommonMark's backslash escape (any ASCII punctuation may be escaped,
   https://spec.commonmark.org/0.31.2/#backslash-escapes) of what starts links, images, code,
   emphasis, HTML and table cells (`\\ ` * [ ] < |`) and, at the start, headings and quotes;
+- Discord markdown (embeds): the Markdown escapes plus `_ ~` (italics, strike-through) and the
+  mention words defused as for chat (Discord shows `&lt;` literally, so it gets no entities);
 - CSV: a cell starting with `= + - @` (or tab/CR, removed by clean) gets a leading `'`, OWASP's
   advice against formula injection (https://owasp.org/www-community/attacks/CSV_Injection).
 
@@ -49,6 +51,7 @@ _MENTION = re.compile(r"@(?=(?:channel|here|everyone|all)\b)", re.IGNORECASE)
 _MARKDOWN = re.compile(r"([\\`*\[\]<|])")
 # Only at the start of a value (a list item or a cell): a heading or a quote.
 _MARKDOWN_START = re.compile(r"^(\s*)([#>])")
+_DISCORD_EXTRA = re.compile(r"([_~])")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _URL_UNSAFE = re.compile(
     r"[\s\"'<>`\\\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
@@ -93,6 +96,11 @@ def chat(value: object, limit: int = LIMIT) -> str:
 def markdown(value: object, limit: int = LIMIT) -> str:
     """Markdown inline text: a list item or a table cell, never a link, image or heading."""
     return _MARKDOWN_START.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", clean(value, limit)))
+
+
+def discord(value: object, limit: int = LIMIT) -> str:
+    """Discord message Markdown (embed title, description, field values)."""
+    return _MENTION.sub("@\u200b", _DISCORD_EXTRA.sub(r"\\\1", markdown(value, limit)))
 
 
 def csv_cell(value: object, limit: int = LIMIT) -> object:

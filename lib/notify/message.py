@@ -156,3 +156,73 @@ def chat_line(n: Notification) -> str:
     if n.grouped:
         line += f"; also firing: {'; '.join(chat(g) for g in n.grouped)}"
     return "\n".join([line, *(f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1))])
+
+
+# -- chat and paging channels (lib/notify/channels: slack, discord, teams, telegram, ntfy) ------
+
+SEVERITY_ICON = {"critical": "\U0001f6a8", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
+EVENT_ICON = {"firing": "\U0001f6a8", "reminder": "\U0001f514", "resolved": "\u2705"}
+
+
+def event_headline(n: Notification, safe: Safe = plain) -> str:
+    """headline(), and `Acknowledged: Payment failure rate` for an acknowledged episode."""
+    if n.event == "acknowledged":
+        return f"Acknowledged: {safe(n.title)}"
+    return headline(n, safe)
+
+
+def event_subject(n: Notification, safe: Safe = plain) -> str:
+    """subject() for every event: `[CRITICAL] CarBot Firing: ...`."""
+    return f"[{n.severity.upper()}] CarBot {event_headline(n, safe)}"
+
+
+def icon(n: Notification) -> str:
+    """An emoji for the event (a resolve is green whatever its severity)."""
+    return EVENT_ICON.get(n.event, SEVERITY_ICON[n.severity])
+
+
+def ack_link(n: Notification) -> str | None:
+    """The acknowledge link of a firing episode (https only); none once resolved or acked."""
+    if n.event not in ("firing", "reminder") or n.ack_url is None:
+        return None
+    return https_link(n.ack_url)
+
+
+def channel_facts(n: Notification) -> list[tuple[str, str]]:
+    """facts(), plus the escalation level an episode reached beyond the first."""
+    rows = facts(n)
+    if n.level > 1:
+        rows.insert(2, ("Escalation level", str(n.level)))
+    return rows
+
+
+def bounded_steps(steps: list[str], safe: Callable[[object, int], str], total: int) -> str:
+    """Numbered runbook lines, each escaped by `safe`, joined with newlines, at most `total`
+    characters: the steps that do not fit are counted, never silently dropped."""
+    lines: list[str] = []
+    size = 0
+    for number, step in enumerate(steps, 1):
+        line = f"{number}. {safe(step, 400)}"
+        extra = len(line) + (1 if lines else 0)
+        if size + extra > total - 40:  # room for the note below
+            lines.append(f"(+{len(steps) - number + 1} more steps in the runbook)")
+            break
+        lines.append(line)
+        size += extra
+    return "\n".join(lines)
+
+
+def grouped_text(n: Notification, safe: Callable[[object, int], str], limit: int = 600) -> str:
+    """`Also firing: a; b (+3 more)` within `limit` characters, cut between names only (an
+    escape or entity is never cut in half); empty when nothing else fired."""
+    if not n.grouped:
+        return ""
+    items: list[str] = []
+    size = len("Also firing: ")
+    for shown, name in enumerate(n.grouped):
+        item = safe(name, 200)
+        if size + len(item) + 2 > limit - 12:
+            return f"Also firing: {'; '.join(items)} (+{len(n.grouped) - shown} more)"
+        items.append(item)
+        size += len(item) + 2
+    return "Also firing: " + "; ".join(items)
