@@ -161,9 +161,8 @@ def test_the_built_routes_must_carry_the_page_headers(tmp_path: Path) -> None:
     ]
     assert check_headers(*headers_project(tmp_path / "good", good)) == []
     lost = [{"handle": "filesystem"}, good[0]]  # after the filesystem phase: never applied
-    assert len(check_headers(*headers_project(tmp_path / "lost", lost))) == len(PAGE_PATHS) * len(
-        headers
-    )  # every page
+    problems = check_headers(*headers_project(tmp_path / "lost", lost))
+    assert len(problems) == len(PAGE_PATHS) * len(headers)  # every header of every page
     everywhere = [{"src": "^/(.*)$", "headers": headers, "continue": True}]
     assert check_headers(*headers_project(tmp_path / "all", everywhere)) == [
         "config.json routes: the pages' CSP also reaches /api/health"
