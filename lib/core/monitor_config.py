@@ -22,6 +22,7 @@ from pydantic import (
 
 from lib.core.config import Settings
 from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
+from lib.core.escalation_config import EscalationPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
@@ -240,6 +241,7 @@ class MonitorConfig(Strict):
     traffic: TrafficOptions = TrafficOptions()
     platform: PlatformConfig = PlatformConfig()
     anomalies: AnomalyConfig = AnomalyConfig()
+    escalation: EscalationPolicy | None = None  # lib/core/escalation_config.py
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)
