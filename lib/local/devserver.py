@@ -20,6 +20,7 @@ from lib.core.errors import ConfigError
 from lib.core.http import SECURITY_HEADERS
 from lib.local.ports import busy_port_error, env_port
 from lib.local.vercel_headers import headers_for
+from lib.local.vercel_rewrites import rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,6 +97,9 @@ def make_app(root: Path = ROOT) -> Any:
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "/")
+        if path.startswith("/api/") and loader.resolve(path) is None:
+            path, query = rewrite(root / "vercel.json", path, environ.get("QUERY_STRING", ""))
+            environ = {**environ, "PATH_INFO": path, "QUERY_STRING": query}
         function = loader.resolve(path)
         if function is not None:
             module = loader.load(function)

@@ -1,0 +1,54 @@
+"""The `/api` rewrites of vercel.json applied by the dev server, so both route the same paths.
+
+Vercel's `source` is a path-to-regexp pattern: `:name` matches one path segment and
+`:name(a|b)` one of the listed values; the destination names them back (`?key=:key`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)(\([^)]*\))?")
+
+
+def _source_regex(source: str) -> re.Pattern[str]:
+    out, last = [], 0
+    for match in _PARAM.finditer(source):
+        out.append(re.escape(source[last : match.start()]))
+        pattern = match.group(2)[1:-1] if match.group(2) else "[^/]+"
+        out.append(f"(?P<{match.group(1)}>{pattern})")
+        last = match.end()
+    out.append(re.escape(source[last:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+@cache
+def rules(vercel_json: Path) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, destination) of every rewrite of an /api path, in file order."""
+    config = json.loads(vercel_json.read_text())
+    return tuple(
+        (_source_regex(entry["source"]), entry["destination"])
+        for entry in config.get("rewrites", [])
+        if entry["source"].startswith("/api/")
+    )
+
+
+def _fill(destination: str, values: dict[str, str]) -> str:
+    return _PARAM.sub(lambda m: quote(values[m.group(1)], safe=""), destination)
+
+
+def rewrite(vercel_json: Path, path: str, query: str) -> tuple[str, str]:
+    """(path, query string) after the first matching rewrite; the original query is kept after
+    the destination's own parameters, as Vercel does."""
+    for pattern, destination in rules(vercel_json):
+        match = pattern.match(path)
+        if match is None:
+            continue
+        filled = _fill(destination, match.groupdict())
+        new_path, _, new_query = filled.partition("?")
+        return new_path, "&".join(part for part in (new_query, query) if part)
+    return path, query
