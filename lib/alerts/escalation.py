@@ -22,8 +22,8 @@ class OnCallNow(BaseModel):
 
 
 def steps(policy: EscalationPolicy, severity: str) -> list[int]:
-    """Minutes after the episode began at which each level is reached."""
-    return list(getattr(policy.after_minutes, severity))
+    """Minutes after the episode began at which each level is reached (as many as levels)."""
+    return list(getattr(policy.after_minutes, severity))[: len(policy.levels)]
 
 
 def due_level(policy: EscalationPolicy, severity: str, elapsed: timedelta) -> int:

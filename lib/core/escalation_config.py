@@ -64,16 +64,10 @@ def _guide_levels() -> list[EscalationLevel]:
 
 
 class EscalationPolicy(_Strict):
-    """`[escalation]`: `[[escalation.levels]]` and `[escalation.after_minutes]`."""
+    """`[escalation]`: `[[escalation.levels]]` and `[escalation.after_minutes]`; steps beyond the
+    last level are not used (two levels with the defaults: critical at 0 and 15 minutes)."""
 
     levels: list[EscalationLevel] = Field(
         default_factory=_guide_levels, min_length=1, max_length=20
     )
     after_minutes: EscalationAfter = EscalationAfter()
-
-    @model_validator(mode="after")
-    def _levels_cover_steps(self) -> EscalationPolicy:
-        after = self.after_minutes
-        if max(len(after.critical), len(after.warning), len(after.info)) > len(self.levels):
-            raise ValueError("after_minutes lists more steps than there are levels")
-        return self
