@@ -107,7 +107,7 @@ def test_link_page_get_changes_nothing_and_its_post_acknowledges(
     with open_store(firing) as store:
         row = store.alerts()[KEY]
         assert (row.acknowledged_by, row.level) == ("Lena <b>", 1)
-        events = store.call("monitoring_alert_episodes", p_from=START, p_to=NOW + timedelta(1))
+        events = store.alert_episodes(START, NOW + timedelta(days=1))
     assert events[0]["acknowledged_by"] == "Lena <b>"
 
 
@@ -159,3 +159,5 @@ def test_api_acknowledge_and_unacknowledge(server: DevServer, firing: str) -> No
     resolved = server.request("POST", path, headers=TOKEN)
     assert resolved.status_code == 409 and "not firing" in resolved.json()["error"]
     assert page(server, "POST", params()).status_code == 409
+    over = page(server, "GET", params())
+    assert over.status_code == 410 and "episode is over" in over.text

@@ -56,6 +56,17 @@ def _outcome(row: AlertRow, changed: bool) -> AckOutcome:
     )
 
 
+def firing_episode(store: Store, key: str, episode: datetime) -> AlertRow:
+    """The row of `key` while `episode` is its firing episode; AckError otherwise (the link's
+    page says so before anyone presses its button)."""
+    row = store.alerts().get(key)
+    if row is None:
+        raise AckError(404, "no alert with this key")
+    if row.state != "firing" or row.since != episode:
+        raise AckError(410, "that episode is over; nothing to acknowledge")
+    return row
+
+
 def set_acknowledged(
     store: Store,
     key: str,
@@ -134,8 +145,7 @@ def _queue_acknowledged(
 
 def _threshold(store: Store, row: AlertRow, now: datetime) -> float:
     """The episode's threshold, from its history (an API request may ask once more)."""
-    raw = store.call("monitoring_alert_episodes", p_from=row.since, p_to=now + timedelta(seconds=1))
-    for item in raw if isinstance(raw, list) else []:
+    for item in store.alert_episodes(row.since, now + timedelta(seconds=1)):
         if item.get("rule") == row.rule and item.get("threshold") is not None:
             return float(item["threshold"])
     return 0.0

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lib import store as store_module
 from lib.alerts.ack_link import ACK_PATH, AckRefused, verify
-from lib.alerts.acknowledge import AckError, AckOutcome, set_acknowledged
+from lib.alerts.acknowledge import AckError, AckOutcome, firing_episode, set_acknowledged
 from lib.alerts.config_state import load_rules
 from lib.core import safe_text
 from lib.core.http import NO_STORE, HttpError, Request, Response, json_response, require_token
@@ -63,6 +63,13 @@ def _acknowledge(
         )
 
 
+def _check_episode(request: Request, key: str, episode: datetime) -> None:
+    if not store_module.configured(request.settings):
+        raise StoreError("no store configured")
+    with Store.from_settings(request.settings) as db:
+        firing_episode(db, key, episode)
+
+
 def alert_action_response(request: Request) -> Response:
     """POST /api/alerts/{key}/ack or /unack: JSON answer, 404 unknown key, 409 not firing."""
     require_token(request)
@@ -90,6 +97,7 @@ def ack_page_response(request: Request) -> Response:
     try:
         link = verify(request.settings, request.query, now)
         if request.method != "POST":
+            _check_episode(request, link.key, link.episode)
             return _page(200, "Acknowledge this alert?", _form(request.query, link.key))
         form = _form_fields(request)
         outcome = _acknowledge(request, link.key, True, form, episode=link.episode)

@@ -64,4 +64,4 @@ def episodes_from(raw: list[dict]) -> list[AlertEpisode]:
 
 def alert_episodes(store: Store, start: datetime, end: datetime) -> list[AlertEpisode]:
     """Every episode that overlapped [start, end), newest first (one store call)."""
-    return episodes_from(store.call("monitoring_alert_episodes", p_from=start, p_to=end))
+    return episodes_from(store.alert_episodes(start, end))

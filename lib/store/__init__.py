@@ -272,6 +272,12 @@ class Store:
     def alerts(self) -> dict[str, AlertRow]:
         return {r["rule"]: AlertRow.model_validate(r) for r in self.call("monitoring_alerts_list")}
 
+    def alert_episodes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Episodes that overlapped [start, end), newest first, as monitoring_alert_episodes
+        returns them (lib/reports/history.py types them)."""
+        raw = self.call("monitoring_alert_episodes", p_from=start, p_to=end)
+        return raw if isinstance(raw, list) else []  # type: ignore[return-value]
+
     def alert_cas(self, rule: str, expected_version: int, patch: dict[str, Any]) -> AlertRow | None:
         """Compare-and-set without a history event (the delivery queue, seeding a row)."""
         return self.alert_transition(rule, expected_version, patch, None)
