@@ -251,3 +251,19 @@ def _engine_run(store: Store, settings: Settings, at: datetime) -> bool:
         policy=_policy(settings),
     )
     return engine.run([_observation(firing=True)], set()).alerts[KEY].lost_race
+
+
+def test_default_levels_without_channels_reach_every_channel(
+    migrated_db: str,
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+) -> None:
+    """`[escalation]` alone (the guide's four levels, no channels) silences nobody."""
+    config = only_rules(tmp_path, "service_unresponsive", extra="[escalation]\n")
+    settings = notify_settings(migrated_db, fake_resend.url, fake_webhook.hook_url, config)
+    with open_store(migrated_db) as store:
+        fire(store, settings)
+        assert hooks(fake_webhook) == [("firing", "1")] and len(fake_resend.emails) == 1
+        run(store, settings, S + 15 * MIN)
+        assert hooks(fake_webhook)[-1] == ("firing", "2") and len(fake_resend.emails) == 2

@@ -65,11 +65,17 @@ def recipients(
     low: int,
     high: int,
 ) -> list[str]:
-    """The configured channels of levels low..high that accept this severity (no policy: all)."""
+    """The configured channels of levels low..high that accept this severity. No policy: all of
+    them; a level without channels (the guide's default levels have none) also means all."""
     if policy is None:
         names = list(notifiers)
     else:
-        names = [c for c in channels_between(policy, low, high, notification.at) if c in notifiers]
+        found: dict[str, None] = {}
+        for level in range(max(1, low), high + 1):
+            found.update(
+                dict.fromkeys(channels_between(policy, level, level, notification.at) or notifiers)
+            )
+        names = [name for name in found if name in notifiers]
     return [name for name in names if accepts(notifiers[name], notification)]
 
 
