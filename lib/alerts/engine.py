@@ -8,6 +8,10 @@ wins a transition and records it, and the notification it implies is queued in t
 claimed in monitoring_notifications (delivery.py, the one claim and its one lease), so a send is
 never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
 channel stays queued and is retried by the next run; nothing a notifier does can break the run.
+
+Incident response (docs/alerts.md): with an `[escalation]` policy a firing, unacknowledged episode
+climbs a level when its severity's minutes say so (one more transition of the same writer, its
+step claimed per (episode, level, channel)); an acknowledged one gets no reminder and no step.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from lib.alerts.attribution import incident_for
 from lib.alerts.delivery import send_once
 from lib.alerts.escalation import due_level, reports_only
 from lib.alerts.evidence import alert_evidence
+from lib.alerts.history_event import announced, history_event
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.queue import Pending, enqueue, episode_id, recipients, step_id
 from lib.alerts.queue import units as _units
@@ -32,7 +37,7 @@ from lib.alerts.runbooks import rule_runbook
 from lib.core.escalation_config import EscalationPolicy
 from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.providers import ProviderIncident
-from lib.store import AlertEvent, AlertRow, EventKind, Store
+from lib.store import AlertEvent, AlertRow, Store
 
 # The states of an alert row; an acknowledgement (acknowledged_at/by) and the escalation level
 # reached are columns of the firing episode, written by the same Store.alert_transition call.
@@ -70,11 +75,6 @@ class RunReport(BaseModel):
     notifications: DeliveryReport
     maintenance: MaintenanceState
     notifiers: list[str]
-
-
-def announced(row: AlertRow) -> bool:
-    """Whether the current episode of this row has been notified (not muted, not skipped)."""
-    return row.last_notified_at is not None and row.last_notified_at >= row.since
 
 
 class Engine:
@@ -194,7 +194,7 @@ class Engine:
             if queued is not None:
                 patch["pending"] = queued
         notified = "last_notified_at" in patch
-        history = _history(row, obs, since, self.now, notified, escalated, level)
+        history = history_event(row, obs, since, self.now, notified, escalated, level)
         if not patch:
             return report, None
         new = self.store.alert_transition(obs.key, row.version if row else 0, patch, history)
@@ -335,37 +335,3 @@ class Engine:
             if row is None:
                 return None
         return None
-
-
-def _history(
-    row: AlertRow | None,
-    obs: Observation,
-    since: datetime,
-    now: datetime,
-    notified: bool,
-    escalated: bool,
-    level: int,
-) -> AlertEvent | None:
-    """The history event of this write, if it is a transition (decided with the patch)."""
-    kind: EventKind
-    if row is None or row.state != obs.state:
-        if obs.state == "firing":
-            kind = "firing" if notified else "silenced"  # muted: entered during maintenance
-        elif row is not None:
-            return AlertEvent(
-                kind="resolved", at=now, episode_start=row.since, threshold=obs.threshold
-            )
-        else:
-            return None  # a new key that is ok: nothing happened
-    elif obs.state == "firing" and notified:
-        # A muted episode announced once its maintenance ended is its `firing`.
-        kind = "escalated" if escalated else "reminder" if announced(row) else "firing"
-    else:
-        return None
-    return AlertEvent(
-        kind=kind,
-        at=now,
-        episode_start=since,
-        threshold=obs.threshold,
-        level=level if kind in ("firing", "escalated") else None,
-    )
