@@ -267,3 +267,29 @@ def test_default_levels_without_channels_reach_every_channel(
         assert hooks(fake_webhook) == [("firing", "1")] and len(fake_resend.emails) == 1
         run(store, settings, S + 15 * MIN)
         assert hooks(fake_webhook)[-1] == ("firing", "2") and len(fake_resend.emails) == 2
+
+
+def test_firing_and_reminder_carry_the_signed_acknowledge_link(
+    migrated_db: str,
+    tmp_path: Path,
+    fake_resend: FakeResend,
+    fake_webhook: FakeWebhook,
+) -> None:
+    config = only_rules(tmp_path, "service_unresponsive")
+    settings = notify_settings(
+        migrated_db,
+        fake_resend.url,
+        fake_webhook.hook_url,
+        config,
+        ack_secret="ack-secret-SECRET-0009",
+        monitor_url="https://monitor.carbot.de",
+    )
+    with open_store(migrated_db) as store:
+        fire(store, settings)
+        run(store, settings, S + 6 * 60 * MIN)  # the reminder carries a fresh link
+        run(store, settings, S + 6 * 60 * MIN + 5 * MIN, Level.OK)
+    link = "https://monitor.carbot.de/api/alerts/ack?key=service_unresponsive%3Adatabase&episode="
+    texts = [p["text"] for p in fake_webhook.payloads]
+    assert [link in t for t in texts] == [True, True, False]  # firing, reminder; not resolved
+    assert [f"Acknowledge: {link}" in e["text"] for e in fake_resend.emails] == [True, True, False]
+    assert "ack-secret-SECRET-0009" not in "".join(texts)

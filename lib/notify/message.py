@@ -169,4 +169,7 @@ def chat_line(n: Notification) -> str:
         line += f" ({note})"
     if n.grouped:
         line += f"; also firing: {'; '.join(chat(g) for g in n.grouped)}"
-    return "\n".join([line, *(f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1))])
+    steps = [f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1)]
+    if n.ack_url and n.event in ("firing", "reminder"):
+        steps.append(f"Acknowledge: {n.ack_url}")  # our own signed link (lib/alerts/ack_link.py)
+    return "\n".join([line, *steps])
