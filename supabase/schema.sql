@@ -19,7 +19,7 @@ declare
 begin
     if p_expected_version = 0 then
         insert into public.monitoring_alerts as a (rule, state, severity, since, last_notified_at,
-                                                  last_value, message, pending)
+                                                  last_value, message, pending, level)
         values (p_rule,
                 coalesce(p_patch ->> 'state', 'ok'),
                 coalesce(p_patch ->> 'severity', 'warning'),
@@ -28,7 +28,8 @@ begin
                 (p_patch ->> 'last_value')::double precision,
                 p_patch ->> 'message',
                 case when p_patch ? 'pending' and jsonb_typeof(p_patch -> 'pending') <> 'null'
-                     then p_patch -> 'pending' end)
+                     then p_patch -> 'pending' end,
+                coalesce((p_patch ->> 'level')::integer, 0))
         on conflict (rule) do nothing
         returning * into result;
     else
@@ -44,6 +45,12 @@ begin
             message = case when p_patch ? 'message' then p_patch ->> 'message' else a.message end,
             pending = case when p_patch ? 'pending'
                            then nullif(p_patch -> 'pending', 'null'::jsonb) else a.pending end,
+            acknowledged_at = case when p_patch ? 'acknowledged_at'
+                                   then (p_patch ->> 'acknowledged_at')::timestamptz
+                                   else a.acknowledged_at end,
+            acknowledged_by = case when p_patch ? 'acknowledged_by'
+                                   then p_patch ->> 'acknowledged_by' else a.acknowledged_by end,
+            level = case when p_patch ? 'level' then (p_patch ->> 'level')::integer else a.level end,
             version = a.version + 1,
             updated_at = now()
         where a.rule = p_rule and a.version = p_expected_version
@@ -68,15 +75,30 @@ CREATE FUNCTION public.monitoring_alert_episodes(p_from timestamp with time zone
                ev.episode_start as started_at,
                max(ev.at) filter (where ev.kind = 'resolved') as ended_at,
                (array_agg(ev.value order by ev.id desc)
-                   filter (where ev.kind <> 'resolved'))[1] as value,
+                   filter (where ev.kind not in ('resolved', 'acknowledged', 'unacknowledged')))[1]
+                   as value,
                (array_agg(ev.threshold order by ev.id desc)
                    filter (where ev.threshold is not null))[1] as threshold,
                (array_agg(ev.message order by ev.id desc)
-                   filter (where ev.kind <> 'resolved'))[1] as message,
+                   filter (where ev.kind not in ('resolved', 'acknowledged', 'unacknowledged')))[1]
+                   as message,
                (array_agg(ev.message order by ev.id desc)
                    filter (where ev.kind = 'resolved'))[1] as resolution,
                bool_or(ev.kind = 'silenced') as silenced,
-               count(*) filter (where ev.kind = 'reminder') as reminders
+               count(*) filter (where ev.kind = 'reminder') as reminders,
+               case when (array_agg(ev.kind order by ev.id desc)
+                              filter (where ev.kind in ('acknowledged', 'unacknowledged')))[1]
+                         = 'acknowledged'
+                    then (array_agg(ev.at order by ev.id desc)
+                              filter (where ev.kind = 'acknowledged'))[1] end as acknowledged_at,
+               case when (array_agg(ev.kind order by ev.id desc)
+                              filter (where ev.kind in ('acknowledged', 'unacknowledged')))[1]
+                         = 'acknowledged'
+                    then (array_agg(ev.actor order by ev.id desc)
+                              filter (where ev.kind = 'acknowledged'))[1] end as acknowledged_by,
+               min(ev.at) filter (where ev.kind = 'acknowledged') as first_acknowledged_at,
+               coalesce(max(ev.level), case when bool_or(ev.kind = 'firing') then 1 else 0 end)
+                   as level
         from public.monitoring_alert_events ev
         where ev.episode_start < p_to
         group by ev.rule, ev.episode_start
@@ -98,11 +120,12 @@ declare
 begin
     if result is not null and jsonb_typeof(p_event) = 'object' then
         insert into public.monitoring_alert_events
-            (rule, kind, severity, at, episode_start, value, threshold, message)
+            (rule, kind, severity, at, episode_start, value, threshold, message, actor, note, level)
         values (p_rule, p_event ->> 'kind', result ->> 'severity',
                 (p_event ->> 'at')::timestamptz, (p_event ->> 'episode_start')::timestamptz,
                 (result ->> 'last_value')::double precision,
-                (p_event ->> 'threshold')::double precision, result ->> 'message');
+                (p_event ->> 'threshold')::double precision, result ->> 'message',
+                p_event ->> 'actor', p_event ->> 'note', (p_event ->> 'level')::integer);
     end if;
     return result;
 end
@@ -2214,7 +2237,13 @@ CREATE TABLE public.monitoring_alert_events (
     value double precision,
     threshold double precision,
     message text,
-    CONSTRAINT monitoring_alert_events_kind_check CHECK ((kind = ANY (ARRAY['firing'::text, 'reminder'::text, 'resolved'::text, 'silenced'::text])))
+    actor text,
+    note text,
+    level integer,
+    CONSTRAINT monitoring_alert_events_actor_check CHECK ((length(actor) <= 80)),
+    CONSTRAINT monitoring_alert_events_kind_check CHECK ((kind = ANY (ARRAY['firing'::text, 'reminder'::text, 'resolved'::text, 'silenced'::text, 'acknowledged'::text, 'unacknowledged'::text, 'escalated'::text]))),
+    CONSTRAINT monitoring_alert_events_level_check CHECK (((level >= 0) AND (level <= 20))),
+    CONSTRAINT monitoring_alert_events_note_check CHECK ((length(note) <= 500))
 );
 
 
@@ -2247,6 +2276,11 @@ CREATE TABLE public.monitoring_alerts (
     pending jsonb,
     version bigint DEFAULT 1 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by text,
+    level integer DEFAULT 0 NOT NULL,
+    CONSTRAINT monitoring_alerts_acknowledged_by_check CHECK ((length(acknowledged_by) <= 80)),
+    CONSTRAINT monitoring_alerts_level_check CHECK (((level >= 0) AND (level <= 20))),
     CONSTRAINT monitoring_alerts_severity_check CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text]))),
     CONSTRAINT monitoring_alerts_state_check CHECK ((state = ANY (ARRAY['ok'::text, 'firing'::text])))
 );

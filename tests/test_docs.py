@@ -80,6 +80,7 @@ def env_example() -> dict[str, str]:
 
 def test_env_example_lists_every_setting() -> None:
     listed = env_example()
+    import lib.alerts.ack_link  # registers ACK_SECRET and MONITOR_URL
     import lib.notify.channels  # noqa: F401 - registers the channels' settings sections
 
     sections = SettingsSection.registered

@@ -177,3 +177,22 @@ def test_outage_runbook_names_the_deployment_before_the_first_failure(migrated_d
     (step,) = [s for s in steps if s.startswith("Immediate: check recent deployments")]
     assert step.startswith("Immediate: check recent deployments: dpl_new002 (")
     assert step.endswith(" went live 12 min before the first failure"), step
+
+
+@pytest.mark.parametrize(
+    ("key", "support"),
+    [
+        ("service_unresponsive:web", "https://vercel.com/support"),
+        ("build_failed", "https://vercel.com/support"),
+        ("database_connection_errors", "https://supabase.com/support"),
+        ("service_unresponsive:database", "https://supabase.com/support"),
+        ("payment_failure_rate", "https://support.stripe.com"),
+        ("service_unresponsive:stripe", "https://support.stripe.com"),
+        ("openai_cost_increase", "https://help.openai.com"),
+        ("service_unresponsive:openai", "https://help.openai.com"),
+    ],
+)
+def test_guide_support_contacts_in_matching_runbooks(key: str, support: str) -> None:
+    """The guide's "Emergency Contacts" close the steps of the alerts whose vendor they serve."""
+    steps = rule_runbook(key, {})
+    assert any(support in step for step in steps), steps

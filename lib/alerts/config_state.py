@@ -43,9 +43,26 @@ def check_rules(settings: Settings) -> LoadedRules:
     """Strict: the configured file and its rules, or a ConfigError naming file, line and key."""
     try:
         config = load_monitor_config(settings)
+        _check_channels(config)
         return LoadedRules(config, build_rules(config), None)
     except ConfigError as error:
         raise ConfigError(PREFIX + _describe(settings, error)) from None
+
+
+def _check_channels(config: MonitorConfig) -> None:
+    """Every channel an escalation level names is one lib/notify/channels registers."""
+    if config.escalation is None:
+        return
+    from lib.alerts.escalation import unknown_channels
+    from lib.notify.channels import CHANNELS
+
+    known = {channel.name for channel in CHANNELS}
+    for index, level in enumerate(config.escalation.levels):
+        if unknown := unknown_channels(
+            config.escalation.model_copy(update={"levels": [level]}), known
+        ):
+            message = f"unknown channel {unknown[0]!r}; known: {', '.join(sorted(known))}"
+            raise KeyedConfigError(("escalation", "levels", index, "channels"), message)
 
 
 def load_rules(settings: Settings) -> LoadedRules:

@@ -8,56 +8,43 @@ wins a transition and records it, and the notification it implies is queued in t
 claimed in monitoring_notifications (delivery.py, the one claim and its one lease), so a send is
 never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
 channel stays queued and is retried by the next run; nothing a notifier does can break the run.
+
+Incident response (docs/alerts.md): with an `[escalation]` policy a firing, unacknowledged episode
+climbs a level when its severity's minutes say so (one more transition of the same writer, its
+step claimed per (episode, level, channel)); an acknowledged one gets no reminder and no step.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from lib.alerts.attribution import incident_for, incident_key
+from lib.alerts.attribution import incident_for
 from lib.alerts.delivery import send_once
+from lib.alerts.escalation import due_level, reports_only
 from lib.alerts.evidence import alert_evidence
+from lib.alerts.history_event import announced, history_event
 from lib.alerts.maintenance import MaintenanceState
+from lib.alerts.queue import Pending, enqueue, episode_id, recipients, step_id
+from lib.alerts.queue import units as _units
 from lib.alerts.rules import Observation, ObservedState
 from lib.alerts.runbooks import rule_runbook
-from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError, accepts
+from lib.core.escalation_config import EscalationPolicy
+from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
 from lib.providers import ProviderIncident
-from lib.store import AlertEvent, AlertRow, EventKind, Store
+from lib.store import AlertEvent, AlertRow, Store
 
-# The states of an alert row. The incident-response issue adds "acknowledged" (with
-# acknowledged_by/at on the episode) and an escalation level; a transition stays one decision here
-# and one Store.alert_transition call.
+# The states of an alert row; an acknowledgement (acknowledged_at/by) and the escalation level
+# reached are columns of the firing episode, written by the same Store.alert_transition call.
 AlertState = Literal["ok", "firing"]
-MAX_QUEUED = 10
 FINALIZE_ATTEMPTS = 5
-
-
-class QueuedNotification(BaseModel):
-    """A notification and the channels that still have to deliver it."""
-
-    notification: Notification
-    channels: list[str]
-
-
-class Pending(BaseModel):
-    """The `pending` column: queued notifications, failed attempts, the last failure."""
-
-    attempts: int = 0
-    last_error: str | None = None
-    items: list[QueuedNotification] = []
-
-    @classmethod
-    def of(cls, row: AlertRow | None) -> Pending | None:
-        return cls.model_validate(row.pending) if row is not None and row.pending else None
-
-    def dump(self) -> dict[str, Any] | None:
-        return self.model_dump(mode="json") if self.items else None
+# Builds the signed acknowledge link of an episode (lib/alerts/ack_link.ack_url): key, since, now.
+AckLinker = Callable[[str, datetime, datetime], str | None]
 
 
 class AlertReport(BaseModel):
@@ -90,11 +77,6 @@ class RunReport(BaseModel):
     notifiers: list[str]
 
 
-def announced(row: AlertRow) -> bool:
-    """Whether the current episode of this row has been notified (not muted, not skipped)."""
-    return row.last_notified_at is not None and row.last_notified_at >= row.since
-
-
 class Engine:
     """One evaluation run at a fixed `now` (tests pass any clock they like)."""
 
@@ -107,6 +89,8 @@ class Engine:
         environment: str = "development",
         delivery_budget_s: float = 15.0,
         incidents: Sequence[ProviderIncident] = (),
+        policy: EscalationPolicy | None = None,
+        ack_link: AckLinker | None = None,
     ) -> None:
         self.store = store
         self.notifiers = {n.name: n for n in notifiers}
@@ -115,6 +99,8 @@ class Engine:
         self.environment = environment
         self.deadline = time.monotonic() + delivery_budget_s
         self.incidents = incidents  # open provider incidents: named in what fires meanwhile
+        self.policy = policy  # None: every channel gets every event (no [escalation] section)
+        self.ack_link = ack_link
 
     def run(self, observations: Sequence[Observation], disabled: set[str]) -> RunReport:
         rows = self.store.alerts()
@@ -168,20 +154,31 @@ class Engine:
         patch: dict[str, Any] = {}
         event: Event | None = None
         since = row.since if row else self.now  # when this episode began
+        level = row.level if row else 0  # the escalation level notified in this episode
+        low = 1  # the event goes to the levels low..level
+        escalated = False
         if row is None or row.state != obs.state:
             patch = {"state": obs.state, "since": self.now}
-            if row is None:
-                event = "firing" if firing else None
-            elif firing:
-                since = self.now
-                event = "firing"
-            elif announced(row):
+            if firing:
+                since, event = self.now, "firing"
+                patch.update(acknowledged_at=None, acknowledged_by=None, level=0)
+                level = self._due(obs.severity, since)
+            elif row is not None and announced(row):
                 event = "resolved"
         elif firing:
             assert row is not None
+            due = self._due(obs.severity, since)
             if not announced(row):
-                event = "firing"  # entered firing muted (maintenance) or never delivered
-            elif row.last_notified_at and self.now - row.last_notified_at >= REMIND_EVERY:
+                event, level = "firing", due  # entered firing muted or never delivered
+            elif row.acknowledged_at is not None:
+                pass  # someone is on it: no reminder, no further escalation this episode
+            elif self.policy is not None and due > row.level:
+                event, low, level, escalated = "firing", row.level + 1, due, True
+            elif (
+                row.last_notified_at
+                and self.now - row.last_notified_at >= REMIND_EVERY
+                and not reports_only(self.policy, obs.severity)
+            ):
                 event = "reminder"
         if row is None or row.last_value != obs.value or row.message != obs.message:
             patch.update(last_value=obs.value, message=obs.message)
@@ -190,13 +187,16 @@ class Engine:
         if event is not None and self.maintenance.active:
             report.muted, event = True, None
         if event is not None:
-            patch["last_notified_at"] = self.now
-            queued = self._queue(row, self._notification(obs, event, since))
+            patch.update(last_notified_at=self.now, level=level)
+            notification = self._notification(obs, event, since, level, escalated)
+            channels = recipients(self.notifiers, self.policy, notification, low, level)
+            queued = enqueue(row, notification, channels)
             if queued is not None:
                 patch["pending"] = queued
+        notified = "last_notified_at" in patch
+        history = history_event(row, obs, since, self.now, notified, escalated, level)
         if not patch:
             return report, None
-        history = _history(row, obs, since, self.now, notified="last_notified_at" in patch)
         new = self.store.alert_transition(obs.key, row.version if row else 0, patch, history)
         if new is None:
             report.lost_race = True  # another run applied this observation first
@@ -204,13 +204,26 @@ class Engine:
         report.state, report.event = new.state, event  # type: ignore[assignment]
         return report, new
 
-    def _notification(self, obs: Observation, event: Event, since: datetime) -> Notification:
+    def _due(self, severity: str, since: datetime) -> int:
+        """The level an unacknowledged episode begun at `since` has reached (1 without policy)."""
+        return 1 if self.policy is None else due_level(self.policy, severity, self.now - since)
+
+    def _notification(
+        self, obs: Observation, event: Event, since: datetime, level: int, step: bool
+    ) -> Notification:
         duration = (self.now - since).total_seconds() if event == "resolved" else None
+        episode = episode_id(obs.key, since)
+        # An escalation step (and, with a policy, an episode's first page) is claimed per
+        # (episode, level, channel): the same id in every run that decides it.
+        fixed = step or (self.policy is not None and event == "firing")
+        link = None
+        if event in ("firing", "reminder") and self.ack_link is not None:
+            link = self.ack_link(obs.key, since, self.now)
         runbook: list[str] = []
         if event != "resolved":  # the procedure helps while it fires, not once it is over
             runbook = rule_runbook(obs.key, alert_evidence(self.store, obs, since))
         return Notification(
-            id=uuid.uuid4().hex,
+            id=step_id(episode, level) if fixed else uuid.uuid4().hex,
             rule=obs.key,
             title=obs.title,
             event=event,
@@ -225,16 +238,10 @@ class Engine:
             environment=self.environment,
             incident=None if event == "resolved" else incident_for(obs.key, self.incidents),
             runbook=runbook,
+            episode=episode,
+            level=max(level, 1),
+            ack_url=link,
         )
-
-    def _queue(self, row: AlertRow | None, notification: Notification) -> dict[str, Any] | None:
-        channels = [name for name, n in self.notifiers.items() if accepts(n, notification)]
-        if not channels:
-            return None
-        pending = Pending.of(row) or Pending()
-        item = QueuedNotification(notification=notification, channels=channels)
-        pending.items = [*pending.items, item][-MAX_QUEUED:]
-        return pending.dump()
 
     def _silence(self, row: AlertRow, why: str) -> AlertRow | None:
         """A firing key nobody watches any more: back to ok without a notification."""
@@ -328,43 +335,3 @@ class Engine:
             if row is None:
                 return None
         return None
-
-
-def _history(
-    row: AlertRow | None, obs: Observation, since: datetime, now: datetime, notified: bool
-) -> AlertEvent | None:
-    """The history event of this write, if it is a transition (decided with the patch)."""
-    kind: EventKind
-    if row is None or row.state != obs.state:
-        if obs.state == "firing":
-            kind = "firing" if notified else "silenced"  # muted: entered during maintenance
-        elif row is not None:
-            return AlertEvent(
-                kind="resolved", at=now, episode_start=row.since, threshold=obs.threshold
-            )
-        else:
-            return None  # a new key that is ok: nothing happened
-    elif obs.state == "firing" and notified:
-        kind = "reminder" if announced(row) else "firing"  # a muted episode announced now
-    else:
-        return None
-    return AlertEvent(kind=kind, at=now, episode_start=since, threshold=obs.threshold)
-
-
-def _units(
-    claims: list[tuple[AlertRow, Pending]],
-) -> list[list[tuple[str, QueuedNotification]]]:
-    """Queued notifications in order, firing ones of one provider incident in one unit."""
-    units: list[list[tuple[str, QueuedNotification]]] = []
-    by_incident: dict[tuple[str, str], list[tuple[str, QueuedNotification]]] = {}
-    for row, pending in claims:
-        for item in pending.items:
-            key = incident_key(item.notification)
-            if key is not None and key in by_incident:
-                by_incident[key].append((row.rule, item))
-                continue
-            unit = [(row.rule, item)]
-            if key is not None:
-                by_incident[key] = unit
-            units.append(unit)
-    return units

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from lib.alerts.ack_link import ack_url
 from lib.alerts.config_state import load_rules
 from lib.alerts.engine import Engine, RunReport
 from lib.alerts.maintenance import maintenance_state
@@ -51,6 +52,8 @@ def evaluate_alerts(
         maintenance_state(config, now, store),
         environment=settings.vercel_env,
         incidents=_open_incidents(store),
+        policy=config.escalation,
+        ack_link=lambda key, since, at: ack_url(settings, key, since, at),
     )
     return engine.run(observations, disabled_rules(config))
 

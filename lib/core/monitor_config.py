@@ -23,6 +23,7 @@ from pydantic import (
 from lib.core.components import Component, StatusOptions
 from lib.core.config import Settings
 from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
+from lib.core.escalation_config import EscalationPolicy
 from lib.core.synthetic_config import CheckList, HeartbeatList
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,6 +247,7 @@ class MonitorConfig(Strict):
     heartbeats: HeartbeatList = []
     components: list[Component] = []  # lib/core/components.py; [status] beside them
     status: StatusOptions = StatusOptions()
+    escalation: EscalationPolicy | None = None  # lib/core/escalation_config.py
 
     def active_maintenance(self, moment: datetime) -> MaintenanceWindow | None:
         return next((w for w in self.maintenance if w.active_at(moment)), None)

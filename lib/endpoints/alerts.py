@@ -1,4 +1,5 @@
-"""GET /api/alerts?days=N: alert episodes of the last N days (the dashboard's timeline)."""
+"""GET /api/alerts?days=N: alert episodes of the last N days (the dashboard's timeline), with
+their acknowledgement and escalation level, and who is on call this week."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel
 
 from lib import store as store_module
+from lib.alerts.config_state import load_rules
+from lib.alerts.escalation import OnCallNow, on_call
 from lib.core.http import HttpError, Request, Response, json_response, require_token
 from lib.reports.history import AlertEpisode, alert_episodes
 from lib.store import Store, StoreError
@@ -18,6 +21,7 @@ MAX_DAYS = 90
 class EpisodesBody(BaseModel):
     days: int
     episodes: list[AlertEpisode]
+    on_call: list[OnCallNow]  # who covers each escalation level this week ([] without a policy)
 
 
 def parse_days(value: str | None) -> int:
@@ -39,4 +43,5 @@ def alerts_response(request: Request) -> Response:
             episodes = alert_episodes(db, now - timedelta(days=days), now)
     except StoreError as error:
         raise HttpError(503, f"store unavailable: {error.reason}") from None
-    return json_response(EpisodesBody(days=days, episodes=episodes))
+    policy = load_rules(request.settings).config.escalation
+    return json_response(EpisodesBody(days=days, episodes=episodes, on_call=on_call(policy, now)))

@@ -104,12 +104,11 @@ def make_app(root: Path = ROOT) -> Any:
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "/")
+        # vercel.json `rewrites` into a function (/api/ping/<token>, /api/alerts/<key>/ack)
+        if path.startswith("/api/") and loader.resolve(path) is None:
+            path, query = rewrite(root / "vercel.json", path, environ.get("QUERY_STRING", ""))
+            environ = {**environ, "PATH_INFO": path, "QUERY_STRING": query}
         function = loader.resolve(path)
-        rewritten = rewrite(root / "vercel.json", path) if function is None else None
-        if rewritten is not None:  # vercel.json `rewrites` into a function (/api/ping/<token>)
-            function = loader.resolve(rewritten[0])
-            query = "&".join(q for q in (environ.get("QUERY_STRING", ""), rewritten[1]) if q)
-            environ = {**environ, "QUERY_STRING": query}
         if function is not None:
             if function.name.startswith("["):  # Vercel passes the segment as a query parameter
                 name = function.stem.strip("[]")

@@ -15,7 +15,12 @@ from lib.notify import REMIND_EVERY, Notification
 Safe = Callable[[object], str]
 MESSAGE_LIMIT = 1000
 
-_EVENT_WORDS = {"firing": "Firing", "reminder": "Still firing", "resolved": "Resolved"}
+_EVENT_WORDS = {
+    "firing": "Firing",
+    "reminder": "Still firing",
+    "resolved": "Resolved",
+    "acknowledged": "Acknowledged",
+}
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -91,6 +96,10 @@ def facts(n: Notification) -> list[tuple[str, str]]:
     if line is not None:
         link = https_link(n.incident.url) if n.incident else None
         rows.append(("Provider", line + (f" {link}" if link else "")))
+    if n.level > 1:
+        rows.append(("Escalation level", str(n.level)))
+    if n.ack_url and n.event in ("firing", "reminder"):
+        rows.append(("Acknowledge", n.ack_url))  # opens a confirmation page; a GET changes nothing
     return rows
 
 
@@ -147,7 +156,12 @@ def _grouped_html(n: Notification) -> str:
 def chat_line(n: Notification) -> str:
     """Slack/Mattermost `text`: one headline, severity first, then the runbook's steps; every
     outside value escaped for chat markup (no mentions, no disguised links)."""
-    icon = {"firing": ":rotating_light:", "reminder": ":bell:", "resolved": ":white_check_mark:"}
+    icon = {
+        "firing": ":rotating_light:",
+        "reminder": ":bell:",
+        "resolved": ":white_check_mark:",
+        "acknowledged": ":eyes:",
+    }
     chat = safe_text.chat
     line = f"{icon[n.event]} {subject(n, chat)} - {message(n, chat)}"
     note = incident_line(n, chat)
@@ -155,7 +169,10 @@ def chat_line(n: Notification) -> str:
         line += f" ({note})"
     if n.grouped:
         line += f"; also firing: {'; '.join(chat(g) for g in n.grouped)}"
-    return "\n".join([line, *(f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1))])
+    steps = [f"{i}. {chat(step)}" for i, step in enumerate(n.runbook, 1)]
+    if n.ack_url and n.event in ("firing", "reminder"):
+        steps.append(f"Acknowledge: {n.ack_url}")  # our own signed link (lib/alerts/ack_link.py)
+    return "\n".join([line, *steps])
 
 
 # -- chat and paging channels (lib/notify/channels: slack, discord, teams, telegram, ntfy) ------

@@ -14,6 +14,7 @@ from lib.reports import money
 from lib.reports.figures import Points
 from lib.reports.gather import Facts
 from lib.reports.model import Figure, Report, Section, Table
+from lib.reports.response import response_section
 from lib.reports.weekly import assemble, business, performance
 
 
@@ -219,6 +220,11 @@ def build_monthly(
         figures=[c.uptime_figure(facts), *performance(facts)[:2], *business(facts, config)[1:3]],
         lines=capacity_lines(facts, settings),
     )
+    # Incident response against the guide's targets (lib/reports/response.py).
+    response = response_section(facts.episodes, now)
+    health.figures += response.figures
+    health.lines += response.lines
+    health.table = response.table
     sections = [
         user_growth(facts),
         retention,

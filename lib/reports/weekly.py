@@ -11,6 +11,7 @@ from lib.reports.criteria import headline, judge
 from lib.reports.gather import Facts
 from lib.reports.model import Figure, Report, Section
 from lib.reports.recommendations import recommend
+from lib.reports.response import response_section
 
 VITALS = (
     ("web_vitals_lcp_p75_ms", "LCP p75", "ms"),
@@ -152,4 +153,5 @@ def build_weekly(facts: Facts, config: MonitorConfig, now: datetime) -> Report:
     else:
         issues.lines.append("No alert fired during the week.")
     sections.append(issues)
+    sections.append(response_section(facts.episodes, now))
     return assemble("weekly", "Weekly Health Report", facts, config, sections, now)

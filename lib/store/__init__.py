@@ -102,11 +102,18 @@ class AlertRow(BaseModel, defer_build=True):
     pending: dict[str, Any] | None
     version: int
     updated_at: datetime
+    # Incident response (SPEC §12): who acknowledged the current episode, when; the highest
+    # escalation level notified in it (0: none yet).
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    level: int = 0
 
 
 # The history's words: a notification's event (lib/notify Event) or `silenced` (an episode that
-# began without one). The incident-response issue adds `acknowledged` and escalation steps here.
-EventKind = Literal["firing", "reminder", "resolved", "silenced"]
+# began without one), and incident response's acknowledged / unacknowledged / escalated.
+EventKind = Literal[
+    "firing", "reminder", "resolved", "silenced", "acknowledged", "unacknowledged", "escalated"
+]
 
 
 class AlertEvent(BaseModel, defer_build=True):
@@ -116,6 +123,9 @@ class AlertEvent(BaseModel, defer_build=True):
     at: datetime  # the engine's clock
     episode_start: datetime  # the `since` of the firing episode the event belongs to
     threshold: float | None = None
+    actor: str | None = None  # acknowledged/unacknowledged: who
+    note: str | None = None
+    level: int | None = None  # firing/escalated: the escalation level reached
 
 
 class DatabaseStats(BaseModel, defer_build=True):
@@ -261,6 +271,12 @@ class Store:
 
     def alerts(self) -> dict[str, AlertRow]:
         return {r["rule"]: AlertRow.model_validate(r) for r in self.call("monitoring_alerts_list")}
+
+    def alert_episodes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Episodes that overlapped [start, end), newest first, as monitoring_alert_episodes
+        returns them (lib/reports/history.py types them)."""
+        raw = self.call("monitoring_alert_episodes", p_from=start, p_to=end)
+        return raw if isinstance(raw, list) else []  # type: ignore[return-value]
 
     def alert_cas(self, rule: str, expected_version: int, patch: dict[str, Any]) -> AlertRow | None:
         """Compare-and-set without a history event (the delivery queue, seeding a row)."""
