@@ -790,30 +790,49 @@ $$;
 
 
 --
--- Name: monitoring_notification_claim(text, text, text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
+-- Name: monitoring_notification_claims(jsonb, text, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.monitoring_notification_claim(p_id text, p_channel text, p_rule text, p_event text, p_now timestamp with time zone, p_lease_s integer) RETURNS jsonb
+CREATE FUNCTION public.monitoring_notification_claims(p_items jsonb, p_channel text, p_now timestamp with time zone, p_lease_s integer) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 declare
-    item public.monitoring_notifications;
+    result jsonb;
 begin
     insert into public.monitoring_notifications (notification_id, channel, rule, event, created_at)
-    values (p_id, p_channel, p_rule, p_event, p_now)
+    select i ->> 'id', p_channel, i ->> 'rule', i ->> 'event', p_now
+    from jsonb_array_elements(p_items) i
+    order by i ->> 'id'
     on conflict (notification_id, channel) do nothing;
-    update public.monitoring_notifications n
-    set claimed_at = p_now, attempted_at = p_now, attempts = n.attempts + 1
-    where n.notification_id = p_id and n.channel = p_channel and n.sent_at is null
-      and (n.claimed_at is null or n.claimed_at <= p_now - make_interval(secs => p_lease_s))
-    returning * into item;
-    if found then
-        return jsonb_build_object('claimed', true, 'sent', false, 'attempts', item.attempts);
-    end if;
-    select * into item from public.monitoring_notifications
-    where notification_id = p_id and channel = p_channel;
-    return jsonb_build_object('claimed', false, 'sent', item.sent_at is not null,
-                              'attempts', item.attempts);
+
+    with items as (
+        select i ->> 'id' as id from jsonb_array_elements(p_items) i
+    ), locked as (
+        select n.notification_id
+        from public.monitoring_notifications n
+        join items on items.id = n.notification_id
+        where n.channel = p_channel
+        order by n.notification_id
+        for update of n
+    ), claimed as (
+        update public.monitoring_notifications n
+        set claimed_at = p_now, attempted_at = p_now, attempts = n.attempts + 1
+        from locked
+        where n.notification_id = locked.notification_id and n.channel = p_channel
+          and n.sent_at is null
+          and (n.claimed_at is null or n.claimed_at <= p_now - make_interval(secs => p_lease_s))
+        returning n.notification_id, n.attempts
+    )
+    select coalesce(jsonb_object_agg(n.notification_id, jsonb_build_object(
+               'claimed', c.notification_id is not null,
+               'sent', n.sent_at is not null,
+               'attempts', coalesce(c.attempts, n.attempts))), '{}'::jsonb)
+    into result
+    from public.monitoring_notifications n
+    join items on items.id = n.notification_id
+    left join claimed c on c.notification_id = n.notification_id
+    where n.channel = p_channel;
+    return result;
 end
 $$;
 
@@ -3557,11 +3576,11 @@ GRANT ALL ON FUNCTION public.monitoring_metrics_of_day(p_day date) TO service_ro
 
 
 --
--- Name: FUNCTION monitoring_notification_claim(p_id text, p_channel text, p_rule text, p_event text, p_now timestamp with time zone, p_lease_s integer); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION monitoring_notification_claims(p_items jsonb, p_channel text, p_now timestamp with time zone, p_lease_s integer); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.monitoring_notification_claim(p_id text, p_channel text, p_rule text, p_event text, p_now timestamp with time zone, p_lease_s integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_notification_claim(p_id text, p_channel text, p_rule text, p_event text, p_now timestamp with time zone, p_lease_s integer) TO service_role;
+REVOKE ALL ON FUNCTION public.monitoring_notification_claims(p_items jsonb, p_channel text, p_now timestamp with time zone, p_lease_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_notification_claims(p_items jsonb, p_channel text, p_now timestamp with time zone, p_lease_s integer) TO service_role;
 
 
 --

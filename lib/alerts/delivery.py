@@ -38,20 +38,20 @@ class Sent(NamedTuple):
 def send_once(
     store: Store, notifier: Notifier, notifications: Sequence[Notification], now: datetime
 ) -> Sent:
-    """Claim each notification on this channel, send the claimed ones as one update (the first,
-    listing the others: attribution.merge), record. Raises NotifyError (failed, retried next
-    run) with a short reason."""
+    """Claim the notifications on this channel together (one statement), send the claimed ones
+    as one update (the first, listing the others: attribution.merge), record. Raises
+    NotifyError (failed, retried next run) with a short reason."""
     channel = notifier.name
     claimed: list[Notification] = []
     already: list[str] = []
     busy: list[str] = []
+    items = [{"id": n.id, "rule": n.rule, "event": n.event} for n in notifications]
+    try:
+        claims = store.notification_claims(items, channel, now, CLAIM_LEASE_S)
+    except StoreError:
+        raise NotifyError("store unavailable; not sent, retried next run") from None
     for notification in notifications:
-        try:
-            claim = store.notification_claim(
-                notification.id, channel, notification.rule, notification.event, now, CLAIM_LEASE_S
-            )
-        except StoreError:
-            raise NotifyError("store unavailable; not sent, retried next run") from None
+        claim = claims[notification.id]
         if claim.claimed:
             claimed.append(notification)
         else:

@@ -71,7 +71,7 @@ class CronJobStatus(BaseModel, defer_build=True):
 
 
 class NotificationClaim(BaseModel, defer_build=True):
-    """monitoring_notification_claim: may this run send now; was it delivered already."""
+    """monitoring_notification_claims: may this run send now; was it delivered already."""
 
     claimed: bool
     sent: bool
@@ -318,17 +318,23 @@ class Store:
     def notification_claim(
         self, notification_id: str, channel: str, rule: str, event: str, now: datetime, lease_s: int
     ) -> NotificationClaim:
-        """Claim one notification on one channel before sending (conditional UPDATE)."""
+        """Claim one notification on one channel before sending (notification_claims)."""
+        item = {"id": notification_id, "rule": rule, "event": event}
+        return self.notification_claims([item], channel, now, lease_s)[notification_id]
+
+    def notification_claims(
+        self, items: list[dict[str, str]], channel: str, now: datetime, lease_s: int
+    ) -> dict[str, NotificationClaim]:
+        """Claim the notifications ({"id", "rule", "event"}) one update sends on one channel, all
+        in one statement: of two overlapping runs the first takes them all, the other none."""
         raw = self.call(
-            "monitoring_notification_claim",
-            p_id=notification_id,
+            "monitoring_notification_claims",
+            p_items=items,
             p_channel=channel,
-            p_rule=rule,
-            p_event=event,
             p_now=now,
             p_lease_s=lease_s,
         )
-        return NotificationClaim.model_validate(raw)
+        return {key: NotificationClaim.model_validate(value) for key, value in raw.items()}
 
     def notification_done(
         self, notification_id: str, channel: str, now: datetime, error: str | None
