@@ -523,10 +523,10 @@ $$;
 
 
 --
--- Name: monitoring_health_check_read(timestamp with time zone, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+-- Name: monitoring_health_check_read(timestamp with time zone, jsonb, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) RETURNS jsonb
+CREATE FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone, p_events_since timestamp with time zone) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
     with services as (select s from jsonb_object_keys(public.monitoring_latest_checks()) s)
@@ -541,7 +541,9 @@ CREATE FUNCTION public.monitoring_health_check_read(p_now timestamp with time zo
         'last_check_before', public.monitoring_last_check_before(p_now),
         'cron_status', public.monitoring_cron_status(),
         'traffic_last_received', public.monitoring_traffic_last_received(),
-        'provider_statuses', public.monitoring_provider_statuses())
+        'provider_statuses', public.monitoring_provider_statuses(),
+        'status_events', public.monitoring_status_events_since(p_events_since, true),
+        'visitor_signals', public.monitoring_visitor_signals(p_now))
 $$;
 
 
@@ -3472,11 +3474,11 @@ GRANT ALL ON FUNCTION public.monitoring_first_data() TO service_role;
 
 
 --
--- Name: FUNCTION monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone, p_events_since timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone, p_events_since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_health_check_read(p_now timestamp with time zone, p_days jsonb, p_checks_since timestamp with time zone, p_events_since timestamp with time zone) TO service_role;
 
 
 --

@@ -184,7 +184,7 @@ class Engine:
             patch.update(last_value=obs.value, message=obs.message)
         if row is None or row.severity != obs.severity:
             patch["severity"] = obs.severity
-        if event is not None and self.maintenance.active:
+        if event is not None and self.maintenance.mutes(obs.key):  # a window of its component
             report.muted, event = True, None
         if event is not None:
             patch.update(last_notified_at=self.now, level=level)

@@ -31,6 +31,7 @@ from lib.notify import Notifier
 from lib.probes import Level, ProbeResult
 from lib.providers import configured_providers
 from lib.providers.refresh import Refresh, start_refresh, summary
+from lib.status.run import LOOKBACK as STATUS_LOOKBACK
 from lib.status.run import communicate
 from lib.store import Store, StoreError
 from lib.store.run import RunStore, merged_provider_statuses, read_for_run, write_run
@@ -76,8 +77,9 @@ def check_and_alert(
     results = {**results, **run_due_checks(store, settings, config, now, ssl_context=ssl_context)}
     checks = check_rows(results, now)
     window = _checks_window(rules)
-    read = read_for_run(store, now, _days(settings, config, now), now - window)
-    run_store = RunStore(store, read, now - window, checks)
+    days, events_since = _days(settings, config, rules, now), now - STATUS_LOOKBACK
+    read = read_for_run(store, now, days, now - window, events_since)
+    run_store = RunStore(store, read, now - window, checks, events_since, now)
     # Back after an outage? Record the gap as an episode, so the state machine resolves it.
     every = timedelta(minutes=settings.health_check_every_min)
     watching = any(rule.name == StoreUnreachable.name for rule in rules)
@@ -104,7 +106,7 @@ def check_and_alert(
         config=config,
         rules=rules,
     )
-    status = communicate(store, settings, now, config)  # drafts; subscriber mails (lib/status)
+    status = communicate(run_store, settings, now, config)  # drafts; subscriber mails (lib/status)
     return {
         "checked": {name: r.level.value for name, r in results.items()},
         "recorded": written.recorded,
@@ -123,13 +125,18 @@ def _checks_window(rules: Sequence[BaseRule]) -> timedelta:
     return max([HOUR, *(timedelta(minutes=m) for m in minutes)])
 
 
-def _days(settings: Settings, config: MonitorConfig, now: datetime) -> list[date]:
-    """The days whose metrics the daily rules read: yesterday, the day before, and the same
-    weekdays the anomaly rule compares with (another day is read when a rule asks for it)."""
+def _days(
+    settings: Settings, config: MonitorConfig, rules: Sequence[BaseRule], now: datetime
+) -> list[date]:
+    """The days whose metrics the daily rules read: yesterday, the day before, the same weekdays
+    the anomaly rule compares with, and the days of the rules' series (dispute_rate's 30); another
+    day is read when a rule asks for it."""
     yesterday = now.astimezone(settings.metrics_timezone).date() - timedelta(days=1)
     anomalies = config.anomalies
     weekdays = same_weekdays(yesterday, anomalies.weeks, anomalies.holiday_state)
-    return sorted({yesterday, yesterday - timedelta(days=1), *weekdays})
+    span = max((rule.series_days for rule in rules), default=0)
+    series = {yesterday - timedelta(days=i) for i in range(span)}
+    return sorted({yesterday, yesterday - timedelta(days=1), *weekdays, *series})
 
 
 def run_health_check(request: Request, store: Store) -> dict[str, Any]:

@@ -3,7 +3,8 @@ its rules see it (RunStore: reads answered from that read and from the run's own
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import copy
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,6 +26,8 @@ class RunRead(BaseModel, defer_build=True):
     cron_status: dict[str, CronJobStatus]
     traffic_last_received: dict[str, str]
     provider_statuses: list[dict[str, Any]]
+    status_events: list[dict[str, Any]]  # published, touched since `events_since`
+    visitor_signals: dict[str, Any]  # monitoring_visitor_signals at `now`
 
 
 class RunWritten(BaseModel, defer_build=True):
@@ -37,9 +40,15 @@ class RunWritten(BaseModel, defer_build=True):
     pruned_minutes: int
 
 
-def read_for_run(store: Store, now: datetime, days: list[date], checks_since: datetime) -> RunRead:
+def read_for_run(
+    store: Store, now: datetime, days: list[date], checks_since: datetime, events_since: datetime
+) -> RunRead:
     raw = store.call(
-        "monitoring_health_check_read", p_now=now, p_days=days, p_checks_since=checks_since
+        "monitoring_health_check_read",
+        p_now=now,
+        p_days=days,
+        p_checks_since=checks_since,
+        p_events_since=events_since,
     )
     return RunRead.model_validate(raw)
 
@@ -68,12 +77,20 @@ class RunStore(Store):
     or a window the read did not cover, a rule's own query) goes to the store, memoised."""
 
     def __init__(
-        self, store: Store, read: RunRead, checks_since: datetime, checks: list[dict[str, Any]]
+        self,
+        store: Store,
+        read: RunRead,
+        checks_since: datetime,
+        checks: list[dict[str, Any]],
+        events_since: datetime,
+        now: datetime,
     ) -> None:
         super().__init__(store.transport)
         self.inner = store  # every write and every unanswered read goes to it (its subclass too)
         self.read = read
         self._checks_since = checks_since
+        self._events_since: datetime | None = events_since  # None: an event was written since
+        self._now = now
         self._own = {row["service"]: row for row in checks}
         self._metrics = dict(read.metrics)
         self._memo: dict[tuple[str, str], JsonValue] = {}
@@ -86,12 +103,28 @@ class RunStore(Store):
             return dict(self.read.traffic_last_received)
         if function == "monitoring_provider_statuses":
             return list(self.provider_statuses)
+        if function == "monitoring_visitor_signals" and params.get("p_now") == self._now:
+            return copy.deepcopy(self.read.visitor_signals)
+        if function == "monitoring_status_events_since":
+            since = self._events_answerable(params)
+            if since is not None:
+                return [e for e in self.read.status_events if _touched_since(e, since)]
+        if function == "monitoring_status_event_put":
+            self._events_since = None  # this run changed an event: ask the store from now on
         if function not in _MEMOISED:
             return self.inner.call(function, **params)
         key = (function, repr(sorted(params.items())))
         if key not in self._memo:
             self._memo[key] = self.inner.call(function, **params)
         return self._memo[key]
+
+    def _events_answerable(self, params: dict[str, object]) -> datetime | None:
+        """`p_since` when the read holds the answer (published events, asked since no earlier
+        than the read's, and no event written by this run), else None."""
+        since = params.get("p_since")
+        if params.get("p_published_only") is not True or self._events_since is None:
+            return None
+        return since if isinstance(since, datetime) and since >= self._events_since else None
 
     def alerts(self) -> dict[str, AlertRow]:
         """The rows as read, with this run's writes; read again after a lost compare-and-set."""
@@ -115,6 +148,26 @@ class RunStore(Store):
         if day not in self._metrics:
             self._metrics[day] = self.inner.metrics_of_day(day)
         return dict(self._metrics[day])
+
+    def metric_series_many(
+        self, metrics: list[str], first: date, last: date
+    ) -> dict[str, list[dict[str, Any]]]:
+        """From the read's days when it holds every day of the window (the health check reads
+        the days its rules' series cover), else from the store."""
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        if not all(day in self._metrics for day in days):
+            return self.inner.metric_series_many(metrics, first, last)
+        return {
+            metric: points
+            for metric in metrics
+            if (
+                points := [
+                    {"day": day.isoformat(), "value": self._metrics[day][metric]}
+                    for day in days
+                    if metric in self._metrics[day]
+                ]
+            )
+        }
 
     def cron_status(self) -> dict[str, CronJobStatus]:
         return dict(self.read.cron_status)
@@ -153,6 +206,18 @@ _MEMOISED = frozenset(
         "monitoring_count_rows",
     }
 )
+
+
+def _touched_since(event: dict[str, Any], since: datetime) -> bool:
+    """monitoring_status_events_since's condition, on a row of its answer."""
+
+    def at(field: str) -> datetime | None:
+        value = event.get(field)
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    times = [at("updated_at"), at("resolved_at"), at("ends_at")]
+    open_incident = event.get("kind") == "incident" and event.get("resolved_at") is None
+    return open_incident or any(t is not None and t >= since for t in times)
 
 
 def merged_provider_statuses(

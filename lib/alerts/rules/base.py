@@ -107,6 +107,9 @@ class BaseRule(ABC):
     threshold_range: tuple[float, float] = (0.0, float("inf"))
     # Which rule-specific options of RuleOverride this rule reads (others are config errors).
     options_taken: ClassVar[frozenset[str]] = frozenset()
+    # Days up to yesterday whose metrics the rule reads as a series (the health check reads them
+    # in its one read).
+    series_days: ClassVar[int] = 0
 
     @abstractmethod
     def observe(self, ctx: RuleContext) -> list[Observation]:

@@ -26,6 +26,7 @@ class DisputeRate(BaseRule):
     default_threshold = 0.65  # Visa VDMP "early warning" ratio
     default_severity = "warning"
     threshold_range = (0.0, 100.0)
+    series_days = WINDOW_DAYS
 
     def observe(self, ctx: RuleContext) -> list[Observation]:
         last = ctx.yesterday
