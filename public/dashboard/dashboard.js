@@ -139,7 +139,8 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
       if (!ys.some((v) => v != null)) { empty.push(s.metric); continue; }
       drawChart(`metric-${s.metric}`, panel, { title: s.metric, unit: s.unit, xs, ys, range, threshold: state.thresholds[s.metric] });
     }
-    if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.` }));
+    // Every name (60+ metrics since the business ones): the default 500-character cut hid the last.
+    if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.`, limit: 4000 }));
   }
 
   function mean(values) {
