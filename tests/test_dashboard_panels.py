@@ -88,6 +88,18 @@ def seed_through_http(dev: DevServer) -> None:
     }
     answer = dev.request("POST", "/api/incidents", json=draft, headers=AUTH)
     assert answer.status_code == 201, answer.text
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    window = {
+        "kind": "maintenance",
+        "title": {"de": "Datenbank-Upgrade", "en": "Database upgrade"},
+        "message": {"de": "Kurze Pause", "en": "Short pause"},
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=1)).isoformat(),
+        "components": ["payments"],
+        "published": False,
+    }
+    answer = dev.request("POST", "/api/incidents", json=window, headers=AUTH)
+    assert answer.status_code == 201, answer.text
     at = datetime.now(UTC) - timedelta(minutes=5)
     visits = [
         analytics_event(at, device=100 + i % 3, session=200 + i % 4, path="/pricing",
@@ -178,6 +190,11 @@ def test_panels_show_the_seeded_figures_and_publish_a_draft(
         texts = page.locator("#communication .drafts").inner_text()
         assert HANDLER in texts and SCRIPT in texts  # shown as the characters they are
         assert page.inner_text("#communication .incident-list:not(.drafts), #communication p.ok")
+        planned = page.locator("#communication .maintenance-list li")
+        assert planned.count() == 1 and "Database upgrade" in planned.inner_text()
+        assert "scheduled" in planned.inner_text() and "payments" in planned.inner_text()
+        assert planned.locator(".badge.draft").count() == 1
+        assert planned.locator("button.publish").count() == 1
         # Publish the alert's draft: PATCH {"published": true}; the lists reload from the API.
         alert_draft.locator("button.publish").click()
         page.wait_for_selector("#communication .answer.ok")

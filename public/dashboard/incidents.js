@@ -158,6 +158,17 @@ export function incidentPanel({ client, container, zone, reload }) {
     return form;
   }
 
+  // PATCH {"published": true}: IncidentPatch and MaintenancePatch both take it (lib/status/requests.py).
+  function publishButton(event) {
+    const button = el("button", { type: "button", class: "publish", text: "Publish" });
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      send("PATCH", `/api/incidents/${encodeURIComponent(event.id)}`, { published: true }, `"${english(event.title)}" published.`)
+        .finally(() => { button.disabled = false; });
+    });
+    return button;
+  }
+
   // An unpublished incident (an alert's draft, or one saved with "published": false): shown to
   // operators only, until "Publish" sends PATCH {"published": true} (IncidentPatch).
   function draftList(events) {
@@ -167,12 +178,7 @@ export function incidentPanel({ client, container, zone, reload }) {
     for (const draft of drafts) {
       const first = draft.updates[0];
       const from = draft.source && draft.source !== "api" ? `drafted from the alert ${draft.source}` : "saved unpublished";
-      const publish = el("button", { type: "button", class: "publish", text: "Publish" });
-      publish.addEventListener("click", () => {
-        publish.disabled = true;
-        send("PATCH", `/api/incidents/${encodeURIComponent(draft.id)}`, { published: true }, `"${english(draft.title)}" published.`)
-          .finally(() => { publish.disabled = false; });
-      });
+      const publish = publishButton(draft);
       list.append(el("li", { class: "incident-item draft", "data-incident": draft.id },
         el("span", { class: "badge draft", text: "draft" }), " ", el("strong", { text: english(draft.title) }),
         el("span", { class: "muted", text: ` · ${draft.status} · impact ${draft.impact} · ${from} · ${when(draft.created_at)}` }),
@@ -197,7 +203,8 @@ export function incidentPanel({ client, container, zone, reload }) {
       const parts = listOf(m.components).length ? listOf(m.components).join(", ") : "every component";
       list.append(el("li", { "data-maintenance": m.id }, m.draft ? el("span", { class: "badge draft", text: "draft" }) : null, m.draft ? " " : null,
         el("strong", { text: english(m.title) }),
-        el("span", { class: "muted", text: ` · ${m.state.replace("_", " ")} · ${when(m.starts_at)} – ${when(m.ends_at)} · ${parts}` })));
+        el("span", { class: "muted", text: ` · ${m.state.replace("_", " ")} · ${when(m.starts_at)} – ${when(m.ends_at)} · ${parts}` }),
+        m.draft ? el("div", { class: "actions" }, publishButton(m)) : null));
     }
     return list;
   }
