@@ -28,13 +28,17 @@ def server() -> Iterator[DevServer]:
 
 
 def routed(context: Any) -> list[tuple[str, str, dict[str, Any]]]:
-    """/api/status in the agreed shape; /api/incidents answered 404 once (not deployed yet),
-    then as created/updated. Returns what was sent: (method, path, body)."""
+    """/api/status in the agreed shape; GET /api/incidents lists its open incident; a change to
+    /api/incidents answered 404 once (not deployed yet), then as created/updated. Returns what
+    was sent: (method, path, body)."""
     sent: list[tuple[str, str, dict[str, Any]]] = []
     status = {**during_incident({"incidents": [], "providers": {}}), "maintenance": MAINTENANCE}
 
     def incidents(route: Any) -> None:
         request = route.request
+        if request.method == "GET":  # the lists: the open incident, stored (StoredEvent)
+            route.fulfill(json={"events": [{**INCIDENT, "kind": "incident", "published": True}]})
+            return
         path = request.url.split("127.0.0.1", 1)[1].split("/", 1)[1]
         sent.append((request.method, "/" + path, json.loads(request.post_data or "{}")))
         if len(sent) == 1:

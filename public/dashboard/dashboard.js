@@ -3,14 +3,16 @@
  * Every panel loads on its own and says why when its endpoint is missing (404) or down (503).
  * Elements, links, number and time formatting and the API client are the shared core's. */
 import { drawChart as draw } from "/dashboard/charts.js";
+import { checksPanel } from "/dashboard/checks.js";
 import { incidentPanel } from "/dashboard/incidents.js";
+import { visitorsPanel } from "/dashboard/visitors.js";
 import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, formatTime, httpsLink, showBanner, tokenStore } from "/shared/core.js";
 
 (() => {
   const DAY_S = 86400;
   const LOCALE = "en-GB"; // the dashboard speaks English; the numbers read as its text does
   const $ = (id) => document.getElementById(id);
-  const state = { token: tokenStore.get(), days: 30, traffic: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map(), criteriaLoad: null, criteria: null, thresholds: {}, zone: DEFAULT_ZONE };
+  const state = { token: tokenStore.get(), days: 30, traffic: "24h", visitors: "24h", charts: {}, series: null, deployments: [], trafficBody: null, liveRows: new Map(), criteriaLoad: null, criteria: null, thresholds: {}, zone: DEFAULT_ZONE };
   window.carbotDashboard = state; // the browser test reads the drawn charts from here
 
   const client = apiClient({
@@ -75,7 +77,8 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
   async function loadAll() {
     banner("");
     state.criteriaLoad = loadCriteria();
-    const jobs = [loadMetrics(), loadStatus().then(loadTraffic), loadAlerts(), loadReport("weekly"), loadReport("monthly"), loadDoctor()];
+    const jobs = [loadMetrics(), loadStatus().then(loadTraffic), loadAlerts(), loadReport("weekly"), loadReport("monthly"), loadDoctor(),
+      state.criteriaLoad.then(() => checks.load()), visitors.load(state.visitors)]; // checks' times in METRICS_TIMEZONE
     for (const job of jobs) job.catch((error) => { if (!(error instanceof Unauthorized)) console.error(error); });
   }
 
@@ -136,7 +139,8 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
       if (!ys.some((v) => v != null)) { empty.push(s.metric); continue; }
       drawChart(`metric-${s.metric}`, panel, { title: s.metric, unit: s.unit, xs, ys, range, threshold: state.thresholds[s.metric] });
     }
-    if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.` }));
+    // Every name (60+ metrics since the business ones): the default 500-character cut hid the last.
+    if (empty.length) panel.append(el("p", { class: "muted", text: `No data in the last ${state.days} days: ${empty.join(", ")}.`, limit: 4000 }));
   }
 
   function mean(values) {
@@ -226,18 +230,18 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
   // (lib/endpoints/status_providers.py).
   const incidentsOf = (providers) => Object.values(providers).flatMap((p) => p.incidents.map((i) => ({ provider: p.title, ...i })));
 
-  // Components, published incidents and maintenance: the same /api/status answer.
+  // Components from /api/status; incidents (drafts too) and maintenance from /api/incidents.
   const communication = incidentPanel({ client, container: $("communication"), zone: () => state.zone, reload: () => loadStatus().catch(() => {}) });
 
   async function loadStatus() {
     const panel = $("providers");
-    const result = await api("/api/status");
+    const [result, events] = await Promise.all([api("/api/status"), api("/api/incidents")]);
     if (!result.ok || !result.body) {
       communication.unavailable(result);
       return unavailable(panel, result, "Provider status");
     }
     const status = result.body;
-    communication.render(status);
+    communication.render(status, events);
     // Deployment markers: when each production deployment went live (DeploymentView; absent
     // without the token).
     state.deployments = (status.deployments || []).map((d) => toSeconds(d.promoted_at || d.ready_at || d.created_at));
@@ -295,6 +299,19 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
       state.traffic = button.dataset.traffic;
       document.querySelectorAll("button[data-traffic]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
       loadTraffic().catch(() => {});
+    });
+  });
+
+  // -- synthetic checks, visitors (public/dashboard/checks.js, visitors.js) ----------------------
+
+  const checks = checksPanel({ api, container: $("checks"), fmt, when });
+  const visitors = visitorsPanel({ api, container: $("visitors"), fmt });
+
+  document.querySelectorAll("button[data-visitors]").forEach((button) => {
+    button.addEventListener("click", () => {
+      state.visitors = button.dataset.visitors;
+      document.querySelectorAll("button[data-visitors]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      visitors.load(state.visitors).catch(() => {});
     });
   });
 

@@ -1,7 +1,9 @@
-/* The dashboard's status-communication panel: the public components, the published incidents
- * (post an update, resolve) and a form each to open an incident and to schedule maintenance,
- * through POST /api/incidents and PATCH /api/incidents/{id} (HEALTH_TOKEN; SPEC.md §13). Lists
- * come from /api/status's public fields; what it sends is docs/endpoints.md's request bodies. */
+/* The dashboard's status-communication panel: the public components, the drafts (auto-drafted
+ * from critical alerts: publish), the published incidents (post an update, resolve), maintenance,
+ * and a form each to open an incident and to schedule maintenance, through GET/POST
+ * /api/incidents and PATCH /api/incidents/{id} (HEALTH_TOKEN; SPEC.md §13, docs/status.md).
+ * Incidents and announced maintenance come from GET /api/incidents (drafts included); the
+ * components and monitoring.toml's maintenance windows from /api/status's public fields. */
 import { el, failureText, formatNumber, formatTime, zonedToUtc } from "/shared/core.js";
 
 const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"];
@@ -9,7 +11,8 @@ const IMPACTS = ["none", "minor", "major", "critical"];
 const LOCALE = "en-GB";
 
 const listOf = (value) => (Array.isArray(value) ? value : []);
-const published = (status) => listOf(status.incidents).filter((i) => i && typeof i.title === "object" && Array.isArray(i.updates));
+// GET /api/incidents `events` (StoredEvent, lib/status/model.py): incidents and maintenance.
+const incidentsOf = (events) => events.filter((e) => e && e.kind === "incident" && typeof e.title === "object" && Array.isArray(e.updates));
 const english = (text) => (text ? text.en || text.de || "" : "");
 
 function field(label, input) {
@@ -91,8 +94,8 @@ export function incidentPanel({ client, container, zone, reload }) {
     return form;
   }
 
-  function openIncidents(status) {
-    const open = published(status).filter((i) => i.status !== "resolved");
+  function openIncidents(events) {
+    const open = incidentsOf(events).filter((i) => i.published && i.status !== "resolved");
     if (!open.length) return el("p", { class: "ok", text: "No open incident on the status page." });
     const list = el("ul", { class: "incident-list" });
     for (const incident of open) {
@@ -155,24 +158,69 @@ export function incidentPanel({ client, container, zone, reload }) {
     return form;
   }
 
-  function maintenanceList(status) {
-    const coming = listOf(status.maintenance).filter((m) => m.state !== "completed");
+  // PATCH {"published": true}: IncidentPatch and MaintenancePatch both take it (lib/status/requests.py).
+  function publishButton(event) {
+    const button = el("button", { type: "button", class: "publish", text: "Publish" });
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      send("PATCH", `/api/incidents/${encodeURIComponent(event.id)}`, { published: true }, `"${english(event.title)}" published.`)
+        .finally(() => { button.disabled = false; });
+    });
+    return button;
+  }
+
+  // An unpublished incident (an alert's draft, or one saved with "published": false): shown to
+  // operators only, until "Publish" sends PATCH {"published": true} (IncidentPatch).
+  function draftList(events) {
+    const drafts = incidentsOf(events).filter((i) => !i.published && i.status !== "resolved");
+    if (!drafts.length) return el("p", { class: "muted", text: "No drafts waiting." });
+    const list = el("ul", { class: "incident-list drafts" });
+    for (const draft of drafts) {
+      const first = draft.updates[0];
+      const from = draft.source && draft.source !== "api" ? `drafted from the alert ${draft.source}` : "saved unpublished";
+      const publish = publishButton(draft);
+      list.append(el("li", { class: "incident-item draft", "data-incident": draft.id },
+        el("span", { class: "badge draft", text: "draft" }), " ", el("strong", { text: english(draft.title) }),
+        el("span", { class: "muted", text: ` · ${draft.status} · impact ${draft.impact} · ${from} · ${when(draft.created_at)}` }),
+        first ? el("div", { class: "message", text: english(first.message), limit: 1000 }) : null,
+        el("div", { class: "actions" }, publish)));
+    }
+    return list;
+  }
+
+  // Announced maintenance (/api/incidents, kind maintenance) and monitoring.toml's windows (only
+  // in /api/status); a cancelled or finished window is left out.
+  function maintenanceList(events, status) {
+    const now = Date.now();
+    const announced = events.filter((e) => e && e.kind === "maintenance" && e.status !== "cancelled" && Date.parse(e.ends_at) > now)
+      .map((m) => ({ ...m, components: listOf(m.components).map((c) => c.id), state: Date.parse(m.starts_at) > now ? "scheduled" : "in progress", draft: !m.published }));
+    const known = new Set(events.map((e) => e && e.id));
+    const configured = listOf(status.maintenance).filter((m) => m.state !== "completed" && !known.has(m.id));
+    const coming = [...announced, ...configured];
     if (!coming.length) return el("p", { class: "muted", text: "No maintenance scheduled." });
     const list = el("ul", { class: "maintenance-list" });
     for (const m of coming) {
-      list.append(el("li", { "data-maintenance": m.id }, el("strong", { text: english(m.title) }),
-        el("span", { class: "muted", text: ` · ${m.state} · ${when(m.starts_at)} – ${when(m.ends_at)} · ${listOf(m.components).join(", ")}` })));
+      const parts = listOf(m.components).length ? listOf(m.components).join(", ") : "every component";
+      list.append(el("li", { "data-maintenance": m.id }, m.draft ? el("span", { class: "badge draft", text: "draft" }) : null, m.draft ? " " : null,
+        el("strong", { text: english(m.title) }),
+        el("span", { class: "muted", text: ` · ${m.state.replace("_", " ")} · ${when(m.starts_at)} – ${when(m.ends_at)} · ${parts}` }),
+        m.draft ? el("div", { class: "actions" }, publishButton(m)) : null));
     }
     return list;
   }
 
   return {
-    render(status) {
+    /* render(status, incidents): `status` the /api/status answer, `incidents` GET /api/incidents'
+     * result ({ok, body: {events}} or a failure, whose sentence replaces the lists). */
+    render(status, incidents) {
       const components = listOf(status.components);
+      const events = incidents.ok && incidents.body ? listOf(incidents.body.events) : null;
+      const lists = events
+        ? [el("h3", { text: "Drafts" }), draftList(events), el("h3", { text: "Open incidents" }), openIncidents(events),
+          el("h3", { text: "Maintenance" }), maintenanceList(events, status)]
+        : [el("p", { class: "unavailable", text: failureText(incidents, "Incidents API") })];
       container.replaceChildren(
-        el("h3", { text: "Components" }), componentsTable(components),
-        el("h3", { text: "Open incidents" }), openIncidents(status),
-        el("h3", { text: "Maintenance" }), maintenanceList(status),
+        el("h3", { text: "Components" }), componentsTable(components), ...lists,
         el("details", { class: "compose" }, el("summary", { text: "Open an incident" }), newIncidentForm(components)),
         el("details", { class: "compose" }, el("summary", { text: "Schedule maintenance" }), maintenanceForm(components)),
         answer);
