@@ -286,6 +286,8 @@ PAGE_PATHS = (
     "/dashboard/dashboard.js",
     "/dashboard/charts.js",
     "/dashboard/incidents.js",
+    "/dashboard/visitors.js",
+    "/dashboard/checks.js",
 )
 FUNCTION_PATH = "/api/health"
 
