@@ -1,7 +1,7 @@
 """The dashboard's alert panel (public/dashboard/alerts.js) in Chromium against the dev server and
 real PostgreSQL: who is on call from an `[escalation]` policy with a rotation, each episode's level
 and acknowledgement, acknowledging from the page (a hostile name stays text) and the API's
-sentence when it refuses."""
+sentence when it refuses; un-acknowledging again."""
 
 from __future__ import annotations
 
@@ -165,6 +165,14 @@ def test_on_call_levels_and_acknowledge_from_the_dashboard(
         assert page.locator("main img, main script, main [onerror]").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         page.locator("#alerts").screenshot(path=str(ARTIFACTS / "dashboard-ack.png"))
+
+        # Un-acknowledge: reminders and escalation resume; the form offers Acknowledge again.
+        firing.locator("input[name=by]").fill("Lena")
+        firing.locator("button.unack").click()
+        page.wait_for_selector(f"#alerts .answer.ok:text-is('Un-acknowledged {FIRING}.')")
+        assert episode(alerts_body(server), FIRING)["acknowledged_at"] is None
+        assert "not acknowledged" in firing.locator(".response").inner_text()
+        assert firing.locator("button.ack").count() == 1
         assert errors == []
     finally:
         context.close()
