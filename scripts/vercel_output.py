@@ -288,6 +288,7 @@ PAGE_PATHS = (
     "/dashboard/incidents.js",
     "/dashboard/visitors.js",
     "/dashboard/checks.js",
+    "/dashboard/alerts.js",
 )
 FUNCTION_PATH = "/api/health"
 

@@ -2,6 +2,7 @@
  * The token lives in sessionStorage only (this tab), is sent as a bearer header, never in a URL.
  * Every panel loads on its own and says why when its endpoint is missing (404) or down (503).
  * Elements, links, number and time formatting and the API client are the shared core's. */
+import { alertsPanel } from "/dashboard/alerts.js";
 import { drawChart as draw } from "/dashboard/charts.js";
 import { checksPanel } from "/dashboard/checks.js";
 import { incidentPanel } from "/dashboard/incidents.js";
@@ -317,33 +318,9 @@ import { DEFAULT_ZONE, Unauthorized, apiClient, el, failureText, formatNumber, f
 
   // -- alerts, reports, doctor ------------------------------------------------------------------
 
-  async function loadAlerts() {
-    const panel = $("alerts");
-    const result = await api("/api/alerts?days=30");
-    if (!result.ok || !result.body) return unavailable(panel, result, "Alert history");
-    const { episodes } = result.body;
-    if (!episodes.length) return panel.replaceChildren(el("p", { class: "ok", text: "No alerts in the last 30 days." }));
-    const end = Date.now();
-    const begin = end - 30 * DAY_S * 1000;
-    const list = el("ol", { class: "timeline" });
-    for (const e of episodes) {
-      const from = Date.parse(e.started_at);
-      const to = e.ended_at ? Date.parse(e.ended_at) : end;
-      const left = Math.max(0, (from - begin) / (end - begin)) * 100;
-      const width = Math.max(0.6, ((to - Math.max(from, begin)) / (end - begin)) * 100);
-      const bar = el("span", { class: `bar ${e.severity}` });
-      // CSSOM, not a style attribute: the page's CSP allows no inline styles.
-      bar.style.left = `${left.toFixed(2)}%`;
-      bar.style.width = `${Math.min(width, 100 - left).toFixed(2)}%`;
-      const span = `${when(e.started_at)} · ${e.open ? "still firing" : `lasted ${Math.round((e.duration_s || 0) / 60)} min`}`;
-      list.append(el("li", { class: `episode ${e.severity}` },
-        el("span", { class: `badge ${e.severity}`, text: e.severity }), " ",
-        el("strong", { text: e.rule }), el("span", { class: "muted", text: ` ${span}` }),
-        e.message ? el("div", { class: "message", text: e.message, limit: 1000 }) : null,
-        el("div", { class: "track", "aria-hidden": "true" }, bar)));
-    }
-    panel.replaceChildren(list);
-  }
+  // On call now and the timeline with acknowledgements (public/dashboard/alerts.js).
+  const alerts = alertsPanel({ client, container: $("alerts"), when });
+  const loadAlerts = () => alerts.load();
 
   async function loadReport(kind) {
     const panel = $(`report-${kind}`);
