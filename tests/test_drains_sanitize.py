@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -22,7 +22,7 @@ from lib.drains.aggregate import aggregate
 from lib.drains.records import parse
 from lib.drains.routes import route_group
 from lib.drains.sanitize import MAX_DURATION_MS, MAX_RESPONSE_BYTES
-from tests.conftest import DevServer
+from tests.conftest import DevServer, assert_no_secret
 from tests.fakes.drains import SECRET, VERIFY, body_of, request_log, span, traces, vital
 
 PATH = "/api/drains/vercel"
@@ -30,11 +30,24 @@ NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
 VENDORS = Path(__file__).parent / "fixtures" / "vendors"
 
 
+@pytest.fixture(scope="module")
+def drain_server(module_db: str) -> Iterator[DevServer]:
+    """One dev server for the module's deliveries; its log must not contain a secret either."""
+    env = {"DATABASE_URL": module_db, "VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
+    server = DevServer(env)
+    yield server
+    assert_no_secret(server.close())
+
+
 @pytest.fixture
-def drain(migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]) -> DevServer:
-    return dev_server(
-        {"DATABASE_URL": migrated_db, "VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
-    )
+def migrated_db(clean_module_db: str) -> str:
+    """The module's database, emptied for this test (the server behind `drain` reads it)."""
+    return clean_module_db
+
+
+@pytest.fixture
+def drain(drain_server: DevServer, migrated_db: str) -> DevServer:
+    return drain_server
 
 
 def post(drain: DevServer, raw: bytes) -> dict[str, Any]:
