@@ -291,5 +291,10 @@ def test_firing_and_reminder_carry_the_signed_acknowledge_link(
     link = "https://monitor.carbot.de/api/alerts/ack?key=service_unresponsive%3Adatabase&episode="
     texts = [p["text"] for p in fake_webhook.payloads]
     assert [link in t for t in texts] == [True, True, False]  # firing, reminder; not resolved
+    # The structured fields carry it too, with the episode and the level.
+    fields = [(p["ack_url"] or "").startswith(link) for p in fake_webhook.payloads]
+    assert fields == [True, True, False]
+    assert {p["episode"] for p in fake_webhook.payloads} != {None}
+    assert [p["level"] for p in fake_webhook.payloads] == [1, 1, 1]
     assert [f"Acknowledge: {link}" in e["text"] for e in fake_resend.emails] == [True, True, False]
     assert "ack-secret-SECRET-0009" not in "".join(texts)

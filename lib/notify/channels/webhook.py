@@ -10,7 +10,7 @@ from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import plain
 from lib.notify import Notification, idempotency_key, post_json
 from lib.notify.channels.base import EVERY_SEVERITY, Channel, ChannelSettings, Severities
-from lib.notify.message import MESSAGE_LIMIT, chat_line
+from lib.notify.message import MESSAGE_LIMIT, ack_link, chat_line
 
 
 class WebhookSettings(ChannelSettings):
@@ -63,6 +63,10 @@ class WebhookChannel(Channel[WebhookSettings]):
             "environment": n.environment,
             "id": n.id,
             "runbook": [plain(step) for step in n.runbook],
+            # Incident response (docs/alerts.md): the episode, the level reached, the signed link.
+            "episode": n.episode,
+            "level": n.level,
+            "ack_url": ack_link(n),
         }
 
     def deliver(self, notification: Notification) -> None:
