@@ -17,6 +17,8 @@ from lib.notify import Notification, Severity
 EVERY_SEVERITY: frozenset[Severity] = frozenset(get_args(Severity))
 # A comma list in the environment (`critical,warning`), not JSON.
 Severities = Annotated[frozenset[Severity], NoDecode]
+# What chat channels receive by default: a warning is worth a message, not a phone call.
+CHAT_SEVERITIES: frozenset[Severity] = frozenset({"critical", "warning"})
 
 
 class ChannelSettings(SettingsSection):

@@ -21,7 +21,7 @@ from lib.core.config import Settings
 from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import discord
 from lib.notify import Notification
-from lib.notify.channels.base import Channel, ChannelSettings, Severities
+from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
 from lib.notify.channels.vendor_http import body_field, header_retry_after, post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -53,7 +53,7 @@ class DiscordSettings(ChannelSettings):
     model_config = SettingsConfigDict(env_prefix="DISCORD_")
 
     webhook_url: HttpUrl | None = None
-    severities: Severities = frozenset({"critical", "warning"})
+    severities: Severities = CHAT_SEVERITIES
 
     def secret_values(self) -> list[str]:
         # https://discord.com/api/webhooks/<id>/<token>: the path holds the token.

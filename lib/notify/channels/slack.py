@@ -21,7 +21,7 @@ from lib.core.config import Settings
 from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import chat
 from lib.notify import Notification
-from lib.notify.channels.base import Channel, ChannelSettings, Severities
+from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
 from lib.notify.channels.vendor_http import post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -42,7 +42,6 @@ SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 HEADER_TEXT = 150
 MAX_FIELDS = 10
-CHAT_SEVERITIES: Severities = frozenset({"critical", "warning"})
 
 
 class SlackSettings(ChannelSettings):

@@ -23,7 +23,7 @@ from lib.core.config import Settings
 from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import markdown
 from lib.notify import Notification
-from lib.notify.channels.base import Channel, ChannelSettings, Severities
+from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
 from lib.notify.channels.vendor_http import post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -48,7 +48,7 @@ class TeamsSettings(ChannelSettings):
     model_config = SettingsConfigDict(env_prefix="TEAMS_")
 
     webhook_url: HttpUrl | None = None
-    severities: Severities = frozenset({"critical", "warning"})
+    severities: Severities = CHAT_SEVERITIES
 
     def secret_values(self) -> list[str]:
         # The trigger URL is signed in its query (`sig=`): the whole URL is the credential.

@@ -19,7 +19,7 @@ from lib.core import safe_text
 from lib.core.config import Settings
 from lib.core.not_configured import NotConfigured, missing
 from lib.notify import Notification
-from lib.notify.channels.base import Channel, ChannelSettings, Severities
+from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
 from lib.notify.channels.vendor_http import body_field, header_retry_after, post_within_budget
 from lib.notify.message import (
     ack_link,
@@ -47,7 +47,7 @@ class TelegramSettings(ChannelSettings):
     bot_token: SecretStr | None = None
     chat_id: str | None = None  # a number, or @channelusername
     api_url: HttpUrl = HttpUrl("https://api.telegram.org")
-    severities: Severities = frozenset({"critical", "warning"})
+    severities: Severities = CHAT_SEVERITIES
 
 
 class TelegramChannel(Channel[TelegramSettings]):
