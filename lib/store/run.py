@@ -135,14 +135,22 @@ class RunStore(Store):
     def alert_transition(
         self, rule: str, expected_version: int, patch: dict[str, Any], event: AlertEvent | None
     ) -> AlertRow | None:
-        # Read again next time: a lost race means another run wrote, and a won one is read again
-        # by the engine's delivery (overlapping runs' queues go out together).
-        self._alerts = None
-        return self.inner.alert_transition(rule, expected_version, patch, event)
+        return self._written(
+            rule, patch, self.inner.alert_transition(rule, expected_version, patch, event)
+        )
 
     def alert_cas(self, rule: str, expected_version: int, patch: dict[str, Any]) -> AlertRow | None:
-        self._alerts = None
-        return self.inner.alert_cas(rule, expected_version, patch)
+        return self._written(rule, patch, self.inner.alert_cas(rule, expected_version, patch))
+
+    def _written(self, rule: str, patch: dict[str, Any], row: AlertRow | None) -> AlertRow | None:
+        """Keep a won write that queues nothing (a moved value) in the rows; read them again
+        after a lost race (another run wrote) or a queued notification (the engine's delivery
+        reads the rows again so that overlapping runs' queues go out together)."""
+        if row is None or "pending" in patch or self._alerts is None:
+            self._alerts = None
+        else:
+            self._alerts[rule] = row
+        return row
 
     def metrics_of_day(self, day: date) -> dict[str, float]:
         if day not in self._metrics:
