@@ -1043,17 +1043,17 @@ $$;
 
 
 --
--- Name: monitoring_report_claim_send(text, text, boolean, integer); Type: FUNCTION; Schema: public; Owner: -
+-- Name: monitoring_report_claim_send(text, text, boolean, integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer) RETURNS boolean
+CREATE FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer, p_seen_sent_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS boolean
     LANGUAGE sql
     AS $$
     with claimed as (
         update public.monitoring_reports
         set send_claimed_at = now(), send_attempts = send_attempts + 1
         where kind = p_kind and period = p_period
-          and (sent_at is null or p_force)
+          and (sent_at is null or (p_force and sent_at is not distinct from p_seen_sent_at))
           and (send_claimed_at is null or send_claimed_at < now() - make_interval(secs => p_lease_s))
         returning 1
     )
@@ -3682,11 +3682,11 @@ GRANT ALL ON FUNCTION public.monitoring_record_checks(p_checks jsonb) TO service
 
 
 --
--- Name: FUNCTION monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer, p_seen_sent_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer) TO service_role;
+REVOKE ALL ON FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer, p_seen_sent_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.monitoring_report_claim_send(p_kind text, p_period text, p_force boolean, p_lease_s integer, p_seen_sent_at timestamp with time zone) TO service_role;
 
 
 --

@@ -14,7 +14,7 @@ from lib.core.config import load_settings
 from lib.core.monitor_config import load_monitor_config, parse_monitor_config
 from lib.reports import storage
 from lib.reports.build import build_report
-from lib.reports.delivery import DeliveryReport, deliver
+from lib.reports.delivery import DeliveryReport, deliver, send_stored
 from tests.alerting import open_store
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
@@ -132,6 +132,26 @@ def test_rebuild_resends_and_send_false_only_builds(settings, fake_resend: FakeR
     assert len(fake_resend.emails) == 2
     run(settings, rebuild=True, send=False)
     assert len(fake_resend.emails) == 2
+
+
+def test_a_forced_resend_goes_out_only_if_nobody_sent_since_it_looked(
+    settings, fake_resend: FakeResend
+) -> None:
+    """Two overlapping `?week=` requests read the same `sent_at`; the first to claim resends, the
+    second finds it changed (CI once saw both send when the first had already released)."""
+    run(settings)
+    with open_store(settings.database_url.get_secret_value()) as store:
+        seen = storage.load(store, "weekly", WEEK.key)
+        assert seen is not None and seen.sent_at is not None
+        report = seen.body
+        first = send_stored(store, settings, report, True, seen.sent_at)
+        second = send_stored(store, settings, report, True, seen.sent_at)
+        assert (first.outcome, second.outcome) == ("sent", "already sent")
+        assert not storage.claim_send(store, "weekly", WEEK.key, True, None)  # never looked
+        latest = storage.load(store, "weekly", WEEK.key)
+        assert latest is not None and latest.sent_at is not None
+        assert send_stored(store, settings, report, True, latest.sent_at).outcome == "sent"
+    assert len(fake_resend.emails) == 3
 
 
 def test_both_transports_build_the_same_report(

@@ -37,13 +37,21 @@ class DeliveryReport(BaseModel):
         return [s for s in self.sends if s.outcome == "failed"]
 
 
-def send_stored(store: Store, settings: Settings, report: Report, force: bool) -> SendOutcome:
-    """Claim, send, record. Only the caller that wins the claim sends."""
+def send_stored(
+    store: Store,
+    settings: Settings,
+    report: Report,
+    force: bool,
+    seen_sent_at: datetime | None = None,
+) -> SendOutcome:
+    """Claim, send, record. Only the caller that wins the claim sends; a forced resend goes out
+    only if nobody sent the period since the caller read `seen_sent_at`."""
     if (why := email.not_configured(settings)) is not None:
         return SendOutcome(period=report.period, outcome="not sent", error=why)
-    if not storage.claim_send(store, report.kind, report.period, force):
+    if not storage.claim_send(store, report.kind, report.period, force, seen_sent_at):
         stored = storage.load(store, report.kind, report.period)
-        done = stored is not None and stored.sent_at is not None and not force
+        sent_at = stored.sent_at if stored else None
+        done = sent_at is not None and (not force or sent_at != seen_sent_at)
         word = "already sent" if done else "claimed by another run"
         return SendOutcome(period=report.period, outcome=word)
     stored = storage.load(store, report.kind, report.period)
@@ -71,6 +79,7 @@ def deliver(
     """Build (once per period, or again on `rebuild`), store, and e-mail; then retry older
     periods whose send failed. `rebuild` also resends (the operator asked for it)."""
     stored = storage.load(store, period.kind, period.key)
+    seen_sent_at = stored.sent_at if stored else None
     built = rebuild or stored is None
     if built:
         report = build_report(store, settings, config, period, now)
@@ -80,7 +89,7 @@ def deliver(
         report = stored.body
     sends: list[SendOutcome] = []
     if send:
-        sends.append(send_stored(store, settings, report, force=rebuild))
+        sends.append(send_stored(store, settings, report, rebuild, seen_sent_at))
         for older in storage.unsent(store, period.kind):
             again = storage.load(store, period.kind, older)
             if older != period.key and again is not None:

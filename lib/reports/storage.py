@@ -42,8 +42,11 @@ def load(store: Store, kind: str, period: str | None = None) -> StoredReport | N
     return StoredReport.model_validate(raw) if raw else None
 
 
-def claim_send(store: Store, kind: str, period: str, force: bool) -> bool:
-    """True for exactly one caller while the period is unsent (or `force`)."""
+def claim_send(
+    store: Store, kind: str, period: str, force: bool, seen_sent_at: datetime | None = None
+) -> bool:
+    """True for exactly one caller while the period is unsent, or, with `force`, while it is
+    still as sent as the caller saw it (`seen_sent_at`): overlapping resends send once."""
     return bool(
         store.call(
             "monitoring_report_claim_send",
@@ -51,6 +54,7 @@ def claim_send(store: Store, kind: str, period: str, force: bool) -> bool:
             p_period=period,
             p_force=force,
             p_lease_s=SEND_LEASE_S,
+            p_seen_sent_at=seen_sent_at,
         )
     )
 
