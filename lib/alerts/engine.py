@@ -4,9 +4,9 @@ Phase 1 applies each observation to its `monitoring_alerts` row. The transition 
 which notification, which history event) is decided here once, and the row and its event row are
 written by one compare-and-set call (Store.alert_transition): of two overlapping runs exactly one
 wins a transition and records it, and the notification it implies is queued in the row's
-`pending`. Phase 2 delivers queued notifications: each channel's send of one notification is
-claimed in monitoring_notifications (delivery.py, the one claim and its one lease), so a send is
-never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
+`pending`. Phase 2 (dispatch.py) delivers queued notifications: each channel's send of one
+notification is claimed in monitoring_notifications (delivery.py, the one claim and its one
+lease), so a send is never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
 channel stays queued and is retried by the next run; nothing a notifier does can break the run.
 
 Incident response (docs/alerts.md): with an `[escalation]` policy a firing, unacknowledged episode
@@ -25,24 +25,22 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from lib.alerts.attribution import incident_for
-from lib.alerts.delivery import send_once
+from lib.alerts.dispatch import DeliveryReport, Dispatch
 from lib.alerts.escalation import due_level, reports_only
 from lib.alerts.evidence import alert_evidence
 from lib.alerts.history_event import announced, history_event
 from lib.alerts.maintenance import MaintenanceState
 from lib.alerts.queue import Pending, enqueue, episode_id, recipients, step_id
-from lib.alerts.queue import units as _units
 from lib.alerts.rules import Observation, ObservedState
 from lib.alerts.runbooks import rule_runbook
 from lib.core.escalation_config import EscalationPolicy
-from lib.notify import REMIND_EVERY, Event, Notification, Notifier, NotifyError
+from lib.notify import REMIND_EVERY, Event, Notification, Notifier
 from lib.providers import ProviderIncident
 from lib.store import AlertEvent, AlertRow, Store
 
 # The states of an alert row; an acknowledgement (acknowledged_at/by) and the escalation level
 # reached are columns of the firing episode, written by the same Store.alert_transition call.
 AlertState = Literal["ok", "firing"]
-FINALIZE_ATTEMPTS = 5
 # Builds the signed acknowledge link of an episode (lib/alerts/ack_link.ack_url): key, since, now.
 AckLinker = Callable[[str, datetime, datetime], str | None]
 
@@ -57,15 +55,6 @@ class AlertReport(BaseModel):
     event: Event | None = None
     muted: bool = False
     lost_race: bool = False
-
-
-class DeliveryReport(BaseModel):
-    """What phase 2 did."""
-
-    sent: int = 0
-    failed: int = 0
-    queued: int = 0
-    errors: list[str] = []
 
 
 class RunReport(BaseModel):
@@ -128,7 +117,8 @@ class Engine:
             # provider incident), whichever run gets to each channel's claim first.
             rows = self.store.alerts()
         if not self.maintenance.active:
-            for written in self._deliver([r for r in rows.values() if r.pending], delivery):
+            dispatch = Dispatch(self.store, self.notifiers, self.now, self.deadline)
+            for written in dispatch.deliver([r for r in rows.values() if r.pending], delivery):
                 rows[written.rule] = written
         delivery.queued = sum(len(p.items) for r in rows.values() if (p := Pending.of(r)))
         return RunReport(
@@ -251,87 +241,3 @@ class Engine:
             {"state": "ok", "since": self.now, "message": why, "pending": None},
             AlertEvent(kind="resolved", at=self.now, episode_start=row.since),
         )
-
-    # -- phase 2: delivery ----------------------------------------------------------------
-
-    def _deliver(self, rows: list[AlertRow], report: DeliveryReport) -> list[AlertRow]:
-        """Send every row's queue, then remove what was delivered; the rows written. Each send is
-        claimed per channel (send_once). Firing notifications of one provider incident go out as
-        one update (attribution.merge); each row still records its own."""
-        claims = [(row, pending) for row in rows if (pending := Pending.of(row)) is not None]
-        delivered: set[tuple[str, str]] = set()
-        failed: dict[str, dict[str, str]] = {row.rule: {} for row, _ in claims}
-        held: dict[str, set[str]] = {row.rule: set() for row, _ in claims}  # busy elsewhere
-        for unit in _units(claims):
-            channels = dict.fromkeys(c for _, item in unit for c in item.channels)
-            for channel in channels:
-                # Keep each row's order per channel: no "resolved" before its "firing".
-                members = [
-                    (rule, item)
-                    for rule, item in unit
-                    if channel in item.channels
-                    and channel not in failed[rule]
-                    and channel not in held[rule]
-                ]
-                if not members:
-                    continue
-                ids = {(item.notification.id, channel) for _, item in members}
-                notifier = self.notifiers.get(channel)
-                if notifier is None:
-                    delivered |= ids  # channel no longer set up
-                    continue
-                if time.monotonic() > self.deadline:
-                    for rule, _ in members:
-                        failed[rule][channel] = "out of time; retried next run"
-                    continue
-                notifications = [item.notification for _, item in members]
-                try:
-                    outcome = send_once(self.store, notifier, notifications, self.now)
-                except NotifyError as error:
-                    for rule, _ in members:
-                        failed[rule][channel] = error.reason
-                    report.failed += 1
-                    report.errors.append(f"{notifications[0].rule} {channel}: {error.reason}")
-                    continue
-                done = {*outcome.sent, *outcome.already_sent}
-                delivered |= {(i, c) for i, c in ids if i in done}
-                for rule, item in members:
-                    if item.notification.id in outcome.busy:
-                        held[rule].add(channel)  # keep its later items behind it, in order
-                report.sent += bool(outcome.sent)
-        written = []
-        for row, _ in claims:
-            error = "; ".join(failed[row.rule].values()) or None
-            if (final := self._finalize(row, delivered, error)) is not None:
-                written.append(final)
-        return written
-
-    def _finalize(
-        self,
-        read: AlertRow,
-        delivered: set[tuple[str, str]],
-        error: str | None,
-    ) -> AlertRow | None:
-        """Remove what was delivered; merge with concurrent changes. The row written (None:
-        nothing to write, or the row is gone). Sends another run holds are its to finish."""
-        row: AlertRow | None = read
-        for _ in range(FINALIZE_ATTEMPTS):
-            assert row is not None
-            pending = Pending.of(row) or Pending()
-            items = []
-            for item in pending.items:
-                left = [c for c in item.channels if (item.notification.id, c) not in delivered]
-                if left:
-                    items.append(item.model_copy(update={"channels": left}))
-            if not error and items == pending.items:
-                return None  # nothing sent, nothing failed (all sent by another run): unchanged
-            remaining = Pending(
-                attempts=pending.attempts + (1 if error else 0), last_error=error, items=items
-            )
-            written = self.store.alert_cas(row.rule, row.version, {"pending": remaining.dump()})
-            if written is not None:
-                return written
-            row = self.store.alerts().get(read.rule)
-            if row is None:
-                return None
-        return None
