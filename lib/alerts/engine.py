@@ -6,8 +6,9 @@ written by one compare-and-set call (Store.alert_transition): of two overlapping
 wins a transition and records it, and the notification it implies is queued in the row's
 `pending`. Phase 2 (dispatch.py) delivers queued notifications: each channel's send of one
 notification is claimed in monitoring_notifications (delivery.py, the one claim and its one
-lease), so a send is never repeated; then what was delivered is removed from the queue (compare-and-set again). A failed
-channel stays queued and is retried by the next run; nothing a notifier does can break the run.
+lease), so a send is never repeated; then what was delivered is removed from the queue
+(compare-and-set again). A failed channel stays queued and is retried by the next run; nothing
+a notifier does can break the run.
 
 Incident response (docs/alerts.md): with an `[escalation]` policy a firing, unacknowledged episode
 climbs a level when its severity's minutes say so (one more transition of the same writer, its

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from lib.core.components import components_or_defaults
 from lib.core.config import Settings
-from lib.core.monitor_config import WEEKDAYS, MaintenanceWindow, MonitorConfig
+from lib.core.maintenance_config import MaintenanceWindow
+from lib.core.monitor_config import MonitorConfig
+from lib.core.toml_types import WEEKDAYS
 from lib.store import Store, StoreError
 from lib.store.status_events import status_event_rows
 

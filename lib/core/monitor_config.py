@@ -3,65 +3,34 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
-    ConfigDict,
     Field,
     HttpUrl,
     ValidationError,
-    model_validator,
 )
 
 from lib.core.components import Component, StatusOptions
 from lib.core.config import Settings
 from lib.core.config_problems import ConfigProblem, ProblemError, keyed_problem, syntax_problem
 from lib.core.escalation_config import EscalationPolicy
+from lib.core.maintenance_config import MaintenanceWindow
 from lib.core.synthetic_config import CheckList, HeartbeatList
+from lib.core.toml_types import STRICT, ClockTime, Identifier, TimeZoneName, Weekday
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = ROOT / "monitoring.toml"
 
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-WEEKDAYS: tuple[Weekday, ...] = Weekday.__args__  # type: ignore[attr-defined]
-
-
-def _identifier(value: str) -> str:
-    if not value.replace("_", "a").isalnum() or not value[:1].isalpha() or len(value) > 63:
-        raise ValueError("not a plain SQL identifier")  # never echo the value
-    return value
-
-
-def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("unknown time zone (use an IANA name like Europe/Berlin)") from None
-    return value
-
-
-Identifier = Annotated[str, AfterValidator(_identifier)]
-TimeZoneName = Annotated[str, AfterValidator(_timezone)]
-
-
-# Times and dates may be written as TOML strings ("02:00", "2026-11-27T12:30:00+01:00") as the
-# docs show, or as TOML's own values: parsed from text even in strict mode.
-ClockTime = Annotated[time, Field(strict=False)]
-Moment = Annotated[AwareDatetime, Field(strict=False)]
-
 
 class Strict(BaseModel):
-    """Unknown keys and wrong types are errors: a typo in monitoring.toml must not be silently
-    ignored, nor `threshold = "2"` (a string) quietly read as the number 2."""
+    """The base of every section: unknown keys and wrong types are errors (STRICT)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = STRICT
 
 
 class TableSource(Strict):
@@ -123,53 +92,6 @@ class ProviderOverride(Strict):
     enabled: bool = True
     kind: Literal["statuspage", "feed"] | None = None  # Statuspage v2 summary.json, or RSS/Atom
     url: HttpUrl | None = None
-
-
-class WeeklyWindow(Strict):
-    """A weekly recurring window in its own time zone, e.g. Sunday 02:00-03:00 Europe/Berlin."""
-
-    day: Weekday
-    start: ClockTime
-    end: ClockTime
-    timezone: TimeZoneName = "Europe/Berlin"
-
-
-class MaintenanceWindow(Strict):
-    """Either a one-off [start, end) with offsets, or `weekly`."""
-
-    reason: str = "maintenance"
-    start: Moment | None = None
-    end: Moment | None = None
-    weekly: WeeklyWindow | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> MaintenanceWindow:
-        one_off = self.start is not None and self.end is not None
-        if one_off == (self.weekly is not None) or (self.start is None) != (self.end is None):
-            raise ValueError("give either start and end, or weekly")
-        if one_off and self.end <= self.start:  # type: ignore[operator]
-            raise ValueError("end must be after start")
-        return self
-
-    def active_at(self, moment: datetime) -> bool:
-        return self.ends_at(moment) is not None
-
-    def ends_at(self, moment: datetime) -> datetime | None:
-        """End of the occurrence that contains `moment`; None when the window is not active."""
-        if self.weekly is None:
-            return self.end if self.start <= moment < self.end else None  # type: ignore[operator]
-        local = moment.astimezone(ZoneInfo(self.weekly.timezone))
-        for offset in (0, -1):  # a window may run past midnight into the next day
-            day = local.date() + timedelta(days=offset)
-            if WEEKDAYS[day.weekday()] != self.weekly.day:
-                continue
-            begin = datetime.combine(day, self.weekly.start, local.tzinfo)
-            finish = datetime.combine(day, self.weekly.end, local.tzinfo)
-            if finish <= begin:
-                finish += timedelta(days=1)
-            if begin <= local < finish:
-                return finish
-        return None
 
 
 class TrafficOptions(Strict):
