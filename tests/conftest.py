@@ -23,6 +23,7 @@ from tests.browser import chromium
 from tests.fakes.supabase_management import FakeManagement
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.fakes.webhook import FakeWebhook
+from tests.local_http import LOCAL_HTTP
 
 ROOT = Path(__file__).resolve().parent.parent
 lib.loaded()  # a test session is long: keep the cyclic GC that `import lib` paused
@@ -147,17 +148,17 @@ class DevServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"dev server exited: {self.process.stdout.read()}")  # type: ignore[union-attr]
             try:
-                httpx.get(self.url + "/api/__ping__", timeout=0.5)
+                LOCAL_HTTP.get(self.url + "/api/__ping__", timeout=0.5)
                 return
             except httpx.TransportError:
                 time.sleep(0.05)
         raise RuntimeError("dev server did not start within 20 s")
 
     def get(self, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.get(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+        return LOCAL_HTTP.get(self.url + path, **kwargs)  # type: ignore[arg-type]
 
     def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.request(method, self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+        return LOCAL_HTTP.request(method, self.url + path, **kwargs)  # type: ignore[arg-type]
 
     def close(self) -> str:
         self.process.terminate()

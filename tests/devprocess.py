@@ -12,6 +12,7 @@ import pytest
 
 from lib.local.localpg import free_port
 from tests.conftest import ROOT
+from tests.local_http import LOCAL_HTTP
 
 
 def run_dev(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
@@ -30,7 +31,7 @@ def run_dev(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
         if process.poll() is not None:
             pytest.fail(f"make dev exited: {process.stdout.read()}")  # type: ignore[union-attr]
         try:
-            httpx.get(url + "/api/__ping__", timeout=0.5)
+            LOCAL_HTTP.get(url + "/api/__ping__", timeout=0.5)
             return process, url
         except httpx.TransportError:
             time.sleep(0.1)

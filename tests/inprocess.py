@@ -13,6 +13,7 @@ import pytest
 
 from lib.core.config import Settings, get_settings
 from lib.local.devserver import ROOT, QuietHandler, ThreadingWSGIServer, make_app
+from tests.local_http import LOCAL_HTTP
 
 
 class InProcessServer:
@@ -22,7 +23,7 @@ class InProcessServer:
         self.url = url
 
     def get(self, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.get(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+        return LOCAL_HTTP.get(self.url + path, **kwargs)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager

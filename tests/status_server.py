@@ -18,6 +18,7 @@ from lib.store.postgres import PostgresTransport
 from tests.conftest import SECRETS
 from tests.fakes.vendors import FakeResend
 from tests.inprocess import serve_in_process
+from tests.local_http import LOCAL_HTTP
 
 STATUS_SECRET = "status-secret-SECRET-0009"
 RESEND_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"resend-webhook-SECRET-0010-key!!").decode()
@@ -31,7 +32,7 @@ class StatusServer:
         self.database_url = database_url
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, self.url + path, timeout=30, **kwargs)
+        return LOCAL_HTTP.request(method, self.url + path, **kwargs)
 
     def store(self) -> Store:
         return Store(PostgresTransport(self.database_url, 5))
