@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from tests.fakes.billing import BillingStripe, CostsOpenAI, MetricsResend
 from tests.fakes.shapes import validate_resend_error, validate_response
+from tests.local_http import LOCAL_HTTP
 from tests.metrics_seed import recent_ordinary_day
 
 DAY = recent_ordinary_day()
@@ -43,7 +43,7 @@ T0 = datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=UTC)
 def all_pages(url: str, params: dict[str, str]) -> list[dict]:
     items: list[dict] = []
     while True:
-        body = httpx.get(url, params=params).json()
+        body = LOCAL_HTTP.get(url, params=params).json()
         path = "/" + url.split("/", 3)[3]
         validate_response("stripe", "GET", path, 200, body)
         items += body["data"]
@@ -83,11 +83,11 @@ def test_resend_metrics(resend: MetricsResend) -> None:
         "end_date": f"{DAY + timedelta(days=1)}T00:00:00.000Z",
         "metrics": "sent,delivered",
     }
-    body = httpx.get(resend.url + "/emails/metrics", params=params).json()
+    body = LOCAL_HTTP.get(resend.url + "/emails/metrics", params=params).json()
     validate_response("resend", "GET", "/emails/metrics", 200, body)
     assert body["totals"] == {"sent": 3, "delivered": 0}
     resend.mode = "429"
-    response = httpx.get(resend.url + "/emails/metrics", params=params)
+    response = LOCAL_HTTP.get(resend.url + "/emails/metrics", params=params)
     assert response.status_code == 429
     validate_resend_error(response.json())
     resend.reset()
@@ -103,7 +103,9 @@ def test_openai_costs_pages_with_next_page(openai: CostsOpenAI) -> None:
     buckets: list[dict] = []
     pages = 0
     while True:
-        body = httpx.get(openai.base_url + "/organization/costs", params=params, headers=headers)
+        body = LOCAL_HTTP.get(
+            openai.base_url + "/organization/costs", params=params, headers=headers
+        )
         body = body.json()
         validate_response("openai", "GET", "/organization/costs", 200, body)
         buckets += body["data"]

@@ -18,43 +18,44 @@ from tests.fakes.shapes import response_schema, validate, validate_resend_error,
 from tests.fakes.status import VENDORS, FakeStatusPage
 from tests.fakes.supabase_management import REF, TOKEN, FakeManagement, backup, lint
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
+from tests.local_http import LOCAL_HTTP
 
 
 def test_openai_model_bodies(fake_openai: FakeOpenAI) -> None:
-    one = httpx.get(fake_openai.base_url + "/models/gpt-4o-mini").json()
+    one = LOCAL_HTTP.get(fake_openai.base_url + "/models/gpt-4o-mini").json()
     validate_response("openai", "GET", "/models/{model}", 200, one)
-    listing = httpx.get(fake_openai.base_url + "/models").json()
+    listing = LOCAL_HTTP.get(fake_openai.base_url + "/models").json()
     validate_response("openai", "GET", "/models", 200, listing)
 
 
 @pytest.mark.parametrize("status", [401, 403, 404, 429, 500])
 def test_openai_error_bodies(fake_openai: FakeOpenAI, status: int) -> None:
     fake_openai.mode = str(status)
-    body = httpx.get(fake_openai.base_url + "/models").json()
+    body = LOCAL_HTTP.get(fake_openai.base_url + "/models").json()
     validate("openai", {"$ref": "#/components/schemas/ErrorResponse"}, body)
 
 
 def test_stripe_balance_body(fake_stripe: FakeStripe) -> None:
-    body = httpx.get(fake_stripe.url + "/v1/balance").json()
+    body = LOCAL_HTTP.get(fake_stripe.url + "/v1/balance").json()
     validate_response("stripe", "GET", "/v1/balance", 200, body)
 
 
 @pytest.mark.parametrize("status", [401, 403, 429, 500])
 def test_stripe_error_bodies(fake_stripe: FakeStripe, status: int) -> None:
     fake_stripe.mode = str(status)
-    body = httpx.get(fake_stripe.url + "/v1/balance").json()
+    body = LOCAL_HTTP.get(fake_stripe.url + "/v1/balance").json()
     validate_response("stripe", "GET", "/v1/balance", status, body)
 
 
 def test_resend_domains_body(fake_resend: FakeResend) -> None:
-    body = httpx.get(fake_resend.url + "/domains").json()
+    body = LOCAL_HTTP.get(fake_resend.url + "/domains").json()
     validate_response("resend", "GET", "/domains", 200, body)
 
 
 @pytest.mark.parametrize("status", [401, 403, 429, 500])
 def test_resend_error_bodies(fake_resend: FakeResend, status: int) -> None:
     fake_resend.mode = str(status)
-    response = httpx.get(fake_resend.url + "/domains")
+    response = LOCAL_HTTP.get(fake_resend.url + "/domains")
     assert response.status_code == status
     validate_resend_error(response.json())
 
@@ -73,7 +74,7 @@ SUPABASE_PROJECT = "/v1/projects/{ref}"
 
 
 def _management_get(fake: FakeManagement, tail: str, **params: Any) -> httpx.Response:
-    return httpx.get(
+    return LOCAL_HTTP.get(
         f"{fake.url}/v1/projects/{REF}{tail}",
         params=params,
         headers={"Authorization": f"Bearer {TOKEN}"},
@@ -194,18 +195,18 @@ def test_statuspage_summary_body() -> None:
     page = FakeStatusPage()
     try:
         at = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
-        validate_statuspage_summary(httpx.get(page.summary_url).json())
+        validate_statuspage_summary(LOCAL_HTTP.get(page.summary_url).json())
         page.open_incident("Elevated API errors", at)
         page.schedule_maintenance(
             "Database upgrade", at, at + timedelta(days=2), at + timedelta(days=2, hours=2)
         )
-        body = httpx.get(page.summary_url).json()
+        body = LOCAL_HTTP.get(page.summary_url).json()
         assert body["incidents"] and body["scheduled_maintenances"]
         validate_statuspage_summary(body)
         # The vendor-format fixture the fake can serve instead passes the same check.
         served = page.serve_fixture("statuspage/summary.json")
-        assert httpx.get(page.summary_url).content == served
-        validate_statuspage_summary(httpx.get(page.summary_url).json())
+        assert LOCAL_HTTP.get(page.summary_url).content == served
+        validate_statuspage_summary(LOCAL_HTTP.get(page.summary_url).json())
     finally:
         page.close()
 

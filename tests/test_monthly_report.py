@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -22,6 +21,7 @@ from tests.conftest import SECRETS
 from tests.fakes.billing import BillingStripe
 from tests.fakes.shapes import validate_response
 from tests.fakes.vendors import FakeResend
+from tests.local_http import LOCAL_HTTP
 from tests.report_seed import BERLIN, NOW, report_settings
 
 OCTOBER = month_of(date(2026, 10, 1), BERLIN)  # 31 days, the end of DST on the 25th
@@ -118,9 +118,9 @@ def test_fake_stripe_lists_answer_in_the_official_shape(stripe: BillingStripe) -
     add_subscription(stripe, 58800, "year")
     stripe.add_charge(OCTOBER.start, status="failed")
     auth = {"Authorization": f"Bearer {SECRETS['STRIPE_SECRET_KEY']}"}
-    subs = httpx.get(stripe.url + "/v1/subscriptions?status=active", headers=auth).json()
+    subs = LOCAL_HTTP.get(stripe.url + "/v1/subscriptions?status=active", headers=auth).json()
     validate_response("stripe", "GET", "/v1/subscriptions", 200, subs)
-    charges = httpx.get(stripe.url + "/v1/charges", headers=auth).json()
+    charges = LOCAL_HTTP.get(stripe.url + "/v1/charges", headers=auth).json()
     validate_response("stripe", "GET", "/v1/charges", 200, charges)
     assert monthly_amount(Subscription.model_validate(subs["data"][0])) == {"EUR": 49.0}
 

@@ -15,6 +15,7 @@ import pytest
 from tests.fakes.chat_vendors import FakeDiscord, FakeSlack, FakeTeams
 from tests.fakes.paging_vendors import FakeNtfy, FakePagerDuty, FakeTelegram
 from tests.fakes.vendor_fake import VendorFake
+from tests.local_http import LOCAL_HTTP
 
 VENDORS = Path(__file__).resolve().parent / "fixtures" / "vendors"
 
@@ -57,7 +58,7 @@ def url_of(fakes: dict[str, VendorFake], name: str) -> str:
 
 def post(fakes: dict[str, VendorFake], name: str, body: Any) -> httpx.Response:
     headers = {"Authorization": f"Bearer {FakeNtfy.TOKEN}"} if name == "ntfy" else {}
-    return httpx.post(url_of(fakes, name), json=body, headers=headers, timeout=5)
+    return LOCAL_HTTP.post(url_of(fakes, name), json=body, headers=headers, timeout=5)
 
 
 @pytest.mark.parametrize(

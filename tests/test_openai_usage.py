@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -17,6 +16,7 @@ from tests.business_run import BERLIN, business_settings, day_report, recent_ord
 from tests.conftest import SECRETS
 from tests.fakes.business import UsageOpenAI
 from tests.fakes.shapes import validate, validate_response
+from tests.local_http import LOCAL_HTTP
 
 DAY = recent_ordinary_day()
 EXAMPLE = Path(__file__).parent / "fixtures" / "vendors" / "openai" / "usage-completions.json"
@@ -102,13 +102,15 @@ def test_fake_bodies_and_queries_follow_the_description(openai: UsageOpenAI) -> 
     url = openai.base_url + "/organization/usage/completions"
     start = str(int(utc(-2, 0).timestamp()))
     params = {"start_time": start, "limit": "2", "group_by": "model"}
-    first = httpx.get(url, params=params, headers=ADMIN).json()
+    first = LOCAL_HTTP.get(url, params=params, headers=ADMIN).json()
     validate_response("openai", "GET", "/organization/usage/completions", 200, first)
     assert first["has_more"] is True and len(first["data"]) == 2
-    second = httpx.get(url, params={**params, "page": first["next_page"]}, headers=ADMIN).json()
+    second = LOCAL_HTTP.get(
+        url, params={**params, "page": first["next_page"]}, headers=ADMIN
+    ).json()
     validate_response("openai", "GET", "/organization/usage/completions", 200, second)
     assert second["data"][0]["results"][0]["model"] == "gpt-4o-mini"
-    refused = httpx.get(url, params={**params, "group": "model"}, headers=ADMIN)
+    refused = LOCAL_HTTP.get(url, params={**params, "group": "model"}, headers=ADMIN)
     assert refused.status_code == 400
     validate("openai", {"$ref": "#/components/schemas/ErrorResponse"}, refused.json())
     assert openai.refused == ["unknown parameter group"]

@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -23,6 +22,7 @@ from lib.status.tokens import sign
 from tests.conftest import DB_PASSWORD, ROOT, _clone
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
+from tests.local_http import LOCAL_HTTP
 from tests.status_server import (
     RESEND_WEBHOOK_SECRET,
     SENDER,
@@ -58,7 +58,7 @@ def confirmed(server: StatusServer, resend: FakeResend, email: str) -> None:
     assert subscribe(server, email).status_code == 202
     mail = next(m for m in reversed(resend.emails) if m["to"] == [email])
     confirm = link(mail["text"], "/api/subscriptions/confirm")
-    assert httpx.post(confirm).status_code == 200
+    assert LOCAL_HTTP.post(confirm).status_code == 200
 
 
 def run_twice_at_once(server: StatusServer, now: datetime) -> list[dict]:
@@ -89,10 +89,10 @@ def test_subscribe_confirm_update_and_one_click_unsubscribe(
     assert subscribe(server, "kunde@example.de").json() == {"status": "confirmation_sent"}
     assert len(fake_resend.emails) == 1, "no second confirmation mail within a day"
     confirm = link(mail["text"], "/api/subscriptions/confirm")
-    page = httpx.get(confirm)
+    page = LOCAL_HTTP.get(confirm)
     assert page.status_code == 200 and 'method="post"' in page.text
     assert server.rows("select confirmed_at from monitoring_status_subscribers")[0][0] is None
-    assert httpx.post(confirm).status_code == 200
+    assert LOCAL_HTTP.post(confirm).status_code == 200
     (row,) = server.rows(
         "select email, confirmed_at, components from monitoring_status_subscribers"
     )
@@ -137,14 +137,14 @@ def test_subscribe_confirm_update_and_one_click_unsubscribe(
     assert fake_resend.violations == []
 
     # RFC 8058 §3.2: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
-    one_click = httpx.post(
+    one_click = LOCAL_HTTP.post(
         unsubscribe,
         content=b"List-Unsubscribe=One-Click",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert one_click.status_code == 200
     assert server.rows("select count(*) from monitoring_status_subscribers") == [(0,)]
-    assert httpx.post(unsubscribe).status_code == 200  # idempotent: nothing left to delete
+    assert LOCAL_HTTP.post(unsubscribe).status_code == 200  # idempotent: nothing left to delete
 
 
 def test_maintenance_ahead_start_end_once_each(
@@ -268,14 +268,14 @@ def test_preferences_page_and_form(server: StatusServer, fake_resend: FakeResend
     (row_id,) = server.rows("select id from monitoring_status_subscribers")[0]
     token = sign(SecretStr(STATUS_SECRET), "manage", row_id, "prefs@example.de")
     url = f"{server.url}/api/subscriptions/preferences?token={token}"
-    page = httpx.get(url)
+    page = LOCAL_HTTP.get(url)
     assert page.status_code == 200 and page.text.count('type="checkbox"') == 5
     assert "form-action 'self'" in page.headers["content-security-policy"]
     assert "script" not in page.headers["content-security-policy"]
     form = {"components": ["chat", "email"], "language": "de"}
-    assert httpx.post(url, data=form).status_code == 200
+    assert LOCAL_HTTP.post(url, data=form).status_code == 200
     assert server.rows("select components, language from monitoring_status_subscribers") == [
         (["chat", "email"], "de")
     ]
-    assert httpx.post(url, data={"components": ["kitchen"]}).status_code == 400
-    assert httpx.get(url[:-3] + "AAA").status_code == 404  # an altered link
+    assert LOCAL_HTTP.post(url, data={"components": ["kitchen"]}).status_code == 400
+    assert LOCAL_HTTP.get(url[:-3] + "AAA").status_code == 404  # an altered link

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from pydantic import SecretStr
 
 from lib.alerts.maintenance import MaintenanceState, maintenance_state, toml_windows
@@ -21,6 +20,7 @@ from lib.status.tokens import sign, token_id, verify
 from tests.alerting import open_store
 from tests.fakes.shapes import validate_resend_error, validate_response
 from tests.fakes.vendors import FakeResend
+from tests.local_http import LOCAL_HTTP
 from tests.stores import supabase_store
 
 SECRET = SecretStr("status-secret-SECRET-0009")
@@ -185,12 +185,12 @@ def test_fake_resend_batch_follows_the_spec(fake_resend: FakeResend) -> None:
         "text": "t",
         "headers": {"List-Unsubscribe": "<https://x/u>"},
     }
-    answer = httpx.post(fake_resend.url + "/emails/batch", json=[email, email])
+    answer = LOCAL_HTTP.post(fake_resend.url + "/emails/batch", json=[email, email])
     assert answer.status_code == 200
     validate_response("resend", "POST", "/emails/batch", 200, answer.json())
     assert len(answer.json()["data"]) == 2
     for bad in ([], [{**email, "to": 5}], [email] * 101, [{**email, "scheduled_at": "x"}]):
-        refused = httpx.post(fake_resend.url + "/emails/batch", json=bad)
+        refused = LOCAL_HTTP.post(fake_resend.url + "/emails/batch", json=bad)
         assert refused.status_code == 422
         validate_resend_error(refused.json())
     assert len(fake_resend.violations) == 4

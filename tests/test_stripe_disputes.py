@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from lib.metrics.stripe_disputes import Dispute, EarlyFraudWarning, Refund
 from tests.business_run import at, business_settings, day_report, recent_ordinary_day, run_cron
 from tests.fakes.business import RiskStripe
 from tests.fakes.shapes import validate_response
+from tests.local_http import LOCAL_HTTP
 
 DAY = recent_ordinary_day()
 VENDOR = Path(__file__).parent / "fixtures" / "vendors" / "stripe"
@@ -111,13 +111,13 @@ def test_a_refused_list_leaves_only_its_metrics_absent(
 def test_fake_bodies_follow_the_description(stripe: RiskStripe) -> None:
     seed(stripe)
     for path in PATHS:
-        body = httpx.get(stripe.url + path, params={"limit": "2"}).json()
+        body = LOCAL_HTTP.get(stripe.url + path, params={"limit": "2"}).json()
         assert len(body["data"]) == 2 and body["has_more"] is True
         validate_response("stripe", "GET", path, 200, body)
 
 
 def test_fake_refuses_a_query_outside_the_description(stripe: RiskStripe) -> None:
-    answer = httpx.get(stripe.url + "/v1/disputes", params={"status": "lost"})
+    answer = LOCAL_HTTP.get(stripe.url + "/v1/disputes", params={"status": "lost"})
     assert answer.status_code == 400
     validate_response("stripe", "GET", "/v1/disputes", 400, answer.json())
     assert stripe.refused == ["/v1/disputes?status"]
