@@ -1,13 +1,14 @@
-"""Stored reports (monitoring_reports, one row per period) and the send claim."""
+"""The store calls of the reports: stored reports and their send claim, and the facts they read."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from lib.core.clock import CLAIM_LEASE
+from lib.reports.figures import Points
 from lib.reports.model import Report
 from lib.store import Store
 
@@ -28,6 +29,7 @@ class StoredReport(BaseModel):
 
 
 def save(store: Store, report: Report) -> dict[str, Any]:
+    """Store (or replace) the report of its period; the stored row."""
     return store.call(
         "monitoring_report_save",
         p_kind=report.kind,
@@ -38,6 +40,7 @@ def save(store: Store, report: Report) -> dict[str, Any]:
 
 
 def load(store: Store, kind: str, period: str | None = None) -> StoredReport | None:
+    """The stored report of the period (None: the newest of its kind); None if there is none."""
     raw = store.call("monitoring_report_get", p_kind=kind, p_period=period)
     return StoredReport.model_validate(raw) if raw else None
 
@@ -62,10 +65,53 @@ def claim_send(
 def record_send(
     store: Store, kind: str, period: str, email_id: str | None, error: str | None
 ) -> None:
+    """Record a claimed send: delivered (`email_id`) or failed (`error`)."""
     store.call(
         "monitoring_report_sent", p_kind=kind, p_period=period, p_email_id=email_id, p_error=error
     )
 
 
 def unsent(store: Store, kind: str) -> list[str]:
+    """The periods of this kind whose report is stored but was never sent."""
     return list(store.call("monitoring_reports_unsent", p_kind=kind))
+
+
+def daily_metrics(store: Store, first: date, last: date) -> Points:
+    """Every daily metric of the days [first, last]."""
+    return Points.from_raw(store.call("monitoring_report_metrics", p_from=first, p_to=last))
+
+
+def probe_uptime(store: Store, windows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
+    """{window key: overall probe uptime from the raw checks} for windows {"key", "from", "to"}."""
+    return dict(store.call("monitoring_report_uptime", p_windows=windows))
+
+
+def cron_runs(store: Store, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+    """{job: {outcome: runs}} of the cron runs started in [start, end)."""
+    return dict(store.call("monitoring_report_cron_runs", p_from=start, p_to=end))
+
+
+def table_counts(store: Store, requests: list[dict[str, Any]]) -> dict[str, int | None]:
+    """{key: rows} of CarBot tables per count request (None: the table is missing)."""
+    return dict(store.call("monitoring_report_counts", p_counts=requests))
+
+
+def activity_retention(
+    store: Store,
+    table: str,
+    id_column: str,
+    column: str,
+    previous_start: datetime,
+    start: datetime,
+    end: datetime,
+) -> dict[str, int] | None:
+    """Who was active in [previous_start, start) and again in [start, end); None: no table."""
+    return store.call(
+        "monitoring_report_retention",
+        p_table=table,
+        p_id_column=id_column,
+        p_column=column,
+        p_prev_from=previous_start,
+        p_from=start,
+        p_to=end,
+    )
