@@ -62,7 +62,8 @@ def seed_alerts_and_report(url: str) -> None:
     """One resolved critical episode, one open warning, and a stored weekly report."""
     from lib.core.config import load_settings
     from lib.core.monitor_config import MonitorConfig
-    from lib.reports import periods, storage
+    from lib.reports import periods
+    from lib.reports import store as report_store
     from lib.reports.build import build_report
     from lib.store import Store
     from lib.store.postgres import PostgresTransport
@@ -79,7 +80,7 @@ def seed_alerts_and_report(url: str) -> None:
         report = build_report(
             db, settings, MonitorConfig(), periods.latest("weekly", zone, now), now
         )
-        storage.save(db, report)
+        report_store.save(db, report)
 
 
 def seed(url: str) -> None:

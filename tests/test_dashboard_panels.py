@@ -54,7 +54,8 @@ def seed_store(url: str) -> str:
     """Yesterday's new metrics, a failed run of the `home` check beside a supplier's probe, and an
     alert's draft incident as the health check writes it. Returns the draft's id."""
     from lib.core.components import StatusOptions, components_or_defaults
-    from lib.status.events import put_event, suggested_draft
+    from lib.status.events import suggested_draft
+    from lib.status.store import put_event
 
     yesterday = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
     now = datetime.now(UTC)

@@ -17,9 +17,10 @@ from lib.core.clock import utc_timestamp
 from lib.core.monitor_config import MonitorConfig
 from lib.drains import histogram
 from lib.drains.metrics import TrafficDay
-from lib.drains.query import groups, last_received, web_vitals_p75, window_stats
+from lib.drains.query import groups, web_vitals_p75, window_stats
 from lib.drains.receiver import receive
 from lib.drains.routes import route_group
+from lib.drains.store import last_received
 from lib.metrics import DayWindow, SourceContext
 from tests.alerting import open_store, settings_for
 from tests.conftest import DevServer, assert_no_secret

@@ -16,8 +16,9 @@ from lib.core.config import ConfigError, Settings
 from lib.core.monitor_config import parse_monitor_config
 from lib.jobs.health_check import check_and_alert
 from lib.probes import Level, ProbeResult
-from lib.providers import DEFAULTS, configured_providers, open_incidents, provider_statuses
+from lib.providers import DEFAULTS, configured_providers
 from lib.providers.refresh import REFRESH_BUDGET_S
+from lib.providers.store import open_incidents, provider_statuses
 from tests.alerting import T0, only_rules, open_store, settings_for
 from tests.fakes.status import FakeStatusPage
 

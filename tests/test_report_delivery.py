@@ -12,7 +12,7 @@ import pytest
 
 from lib.core.config import load_settings
 from lib.core.monitor_config import load_monitor_config, parse_monitor_config
-from lib.reports import storage
+from lib.reports import store as report_store
 from lib.reports.build import build_report
 from lib.reports.delivery import DeliveryReport, deliver, send_stored
 from tests.alerting import open_store
@@ -105,7 +105,7 @@ def test_a_failed_send_is_retried_by_the_next_run(settings, fake_resend: FakeRes
     failed = run(settings, BEFORE)
     assert (failed.sends[0].outcome, failed.sends[0].error) == ("failed", "resend answered 500")
     with open_store(settings.database_url.get_secret_value()) as store:
-        stored = storage.load(store, "weekly", BEFORE.key)
+        stored = report_store.load(store, "weekly", BEFORE.key)
     assert stored is not None and stored.sent_at is None and stored.send_error
     fake_resend.mode = "ok"
     later = run(settings, WEEK)  # the next week's run retries the week whose e-mail failed
@@ -141,14 +141,14 @@ def test_a_forced_resend_goes_out_only_if_nobody_sent_since_it_looked(
     second finds it changed (CI once saw both send when the first had already released)."""
     run(settings)
     with open_store(settings.database_url.get_secret_value()) as store:
-        seen = storage.load(store, "weekly", WEEK.key)
+        seen = report_store.load(store, "weekly", WEEK.key)
         assert seen is not None and seen.sent_at is not None
         report = seen.body
         first = send_stored(store, settings, report, True, seen.sent_at)
         second = send_stored(store, settings, report, True, seen.sent_at)
         assert (first.outcome, second.outcome) == ("sent", "already sent")
-        assert not storage.claim_send(store, "weekly", WEEK.key, True, None)  # never looked
-        latest = storage.load(store, "weekly", WEEK.key)
+        assert not report_store.claim_send(store, "weekly", WEEK.key, True, None)  # never looked
+        latest = report_store.load(store, "weekly", WEEK.key)
         assert latest is not None and latest.sent_at is not None
         assert send_stored(store, settings, report, True, latest.sent_at).outcome == "sent"
     assert len(fake_resend.emails) == 3
@@ -169,10 +169,10 @@ def test_both_transports_build_the_same_report(
         direct = build_report(store, settings, config, WEEK, NOW)
     with supabase_store(postgrest) as store:
         via_rpc = build_report(store, settings, config, WEEK, NOW)
-        storage.save(store, via_rpc)
-        assert storage.claim_send(store, "weekly", WEEK.key, False)
-        assert not storage.claim_send(store, "weekly", WEEK.key, False)
-        stored = storage.load(store, "weekly", None)
+        report_store.save(store, via_rpc)
+        assert report_store.claim_send(store, "weekly", WEEK.key, False)
+        assert not report_store.claim_send(store, "weekly", WEEK.key, False)
+        stored = report_store.load(store, "weekly", None)
     assert via_rpc.model_dump(exclude={"generated_at"}) == direct.model_dump(
         exclude={"generated_at"}
     )

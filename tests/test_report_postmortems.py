@@ -13,8 +13,8 @@ from lib.reports.periods import month_of
 from lib.reports.postmortems import add_postmortems
 from lib.reports.render_html import html
 from lib.reports.render_text import markdown
-from lib.status.events import put_event
 from lib.status.model import StoredEvent
+from lib.status.store import put_event
 from tests.alerting import open_store
 from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend

@@ -11,8 +11,8 @@ import pytest
 from lib.core.config import load_settings
 from lib.core.monitor_config import parse_monitor_config
 from lib.endpoints.status import load_status
-from lib.status.events import put_event
 from lib.status.model import StoredEvent
+from lib.status.store import put_event
 from lib.store import Store
 from lib.store.postgres import PostgresTransport
 

@@ -11,11 +11,11 @@ from lib.alerts.maintenance import MaintenanceState, maintenance_state, toml_win
 from lib.core.components import LocalText
 from lib.core.monitor_config import parse_monitor_config
 from lib.status.components import banner
-from lib.status.events import put_event
 from lib.status.model import ComponentView, StoredEvent, Uptime
 from lib.status.outbox import due_announcements
 from lib.status.resend_events import svix_signature, verified
 from lib.status.sender import Pacer
+from lib.status.store import put_event
 from lib.status.tokens import sign, token_id, verify
 from tests.alerting import open_store
 from tests.fakes.shapes import validate_resend_error, validate_response

@@ -13,7 +13,8 @@ from lib.core.config import load_settings
 from lib.core.monitor_config import MonitorConfig
 from lib.metrics import DayWindow
 from lib.metrics.runner import compute_day
-from lib.metrics.storage import StorageUsage, bucket_metric, storage_present, storage_usage
+from lib.metrics.storage import StorageUsage, bucket_metric
+from lib.metrics.store import storage_present, storage_usage
 from lib.store import Store, StoreError
 from lib.store.supabase import SupabaseTransport
 from tests.alerting import open_store

@@ -1,5 +1,6 @@
 """Every `monitoring_*` SQL function of the migrations has exactly one Python caller in lib/ (a
-typed function of the store or of its feature), or is named here as used by SQL alone."""
+typed function of the store or of its feature), or is named here as used by SQL alone; and only
+store modules (lib/store/**, lib/<feature>/store.py) call SQL functions by name."""
 
 from __future__ import annotations
 
@@ -35,10 +36,10 @@ def defined_functions() -> set[str]:
     return found
 
 
-def python_callers() -> Counter[str]:
-    """`<anything>.call("monitoring_…", …)` in lib/, by function name."""
-    callers: Counter[str] = Counter()
-    for path in (ROOT / "lib").rglob("*.py"):
+def raw_calls() -> list[tuple[str, str]]:
+    """Every `<anything>.call("monitoring_…", …)` in lib/: (path relative to the root, function)."""
+    found: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "lib").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if (
                 isinstance(node, ast.Call)
@@ -49,8 +50,19 @@ def python_callers() -> Counter[str]:
                 and isinstance(node.args[0].value, str)
                 and node.args[0].value.startswith("monitoring_")
             ):
-                callers[node.args[0].value] += 1
-    return callers
+                found.append((path.relative_to(ROOT).as_posix(), node.args[0].value))
+    return found
+
+
+def python_callers() -> Counter[str]:
+    """`<anything>.call("monitoring_…", …)` in lib/, by function name."""
+    return Counter(function for _, function in raw_calls())
+
+
+def is_store_module(path: str) -> bool:
+    """lib/store/** or a feature's store module (lib/<feature>/store.py)."""
+    parts = path.split("/")
+    return parts[:2] == ["lib", "store"] or (len(parts) == 3 and parts[2] == "store.py")
 
 
 def test_every_sql_function_has_exactly_one_python_caller() -> None:
@@ -69,3 +81,20 @@ def test_the_parser_sees_a_known_caller_and_a_dropped_function() -> None:
     assert python_callers()["monitoring_alert_transition"] == 1
     assert "monitoring_alert_event" not in defined_functions()  # dropped by 20261207010000
     assert "monitoring_health_check_read" in defined_functions()
+
+
+def test_raw_calls_live_only_in_store_modules() -> None:
+    """Feature logic calls typed store functions; only store modules name SQL functions."""
+    outside = sorted(
+        f"{path}: {function}" for path, function in raw_calls() if not is_store_module(path)
+    )
+    assert not outside, f"raw store calls outside lib/store and lib/*/store.py: {outside}"
+
+
+def test_store_module_rule_names_the_right_paths() -> None:
+    assert is_store_module("lib/store/__init__.py")
+    assert is_store_module("lib/store/run.py")
+    assert is_store_module("lib/deployments/store.py")
+    assert not is_store_module("lib/drains/query.py")
+    assert not is_store_module("lib/alerts/rules/store.py")  # only a feature's own top level
+    assert ("lib/deployments/store.py", "monitoring_deployment") in raw_calls()

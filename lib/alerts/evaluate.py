@@ -15,7 +15,8 @@ from lib.alerts.rules import BaseRule, RuleContext, build_rules, disabled_rules,
 from lib.core.config import Settings
 from lib.core.monitor_config import MonitorConfig
 from lib.notify import Notifier, configured_notifiers
-from lib.providers import ProviderIncident, open_incidents
+from lib.providers import ProviderIncident
+from lib.providers.store import open_incidents
 from lib.store import Store, StoreError
 
 

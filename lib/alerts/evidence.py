@@ -8,7 +8,7 @@ from lib.alerts.rules.base import Observation
 from lib.core.log import log
 from lib.deployments.store import recent_deployments
 from lib.notify.message import format_duration, format_time, format_value
-from lib.providers import open_incidents
+from lib.providers.store import open_incidents
 from lib.store import Store
 
 

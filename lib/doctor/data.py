@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from lib.doctor.base import DoctorContext, Finding, age_words
-from lib.drains.query import last_received
+from lib.drains.store import last_received
 
 DAY = timedelta(hours=24)
 HEALTH_CHECK_WITHIN = timedelta(minutes=15)

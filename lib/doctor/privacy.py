@@ -13,9 +13,9 @@ from typing import Any
 
 from lib.doctor.base import DoctorContext, Finding
 from lib.drains.retention import BUCKETS_KEPT
+from lib.drains.store import privacy_facts
 from lib.platform import management
 from lib.platform.management import ManagementClient, PlatformError
-from lib.store import StoreError
 
 HASH_DAYS = 2  # a day's visitor hashes live until the day before yesterday is closed
 GRACE = timedelta(days=1)  # pruning happens on the next delivery
@@ -24,9 +24,7 @@ GRACE = timedelta(days=1)  # pruning happens on the next delivery
 def privacy(ctx: DoctorContext) -> Finding:
     """Networks only, retention kept, the hide-IP setting as the data shows it, the region."""
     store = ctx.need_store()
-    raw: Any = ctx.once("privacy", lambda: store.call("monitoring_privacy_facts"))
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_privacy_facts")
+    raw: dict[str, Any] = ctx.once("privacy", lambda: privacy_facts(store))
     problems, notes = [], []
     if raw.get("edge_full_addresses"):
         problems.append(f"{raw['edge_full_addresses']} edge rows hold an address, not a network")

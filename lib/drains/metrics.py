@@ -8,7 +8,7 @@ from lib.core.not_configured import NotConfigured
 from lib.drains import web_analytics_api
 from lib.drains.query import WindowStats, web_vitals_p75, window_stats
 from lib.drains.retention import BUCKETS_KEPT
-from lib.drains.visitors import day_figures
+from lib.drains.store import visitor_day
 from lib.metrics import SourceContext, SourceError
 from lib.metrics.coverage import first_before_end, uncovered
 
@@ -86,7 +86,7 @@ class VisitorsDay:
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
         today = datetime.now(ctx.settings.metrics_timezone).date()
-        found = day_figures(
+        found = visitor_day(
             ctx.store, ctx.window.day, ctx.window.start, ctx.window.end, today - timedelta(days=1)
         )
         first = found.get("first")

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from lib.core.clock import utc_timestamp
 from lib.drains import histogram
+from lib.drains.store import traffic_summary, web_vitals_histograms
 from lib.store import Store
 
 Grain = Literal["minute", "hour", "day"]
@@ -103,14 +104,8 @@ def groups(
     """
     grain = grain or grain_for(start, end)
     first, last = widen(start, end, grain)
-    rows = store.call(
-        "monitoring_traffic_summary",
-        p_grain=grain,
-        p_from=first,
-        p_to=last,
-        p_deployment=deployment,
-        p_step_s=int((step or _GRAIN_SIZE[grain]).total_seconds()),
-    )
+    step_s = int((step or _GRAIN_SIZE[grain]).total_seconds())
+    rows = traffic_summary(store, grain, first, last, deployment, step_s)
     found: dict[By, dict[str, WindowStats]] = {"all": {}, "time": {}, "route": {}, "deployment": {}}
     for by, key, *figures, latency in sorted(rows, key=_sort_key):
         if by == "time":
@@ -142,16 +137,9 @@ def window_stats(
 def web_vitals_p75(store: Store, start: datetime, end: datetime) -> dict[str, float]:
     """p75 per metric of [start, end) (hour buckets); CLS back to its own unit."""
     first, last = widen(start, end, "hour")
-    raw = store.call("monitoring_web_vitals_window", p_from=first, p_to=last)
     found = {}
-    for metric, data in raw.items():
-        value = histogram.quantile([float(c) for c in data["hist"]], 0.75)
+    for metric, hist in web_vitals_histograms(store, first, last).items():
+        value = histogram.quantile(hist, 0.75)
         if value is not None:
             found[metric] = round(value / 1000, 3) if metric == "CLS" else round(value, 1)
     return found
-
-
-def last_received(store: Store) -> dict[str, datetime]:
-    """When each drain kind last delivered (within the 1-day retry window of digests)."""
-    raw = store.call("monitoring_traffic_last_received")
-    return {kind: datetime.fromisoformat(at) for kind, at in raw.items()}

@@ -14,6 +14,7 @@ from lib.core.signatures import vercel_signature_valid
 from lib.drains.aggregate import Delivery, aggregate
 from lib.drains.parts import parts
 from lib.drains.records import DrainError, decode, parse
+from lib.drains.store import TrafficBatch, ingest_analytics, ingest_logs, ingest_traffic
 from lib.store import Store
 
 # Records one delivery may hold: a delivery this large is read and stored in ~3-5 s of the
@@ -52,31 +53,28 @@ def receive(
         requests, claims = delivery.request_rows(), delivery.claims()
         delivery.requests.clear()  # freed before the store call, not after it
         # Log deliveries add their security signals in the same transaction (one call).
-        edge = {"p_edge": delivery.edge.rows()} if delivery.kind == "log" else {}
-    ingest = {
-        "p_digest": digest,
-        "p_kind": delivery.kind,
-        "p_records": delivery.records,
-        "p_traffic": traffic,
-        "p_vitals": vitals,
-        "p_requests": requests,
-        "p_claims": claims,
-        "p_max_routes": config.traffic.max_routes,
-        "p_max_deployments": config.traffic.max_deployments,
-        "p_idle_days": config.traffic.idle_days,
-    }
-    if edge:
-        written = store.call("monitoring_log_ingest", **edge, **ingest)
-    else:
-        written = store.call("monitoring_traffic_ingest", **ingest)
+        edge = delivery.edge.rows() if delivery.kind == "log" else None
+    batch = TrafficBatch(
+        digest=digest,
+        kind=delivery.kind,
+        records=delivery.records,
+        traffic=traffic,
+        vitals=vitals,
+        requests=requests,
+        claims=claims,
+        max_routes=config.traffic.max_routes,
+        max_deployments=config.traffic.max_deployments,
+        idle_days=config.traffic.idle_days,
+    )
+    written = ingest_traffic(store, batch) if edge is None else ingest_logs(store, batch, edge)
     return {
         "kind": delivery.kind,
         "records": delivery.records,
         "skipped": delivery.skipped,
         "skip_reasons": dict(sorted(delivery.reasons.items())),  # docs/traffic.md#skipped-records
         "clamped": dict(sorted(delivery.clamped.items())),
-        "duplicate": bool(written["duplicate"]),
-        "buckets": int(written["buckets"]) + int(written["vitals"]),
+        "duplicate": written.duplicate,
+        "buckets": written.buckets + written.vitals,
     }
 
 
@@ -86,14 +84,14 @@ def _store_visits(
     """A Web Analytics delivery: hour rows and the day's ids (hashed by the store) in one call."""
     zone = settings.metrics_timezone
     today = datetime.now(zone).date()
-    written = store.call(
-        "monitoring_analytics_ingest",
-        p_digest=digest,
-        p_records=delivery.records,
-        p_rows=delivery.visits.rows(),
-        p_ids=delivery.visits.ids_by_day(zone),
+    written = ingest_analytics(
+        store,
+        digest,
+        delivery.records,
+        delivery.visits.rows(),
+        delivery.visits.ids_by_day(zone),
         # Days before yesterday are closed: counted, their hashes and salt thrown away.
-        p_close_before=(today - timedelta(days=1)).isoformat(),
+        today - timedelta(days=1),
     )
     return {
         "kind": delivery.kind,
@@ -101,8 +99,8 @@ def _store_visits(
         "skipped": delivery.skipped,
         "skip_reasons": dict(sorted(delivery.reasons.items())),
         "clamped": {},
-        "duplicate": bool(written["duplicate"]),
-        "buckets": int(written["buckets"]),
+        "duplicate": written.duplicate,
+        "buckets": written.buckets,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from lib.core.monitor_config import MonitorConfig
+from lib.drains.store import prune_traffic_minutes
 from lib.store import Store
 
 # Hour and day buckets (and web vitals hours): monitoring_traffic_ingest deletes older ones.
@@ -17,4 +18,4 @@ def prune_minute_buckets(store: Store, config: MonitorConfig, now: datetime) -> 
     Hour and day buckets answer everything older and are pruned on ingest after 35 days.
     """
     before = now - timedelta(days=config.traffic.minute_days)
-    return int(store.call("monitoring_prune_traffic_minutes", p_before=before))
+    return prune_traffic_minutes(store, before)

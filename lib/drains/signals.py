@@ -1,12 +1,10 @@
-"""What the security and capacity rules read: one store call a run (monitoring_visitor_signals)."""
+"""What the security and capacity rules read: one store call a run (lib/drains/store.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ValidationError
-
-from lib.store import Store, StoreError
+from pydantic import BaseModel
 
 
 class AbuseCandidate(BaseModel):
@@ -34,16 +32,3 @@ class VisitorSignals(BaseModel):
     countries_days: list[tuple[str, int, int]]  # (country, days before those 24 h, page views)
     analytics_first: datetime | None
     capacity: list[tuple[str, date, float]]  # (metric, day, value): 35 days of daily metrics
-
-
-def read_signals(store: Store, now: datetime) -> VisitorSignals:
-    raw = store.call("monitoring_visitor_signals", p_now=now)
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_visitor_signals")
-    raw["abuse"] = [
-        dict(zip(AbuseCandidate.model_fields, row, strict=True)) for row in raw.get("abuse") or []
-    ]
-    try:
-        return VisitorSignals.model_validate(raw)
-    except ValidationError:
-        raise StoreError("malformed answer", "monitoring_visitor_signals") from None

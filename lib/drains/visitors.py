@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lib.store import Store, StoreError
+from lib.drains.store import analytics_summary
+from lib.store import Store
 
 # Dimensions of monitoring_analytics_hours that rank values (page_views and events are totals).
 DIMENSIONS = (
@@ -53,12 +54,8 @@ def window(
     store: Store, start: datetime, end: datetime, top: int, grain: str = "hour"
 ) -> VisitorWindow:
     """`grain` "day": the rankings from UTC-day rows (start and end on UTC midnights)."""
-    raw = store.call(
-        "monitoring_analytics_summary", p_start=start, p_end=end, p_top=top, p_grain=grain
-    )
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_analytics_summary")
-    dims: dict[str, Any] = raw.get("dimensions") or {}
+    raw = analytics_summary(store, start, end, top, grain)
+    dims: dict[str, Any] = raw.dimensions or {}
 
     def total(name: str) -> int:
         return int((dims.get(name) or {}).get("total") or 0)
@@ -73,29 +70,10 @@ def window(
             if whole
         ]
     return VisitorWindow(
-        first=raw.get("first"),
+        first=raw.first,
         page_views=total("page_views"),
         custom_events=total("events"),
-        hourly_page_views=[(datetime.fromisoformat(at), int(n)) for at, n in raw.get("hours", [])],
-        days=[
-            VisitorDay(day=d, unique_visitors=int(v), sessions=int(s))
-            for d, v, s in raw.get("days", [])
-        ],
+        hourly_page_views=raw.hours,
+        days=[VisitorDay(day=d, unique_visitors=v, sessions=s) for d, v, s in raw.days],
         top=ranked,
     )
-
-
-def day_figures(
-    store: Store, day: date, start: datetime, end: datetime, close_before: date
-) -> dict[str, Any]:
-    """{first, page_views, events, visitors, sessions} of one METRICS_TIMEZONE day."""
-    raw = store.call(
-        "monitoring_visitor_day",
-        p_day=day.isoformat(),
-        p_start=start,
-        p_end=end,
-        p_close_before=close_before.isoformat(),
-    )
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_visitor_day")
-    return raw

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from lib import store as store_module
 from lib.core.http import HttpError, Request, Response, json_response, require_token
 from lib.core.monitor_config import load_monitor_config
-from lib.reports import periods, storage
+from lib.reports import periods
+from lib.reports import store as report_store
 from lib.reports.build import build_report
 from lib.reports.model import Report
 from lib.reports.periods import Kind, PeriodError
@@ -54,7 +55,7 @@ def find(request: Request, kind: Kind) -> Report:
         raise HttpError(503, "no store configured (set DATABASE_URL or SUPABASE_URL + key)")
     try:
         with Store.from_settings(settings) as db:
-            stored = storage.load(db, kind, period.key if period else None)
+            stored = report_store.load(db, kind, period.key if period else None)
             if stored is not None:
                 return stored.body
             if period is None:

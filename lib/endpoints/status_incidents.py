@@ -15,10 +15,11 @@ from lib import store as store_module
 from lib.alerts.config_state import load_rules
 from lib.core.components import Component, components_or_defaults
 from lib.core.http import HttpError, Request, Response, json_response, require_token
-from lib.status.events import events_since, get_event
+from lib.status.events import events_since
 from lib.status.incidents import Rejected, create_event, patch_event
 from lib.status.model import StoredEvent
 from lib.status.requests import IncidentCreate, MaintenanceCreate, problem
+from lib.status.store import get_event
 from lib.store import Store, StoreError
 
 LISTED = timedelta(days=90)

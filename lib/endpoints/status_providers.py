@@ -60,7 +60,8 @@ INDICATOR_WORDS = {
 
 def provider_views(db: Store) -> dict[str, ProviderView]:
     """The stored provider statuses (lib/providers) in their public shape."""
-    from lib.providers import DEFAULTS, provider_statuses
+    from lib.providers import DEFAULTS
+    from lib.providers.store import provider_statuses
 
     return {
         p.provider: ProviderView(

@@ -17,6 +17,7 @@ from lib.endpoints.status_pages import button_page, page, preferences_page
 from lib.status.requests import problem
 from lib.status.resend_events import REMOVING, ResendEvent, verified
 from lib.status.sender import ResendSender
+from lib.status.store import add_webhook, confirm_subscriber, set_preferences
 from lib.status.subscribers import (
     Preferences,
     SubscribeRequest,
@@ -98,13 +99,7 @@ def _add_webhook(request: Request, raw: dict, secret: SecretStr) -> Response:
         raise HttpError(400, problem(error)) from None
     _check_components(wanted.components, request)
     with open_store(request) as db:
-        row = db.call(
-            "monitoring_status_add_webhook",
-            p_url=wanted.webhook,
-            p_components=wanted.components,
-            p_now=datetime.now(UTC),
-        )
-    assert isinstance(row, dict)
+        row = add_webhook(db, wanted.webhook, wanted.components, datetime.now(UTC))
     body = {
         "id": row["id"],
         "secret": webhook_secret(secret, row["id"], wanted.webhook),
@@ -137,7 +132,7 @@ def confirm_response(request: Request) -> Response:
                 f"/api/subscriptions/confirm?token={token}",
                 "Bestätigen / Confirm",
             )
-        db.call("monitoring_status_confirm", p_id=row["id"], p_now=datetime.now(UTC))
+        confirm_subscriber(db, row["id"], datetime.now(UTC))
     return page(
         "Bestätigt / Confirmed",
         "<p>Sie erhalten nun Statusmeldungen. / You will now receive status updates.</p>",
@@ -180,13 +175,7 @@ def preferences_response(request: Request) -> Response:
         if request.method == "POST":
             chosen = _preferences(request)
             _check_components(chosen.components, request)
-            row = db.call(
-                "monitoring_status_preferences",
-                p_id=row["id"],
-                p_language=chosen.language,
-                p_components=chosen.components,
-            )
-            assert isinstance(row, dict)
+            row = set_preferences(db, row["id"], chosen.language, chosen.components)
     return preferences_page(action, components, row.get("components"), row["language"])
 
 

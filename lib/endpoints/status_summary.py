@@ -22,6 +22,7 @@ from lib.endpoints.status_model import (
     ServiceWord,
     StatusBody,
 )
+from lib.status.store import status_page
 from lib.store import Store
 
 HISTORY_DAYS = 90
@@ -69,12 +70,7 @@ def fetch_summary(db: Store, now: datetime, timezone: str, history_days: int) ->
     """The one store round trip: `monitoring_status_summary` (see its migration) with the
     resolved episodes of the same days (the incident history, reports migration) and the real
     traffic's availability (`traffic`, traffic migration)."""
-    return db.call(
-        "monitoring_status_page",
-        p_now=now,
-        p_timezone=timezone,
-        p_history_days=history_days,
-    )
+    return status_page(db, now, timezone, history_days)
 
 
 def past_incidents(raw: list[dict]) -> list[PastIncident]:

@@ -5,18 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from lib.metrics import SourceContext
-from lib.store import Store, StoreError
-
-
-def first_data(store: Store) -> dict[str, datetime | None]:
-    """The oldest stored row of each source (`monitoring_first_data`); None where there is none."""
-    raw = store.call("monitoring_first_data")
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_first_data")
-    return {
-        key: datetime.fromisoformat(value) if isinstance(value, str) else None
-        for key, value in raw.items()
-    }
+from lib.metrics.store import first_data
 
 
 def first_before_end(ctx: SourceContext, key: str) -> bool:

@@ -1,41 +1,14 @@
-"""Supabase Storage: bytes and objects per bucket, counted in SQL (`monitoring_storage_usage`)."""
+"""Supabase Storage: bytes and objects per bucket, counted in SQL (lib/metrics/store.py)."""
 
 from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ValidationError
-
 from lib.metrics import SourceContext, SourceError
-from lib.store import Store, StoreError
+from lib.metrics.store import storage_present, storage_usage
 
 BUCKET_PREFIX = "storage_bucket_bytes_"
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
-
-
-class BucketUsage(BaseModel):
-    """One bucket's stored objects and the sum of their sizes (Storage's `metadata.size`)."""
-
-    bytes: int
-    objects: int
-
-
-def storage_present(store: Store) -> bool:
-    """Whether this database has Supabase Storage's `storage.objects` table."""
-    return store.call("monitoring_storage_present") is True
-
-
-def storage_usage(store: Store) -> dict[str, BucketUsage] | None:
-    """{bucket id: usage}; None when `storage.objects` does not exist."""
-    raw = store.call("monitoring_storage_usage")
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise StoreError("malformed answer", "monitoring_storage_usage")
-    try:
-        return {bucket: BucketUsage.model_validate(usage) for bucket, usage in raw.items()}
-    except ValidationError:
-        raise StoreError("malformed answer", "monitoring_storage_usage") from None
 
 
 def bucket_metric(bucket: str) -> str:

@@ -1,7 +1,7 @@
 """Provider status: the public status pages of Vercel, Supabase, Stripe, OpenAI and Resend.
 
 The health-check cron refreshes them (lib/providers/refresh.py) at most every 5 minutes into
-monitoring_provider_status; everything else reads the stored result (`open_incidents`).
+monitoring_provider_status; everything else reads the stored result (lib/providers/store.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pydantic import BaseModel, field_validator
 
 from lib.core.monitor_config import MonitorConfig, ProviderName
 from lib.core.safe_text import https_link
-from lib.store import Store
 
 Kind = Literal["statuspage", "feed"]
 
@@ -115,18 +114,3 @@ class ProviderStatus(BaseModel, defer_build=True):
     error: str | None
     incidents: list[ProviderIncident]
     maintenances: list[ProviderMaintenance] = []
-
-
-def record_statuses(store: Store, statuses: list[ProviderStatus]) -> None:
-    """Replace the stored statuses (a page not read keeps its last incidents; [] clears)."""
-    store.call("monitoring_provider_record", p_rows=[s.model_dump(mode="json") for s in statuses])
-
-
-def provider_statuses(store: Store) -> list[ProviderStatus]:
-    rows = store.call("monitoring_provider_statuses")
-    return [ProviderStatus.model_validate(row) for row in rows]
-
-
-def open_incidents(store: Store) -> list[ProviderIncident]:
-    """Every open incident of every watched provider, as the last refresh saw them."""
-    return [incident for status in provider_statuses(store) for incident in status.incidents]

@@ -17,7 +17,8 @@ from typing import Any
 
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig
-from lib.providers import Provider, ProviderStatus, configured_providers, record_statuses
+from lib.providers import Provider, ProviderStatus, configured_providers
+from lib.providers.store import claim_refresh, record_statuses
 from lib.store import Store, StoreError
 
 REFRESH_EVERY = timedelta(minutes=5)
@@ -109,11 +110,7 @@ def start_refresh(
                 record_statuses(store, [])
             reason = "every provider is switched off" if enabled else "PROVIDER_STATUS is off"
             return {"refreshed": False, "reason": reason}
-        claimed = store.call(
-            "monitoring_provider_claim",
-            p_now=now,
-            p_interval_s=int(REFRESH_EVERY.total_seconds()),
-        )
+        claimed = claim_refresh(store, now, int(REFRESH_EVERY.total_seconds()))
     except StoreError as error:
         return {"refreshed": False, "error": f"store: {error.reason}"}
     if not claimed:

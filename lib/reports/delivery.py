@@ -11,7 +11,8 @@ from lib.core.config import Settings
 from lib.core.errors import NotifyError
 from lib.core.log import log
 from lib.core.monitor_config import MonitorConfig
-from lib.reports import email, storage
+from lib.reports import email
+from lib.reports import store as report_store
 from lib.reports.build import build_report
 from lib.reports.model import Report
 from lib.reports.periods import Period
@@ -48,21 +49,21 @@ def send_stored(
     only if nobody sent the period since the caller read `seen_sent_at`."""
     if (why := email.not_configured(settings)) is not None:
         return SendOutcome(period=report.period, outcome="not sent", error=why)
-    if not storage.claim_send(store, report.kind, report.period, force, seen_sent_at):
-        stored = storage.load(store, report.kind, report.period)
+    if not report_store.claim_send(store, report.kind, report.period, force, seen_sent_at):
+        stored = report_store.load(store, report.kind, report.period)
         sent_at = stored.sent_at if stored else None
         done = sent_at is not None and (not force or sent_at != seen_sent_at)
         word = "already sent" if done else "claimed by another run"
         return SendOutcome(period=report.period, outcome=word)
-    stored = storage.load(store, report.kind, report.period)
+    stored = report_store.load(store, report.kind, report.period)
     attempt = stored.send_attempts if stored else 1
     try:
         email_id = email.send(settings, report, attempt)
     except NotifyError as error:
-        storage.record_send(store, report.kind, report.period, None, error.reason)
+        report_store.record_send(store, report.kind, report.period, None, error.reason)
         log.warning("report %s %s not sent: %s", report.kind, report.period, error.reason)
         return SendOutcome(period=report.period, outcome="failed", error=error.reason)
-    storage.record_send(store, report.kind, report.period, email_id, None)
+    report_store.record_send(store, report.kind, report.period, email_id, None)
     return SendOutcome(period=report.period, outcome="sent")
 
 
@@ -78,20 +79,20 @@ def deliver(
 ) -> DeliveryReport:
     """Build (once per period, or again on `rebuild`), store, and e-mail; then retry older
     periods whose send failed. `rebuild` also resends (the operator asked for it)."""
-    stored = storage.load(store, period.kind, period.key)
+    stored = report_store.load(store, period.kind, period.key)
     seen_sent_at = stored.sent_at if stored else None
     built = rebuild or stored is None
     if built:
         report = build_report(store, settings, config, period, now)
-        storage.save(store, report)
+        report_store.save(store, report)
     else:
         assert stored is not None
         report = stored.body
     sends: list[SendOutcome] = []
     if send:
         sends.append(send_stored(store, settings, report, rebuild, seen_sent_at))
-        for older in storage.unsent(store, period.kind):
-            again = storage.load(store, period.kind, older)
+        for older in report_store.unsent(store, period.kind):
+            again = report_store.load(store, period.kind, older)
             if older != period.key and again is not None:
                 sends.append(send_stored(store, settings, again.body, force=False))
     return DeliveryReport(period=period.key, built=built, headline=report.headline, sends=sends)

@@ -11,6 +11,7 @@ from lib.core.config import Settings
 from lib.core.errors import SourceError
 from lib.core.monitor_config import MonitorConfig, TableSource
 from lib.drains import visitors
+from lib.reports import store as report_store
 from lib.reports.figures import Points
 from lib.reports.history import AlertEpisode, alert_episodes
 from lib.reports.periods import Period
@@ -92,14 +93,12 @@ def gather(
     now = now or datetime.now(UTC)
     previous = period.previous()
     calls = 0
-    points = Points.from_raw(
-        store.call("monitoring_report_metrics", p_from=previous.first, p_to=period.last)
-    )
+    points = report_store.daily_metrics(store, previous.first, period.last)
     windows = [
         {"key": "current", "from": period.start, "to": period.end},
         {"key": "previous", "from": previous.start, "to": previous.end},
     ]
-    raw = store.call("monitoring_report_uptime", p_windows=windows)
+    raw = report_store.probe_uptime(store, windows)
     uptime: dict[str, dict[str, Any] | None] = {}
     for key, which in (("current", period), ("previous", previous)):
         # Raw checks when all of them are kept; once some are pruned the whole period comes
@@ -111,14 +110,14 @@ def gather(
     cron: dict[str, dict[str, int]] = {}
     custom_events = None
     if period.kind == "monthly":  # the technical-debt section only
-        cron = store.call("monitoring_report_cron_runs", p_from=period.start, p_to=period.end)
+        cron = report_store.cron_runs(store, period.start, period.end)
         found = visitors.window(store, period.start, period.end, CUSTOM_EVENTS_SHOWN)
         custom_events = [(r.key, r.count) for r in found.top["event"]] if found.first else None
         calls += 2
     requests = count_requests(config, {"current": period, "previous": previous})
     counts: dict[str, int | None] = {}
     if requests:
-        counts = store.call("monitoring_report_counts", p_counts=requests)
+        counts = report_store.table_counts(store, requests)
         calls += 1
     retention: dict[str, dict[str, int] | None] = {}
     activity = config.reports.activity
@@ -127,14 +126,14 @@ def gather(
             "current": (previous, period),
             "previous": (previous.previous(), previous),
         }.items():
-            retention[name] = store.call(
-                "monitoring_report_retention",
-                p_table=activity.table,
-                p_id_column=activity.id_column,
-                p_column=activity.column,
-                p_prev_from=before.start,
-                p_from=now.start,
-                p_to=now.end,
+            retention[name] = report_store.activity_retention(
+                store,
+                activity.table,
+                activity.id_column,
+                activity.column,
+                before.start,
+                now.start,
+                now.end,
             )
             calls += 1
     facts = Facts(

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
 
 from lib.core.components import Component, LocalText, StatusOptions
 from lib.status.model import ComponentImpact, StoredEvent, Update
+from lib.status.store import put_event
 from lib.store import Store
 from lib.store.status_events import status_event_rows
 
 # Resolved incidents stay this long in /api/status `incidents` (the history keeps them 90 days).
 RESOLVED_SHOWN = timedelta(days=7)
-
-
-def event_row(event: StoredEvent) -> dict[str, Any]:
-    return event.model_dump(mode="json")
-
-
-def get_event(db: Store, event_id: str) -> StoredEvent | None:
-    row = db.call("monitoring_status_event_get", p_id=event_id)
-    return StoredEvent.model_validate(row) if row else None
-
-
-def put_event(db: Store, event: StoredEvent, expected_version: int) -> StoredEvent | None:
-    """Insert (expected_version 0) or replace at that version; None when another writer won."""
-    row = db.call(
-        "monitoring_status_event_put", p_event=event_row(event), p_expected_version=expected_version
-    )
-    return StoredEvent.model_validate(row) if row else None
 
 
 def events_since(db: Store, since: datetime, *, published_only: bool) -> list[StoredEvent]:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from lib.core.components import Component
 from lib.core.errors import MonitorError
-from lib.status.events import get_event, put_event
 from lib.status.model import StoredEvent, Update
 from lib.status.requests import IncidentCreate, IncidentPatch, MaintenanceCreate, MaintenancePatch
+from lib.status.store import get_event, put_event
 from lib.store import Store
 
 

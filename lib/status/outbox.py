@@ -15,6 +15,7 @@ from lib.core.log import log
 from lib.status.mail import Announcement, Language, announcement_letter, webhook_body, with_links
 from lib.status.model import StoredEvent
 from lib.status.sender import BATCH_MAX, ResendSender, post_webhook
+from lib.status.store import claim_deliveries, mark_delivered
 from lib.status.tokens import sign, webhook_secret
 from lib.store import Store
 
@@ -115,13 +116,8 @@ class Mailer:
 
     def send(self, item: Announcement, now: datetime) -> None:
         while time.monotonic() < self.deadline:
-            claimed = self.db.call(
-                "monitoring_status_claim",
-                p_message=item.key,
-                p_components=item.components,
-                p_not_after=item.due_at,
-                p_now=now,
-                p_limit=BATCH_MAX,
+            claimed = claim_deliveries(
+                self.db, item.key, item.components, item.due_at, now, BATCH_MAX
             )
             if not claimed:
                 return
@@ -130,9 +126,7 @@ class Mailer:
 
     def _delivered(self, message: str, ids: list[Any], sent: bool, now: datetime) -> None:
         """Mark claimed deliveries sent, or release them for the next run."""
-        self.db.call(
-            "monitoring_status_delivered", p_message=message, p_ids=ids, p_sent=sent, p_now=now
-        )
+        mark_delivered(self.db, message, ids, sent, now)
 
     def _deliver(self, item: Announcement, claimed: list[dict[str, Any]], now: datetime) -> None:
         mails = [r for r in claimed if r.get("email")]

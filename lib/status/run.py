@@ -14,6 +14,7 @@ from lib.core.monitor_config import MonitorConfig
 from lib.status.events import draft_from_alerts, events_since
 from lib.status.outbox import Mailer, send_due
 from lib.status.sender import ResendSender
+from lib.status.store import prune
 from lib.store import Store
 
 LOOKBACK = timedelta(days=3)  # events updated or ending since then may still owe a message
@@ -52,7 +53,7 @@ def communicate(
         events = events_since(db, now - LOOKBACK, published_only=True)
         ahead = timedelta(hours=config.status.announce_ahead_h)
         summary["subscribers"] = send_due(mailer, events, now, ahead).model_dump()
-        db.call("monitoring_status_prune", p_now=now)
+        prune(db, now)
     except MonitorError as error:
         summary["error"] = error.reason
     except Exception as error:  # noqa: BLE001 - the health check itself must finish regardless

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from lib.core.components import ComponentId
 from lib.status.mail import confirmation_letter
 from lib.status.sender import ResendSender
+from lib.status.store import delete_subscriber, rate_hit, subscribe_pending, subscriber
 from lib.status.tokens import keyed_hash, sign, token_id, verify
 from lib.store import Store
 
@@ -73,8 +74,7 @@ def over_limits(db: Store, secret: SecretStr, email: str, network: str, now: dat
         "a:" + keyed_hash(secret, email): PER_ADDRESS,
         "n:" + keyed_hash(secret, network): PER_NETWORK,
     }
-    over = db.call("monitoring_status_rate_hit", p_keys=keys, p_now=now, p_window_s=RATE_WINDOW_S)
-    return bool(over)
+    return rate_hit(db, keys, now, RATE_WINDOW_S)
 
 
 def subscribe(
@@ -87,13 +87,7 @@ def subscribe(
     now: datetime,
 ) -> bool:
     """Store the pending address; send the confirmation when allowed. True when a mail went."""
-    row = db.call(
-        "monitoring_status_subscribe",
-        p_email=request.email,
-        p_language=request.language,
-        p_components=request.components,
-        p_now=now,
-    )
+    row = subscribe_pending(db, request.email, request.language, request.components, now)
     if not row or not row["send"] or sender is None or not sender_address:
         return False
     token = sign(secret, "confirm", row["id"], request.email)
@@ -121,7 +115,7 @@ def subscriber_for(
     subscriber_id = token_id(purpose, token)
     if subscriber_id is None:
         return None
-    row = db.call("monitoring_status_subscriber", p_id=subscriber_id)
+    row = subscriber(db, subscriber_id)
     if not row or not row.get("email") or not verify(secret, purpose, token, row["email"]):
         return None
     return row
@@ -130,4 +124,4 @@ def subscriber_for(
 def unsubscribe(db: Store, *, subscriber_id: int = 0, email: str | None = None) -> int:
     """Delete a subscriber by id (their unsubscribe link) or by address (a bounce or a
     complaint); how many rows went."""
-    return int(db.call("monitoring_status_unsubscribe", p_id=subscriber_id, p_email=email) or 0)
+    return delete_subscriber(db, subscriber_id, email)

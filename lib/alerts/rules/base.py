@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from lib.core.errors import ConfigError
 from lib.core.monitor_config import MonitorConfig, RuleOverride, load_monitor_config
-from lib.drains.signals import VisitorSignals, read_signals
+from lib.drains.signals import VisitorSignals
+from lib.drains.store import visitor_signals
 from lib.store import DatabaseStats, StoreError
 from lib.store.run_context import RunContext
 
@@ -74,7 +75,7 @@ class RuleContext(RunContext):
 
         def read() -> VisitorSignals | StoreError:
             try:
-                return read_signals(self.store, self.now)
+                return visitor_signals(self.store, self.now)
             except StoreError as error:  # every rule reading it is unknown, none asks again
                 return error
 

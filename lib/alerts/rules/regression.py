@@ -7,7 +7,8 @@ from datetime import timedelta
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
 from lib.alerts.rules.deployments import webhooks_missing
 from lib.deployments.store import Deployment, recent_deployments
-from lib.drains.query import WindowStats, last_received, window_stats
+from lib.drains.query import WindowStats, window_stats
+from lib.drains.store import last_received
 from lib.notify.message import format_time
 
 AFTER = timedelta(minutes=30)  # judged while a promote is this recent...

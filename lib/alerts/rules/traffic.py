@@ -10,7 +10,8 @@ import statistics
 from datetime import datetime, timedelta
 
 from lib.alerts.rules.base import BaseRule, Observation, RuleContext
-from lib.drains.query import WindowStats, groups, last_received, window_stats
+from lib.drains.query import WindowStats, groups, window_stats
+from lib.drains.store import last_received
 
 WINDOW = timedelta(minutes=15)
 HOUR = timedelta(hours=1)
