@@ -5,11 +5,12 @@ report, a multi-line alert message into the md/txt reports."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from markdown_it import MarkdownIt
 
 from lib.core.monitor_config import MonitorConfig
@@ -20,7 +21,7 @@ from lib.reports.build import build_report
 from lib.reports.render_html import html
 from lib.reports.render_text import markdown, text
 from tests.alerting import notify_settings, only_rules, open_store, seed_episode, settings_for
-from tests.conftest import SECRETS, DevServer
+from tests.conftest import SECRETS, DevServer, assert_no_secret
 from tests.fakes.drains import SECRET as DRAIN_SECRET
 from tests.fakes.drains import body_of, request_log
 from tests.fakes.vendors import FakeResend
@@ -37,14 +38,31 @@ BREAKOUT = (
 )
 
 
+@pytest.fixture(scope="module")
+def server(module_db: str) -> Iterator[DevServer]:
+    """One dev server for the module over `module_db` (each test takes it afresh through
+    `clean_module_db`): the webhook secret for the deployment tests, the drain secret and the
+    health token for the drain tests. A start is seconds under load; four were one per test."""
+    started = DevServer(
+        {
+            "DATABASE_URL": module_db,
+            "VERCEL_WEBHOOK_SECRET": SECRET,
+            "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"],
+            "VERCEL_DRAIN_SECRET": DRAIN_SECRET,
+        }
+    )
+    yield started
+    assert_no_secret(started.close())
+
+
 def test_a_commit_message_neither_pings_nor_links_in_chat(
-    migrated_db: str,
-    dev_server: Callable[[dict[str, str]], DevServer],
+    clean_module_db: str,
+    server: DevServer,
     tmp_path: Path,
     fake_resend: FakeResend,
     fake_webhook: FakeWebhook,
 ) -> None:
-    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    migrated_db = clean_module_db
     now = datetime.now(UTC)
     for kind in ("deployment.created", "deployment.error"):
         body, headers = encode(
@@ -73,16 +91,8 @@ def test_a_commit_message_neither_pings_nor_links_in_chat(
     assert "&lt;!channel&gt;" in email["html"] and "<!channel>" not in email["html"]
 
 
-def test_a_bidi_route_key_is_shown_as_a_visible_mark(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
-) -> None:
-    server = dev_server(
-        {
-            "DATABASE_URL": migrated_db,
-            "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"],
-            "VERCEL_DRAIN_SECRET": DRAIN_SECRET,
-        }
-    )
+@pytest.mark.usefixtures("clean_module_db")
+def test_a_bidi_route_key_is_shown_as_a_visible_mark(server: DevServer) -> None:
     at = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
     logs = [request_log(at, BIDI_ROUTE, n=i) for i in range(3)]
     body, headers = body_of(logs)
@@ -117,18 +127,10 @@ def test_a_multi_line_alert_message_stays_in_its_table_cell(migrated_db: str) ->
     assert "/admin\ufffdgnp.exe" in md and "/admin\ufffdgnp.exe" in txt
 
 
-def test_every_hostile_request_path_is_an_inert_route_key(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
-) -> None:
+@pytest.mark.usefixtures("clean_module_db")
+def test_every_hostile_request_path_is_an_inert_route_key(server: DevServer) -> None:
     """All the hostile strings as request paths of one signed drain delivery: /api/traffic shows
     each as one bounded line without control or bidi characters."""
-    server = dev_server(
-        {
-            "DATABASE_URL": migrated_db,
-            "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"],
-            "VERCEL_DRAIN_SECRET": DRAIN_SECRET,
-        }
-    )
     at = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
     # The bidi path twice, so it ranks first among the top routes /api/traffic lists.
     paths = ["/" + value for value in HOSTILE.values()] + ["/" + HOSTILE["bidi"]]
@@ -148,15 +150,15 @@ def test_every_hostile_request_path_is_an_inert_route_key(
 
 
 def test_every_hostile_commit_message_is_inert_in_chat(
-    migrated_db: str,
-    dev_server: Callable[[dict[str, str]], DevServer],
+    clean_module_db: str,
+    server: DevServer,
     tmp_path: Path,
     fake_resend: FakeResend,
     fake_webhook: FakeWebhook,
 ) -> None:
     """Each hostile string as a failed build's commit message and branch, through Vercel's signed
     webhook, the build_failed alert and the webhook notifier."""
-    server = dev_server({"DATABASE_URL": migrated_db, "VERCEL_WEBHOOK_SECRET": SECRET})
+    migrated_db = clean_module_db
     config = only_rules(tmp_path, "build_failed")
     settings = notify_settings(
         migrated_db, fake_resend.url, fake_webhook.hook_url, config, vercel_webhook_secret=SECRET
