@@ -3,8 +3,10 @@ deployments only with HEALTH_TOKEN (and then never from a shared cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
+
+import pytest
 
 from lib.deployments.store import record_event
 from lib.deployments.webhook import parse_event, store_event
@@ -13,9 +15,19 @@ from tests.conftest import SECRETS, DevServer, assert_no_secret
 from tests.fakes.vercel import deployment_event, encode
 
 
+@pytest.fixture(scope="module")
+def server(module_db: str) -> Iterator[DevServer]:
+    """One dev server over `module_db`, which each test takes afresh (`clean_module_db`): the
+    server reads the store per request and keeps no status cache of its own."""
+    started = DevServer({"DATABASE_URL": module_db, "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"]})
+    yield started
+    assert_no_secret(started.close())
+
+
 def test_status_shows_providers_and_token_only_deployments(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+    clean_module_db: str, server: DevServer
 ) -> None:
+    migrated_db = clean_module_db
     with open_store(migrated_db) as store:
         record_incident(store, INCIDENT)
         for n in range(12):
@@ -25,7 +37,6 @@ def test_status_shows_providers_and_token_only_deployments(
                 record_event(store, store_event(parse_event(encode(event)[0])))
         preview = deployment_event("deployment.created", "dpl_preview", T0, target=None)
         record_event(store, store_event(parse_event(encode(preview)[0])))
-    server = dev_server({"DATABASE_URL": migrated_db, "HEALTH_TOKEN": SECRETS["HEALTH_TOKEN"]})
 
     public = server.get("/api/status")
     assert public.status_code == 200
@@ -53,8 +64,9 @@ def test_status_shows_providers_and_token_only_deployments(
 
 
 def test_status_shows_upcoming_maintenance_unreadable_pages_and_https_links_only(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]
+    clean_module_db: str, server: DevServer
 ) -> None:
+    migrated_db = clean_module_db
     unsafe = {**INCIDENT, "name": "Unsafe link", "url": "javascript:alert(1)"}
     plain = {**INCIDENT, "name": "Plain http link", "url": "http://stspg.io/x"}
     maintenance = {
@@ -78,7 +90,6 @@ def test_status_shows_upcoming_maintenance_unreadable_pages_and_https_links_only
                  "error": "status page answered 404", "incidents": []},
             ],
         )  # fmt: skip
-    server = dev_server({"DATABASE_URL": migrated_db})
     providers = server.get("/api/status").json()["providers"]
     assert [i["url"] for i in providers["stripe"]["incidents"]] == [None, None]
     assert "javascript" not in server.get("/api/status").text
