@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 
-from tests.conftest import DB_PASSWORD, SECRETS, SERVICE_KEY, assert_no_secret, dead_url
+from tests.conftest import (
+    DB_PASSWORD,
+    SECRETS,
+    SERVICE_KEY,
+    DevServer,
+    assert_no_secret,
+    dead_url,
+)
 
 TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
+
+
+@pytest.fixture(scope="module")
+def server(module_db: str) -> Iterator[DevServer]:
+    """Every secret and DATABASE_URL at `module_db`, which each test takes afresh through
+    `clean_module_db`; the tests of the default settings share it instead of a start each."""
+    started = DevServer({**SECRETS, "DATABASE_URL": module_db})
+    yield started
+    assert_no_secret(started.close())
 
 
 def seed_leads(url: str, recent: int, old: int) -> None:
@@ -30,9 +47,8 @@ def seed_leads(url: str, recent: int, old: int) -> None:
         )
 
 
-def test_database_health_direct(dev_server, migrated_db: str) -> None:
-    seed_leads(migrated_db, recent=1234, old=300)
-    server = dev_server({**SECRETS, "DATABASE_URL": migrated_db})
+def test_database_health_direct(server: DevServer, clean_module_db: str) -> None:
+    seed_leads(clean_module_db, recent=1234, old=300)
     assert server.get("/api/health/database").status_code == 401
     assert (
         server.get("/api/health/database", headers={"Authorization": "Bearer nope"}).status_code
@@ -54,11 +70,10 @@ def test_database_health_direct(dev_server, migrated_db: str) -> None:
     assert "pg_stat_statements is not installed" in body["slow_queries_note"]
 
 
-def test_database_health_with_pg_stat_statements(dev_server, migrated_db: str) -> None:
-    with psycopg.connect(migrated_db, autocommit=True) as conn:
+def test_database_health_with_pg_stat_statements(server: DevServer, clean_module_db: str) -> None:
+    with psycopg.connect(clean_module_db, autocommit=True) as conn:
         conn.execute("create extension pg_stat_statements")
         conn.execute("select pg_stat_statements_reset()")
-    server = dev_server({**SECRETS, "DATABASE_URL": migrated_db})
     body = server.get("/api/health/database", headers=TOKEN).json()
     assert "slow_queries_note" not in body
     assert body["slow_queries"] == []  # nothing ran longer than 2 s
