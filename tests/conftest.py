@@ -372,14 +372,16 @@ def clean_module_db(pg: LocalPostgres, monitor_template: str, module_db: str) ->
     return module_db
 
 
-# The catalog of a database as far as a test could change it: relations (with owner, grants and
-# options), columns, defaults, indexes, constraints, triggers, policies, rewrite rules (views),
-# functions, types and enum labels, schemas, extensions and the database's own settings and
-# grants. Equal to the template's, a database differs from a fresh clone only in its rows.
+# The catalog of a database as far as a test could change it: relations (with owner, grants,
+# options, persistence and row security), columns, defaults, indexes, constraints, triggers,
+# policies, rewrite rules (views), sequences' parameters, functions, types and enum labels,
+# schemas, default privileges, extensions and the database's owner, settings and grants.
+# Equal to the template's, a database differs from a fresh clone only in its rows.
 SCHEMA_FINGERPRINT = """
 with parts(part) as (
-  select format('rel %s %s %s %s %s %s %s', c.oid, n.nspname, c.relname, c.relkind, c.relowner,
-                c.relacl, c.reloptions)
+  select format('rel %s %s %s %s %s %s %s %s %s %s', c.oid, n.nspname, c.relname, c.relkind,
+                c.relowner, c.relacl, c.reloptions, c.relpersistence, c.relrowsecurity,
+                c.relforcerowsecurity)
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'
   union all
@@ -397,8 +399,8 @@ with parts(part) as (
     from pg_policy
   union all select format('rw %s %s %s', oid, ev_class, md5(ev_action::text)) from pg_rewrite
   union all
-  select format('fn %s %s %s %s %s %s %s', p.oid, n.nspname, p.proname, p.proowner, p.proacl,
-                md5(p.prosrc), p.proconfig)
+  select format('fn %s %s %s %s %s %s %s %s', p.oid, n.nspname, p.proname, p.proowner, p.proacl,
+                md5(p.prosrc), p.proconfig, p.prosecdef)
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
    where n.nspname not in ('pg_catalog', 'information_schema')
   union all
@@ -407,8 +409,12 @@ with parts(part) as (
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'
   union all select format('enum %s %s %s', oid, enumtypid, enumlabel) from pg_enum
   union all select format('nsp %s %s %s %s', oid, nspname, nspowner, nspacl) from pg_namespace
+  union all select format('seq %s %s %s %s %s %s', seqrelid, seqincrement, seqstart, seqmin,
+                          seqmax, seqcycle) from pg_sequence
+  union all select format('dacl %s %s %s %s', defaclrole, defaclnamespace, defaclobjtype,
+                          defaclacl) from pg_default_acl
   union all select format('ext %s %s', extname, extversion) from pg_extension
-  union all select format('db %s %s %s', datacl, datconnlimit, datallowconn)
+  union all select format('db %s %s %s %s', datdba, datacl, datconnlimit, datallowconn)
     from pg_database where datname = current_database()
   union all select format('set %s %s', setrole, setconfig) from pg_db_role_setting
    where setdatabase = (select oid from pg_database where datname = current_database())
