@@ -463,25 +463,28 @@ class DatabaseBaseline:
         """If the schema and the template's own rows are as the template has them: truncate
         every other table that holds a page (a row, or one deleted or rolled back: a fresh clone
         has none, and table sizes show in database_stats) and restart every sequence, in one
-        transaction; True. Otherwise nothing is done; False."""
+        transaction; True. Otherwise, or when a lock held elsewhere (a connection a test left
+        open) is in the way, nothing is done; False."""
         with psycopg.connect(url, autocommit=True) as conn:
             if self.of(conn) != self.fingerprint:
                 return False
-            with conn.transaction():
-                conn.execute("set local lock_timeout = '20s'")  # never wait forever on a lock
-                written = [
-                    table
-                    for table in self.empty
-                    if conn.execute("select pg_relation_size(%s::regclass)", (table,)).fetchone()
-                    != (0,)
-                ]
-                if written:
-                    conn.execute(f"truncate {', '.join(written)} cascade")
-                for sequence, last_value in self.sequences:
-                    if last_value is None:
-                        conn.execute(f"alter sequence {sequence} restart")
-                    else:
-                        conn.execute("select setval(%s::regclass, %s)", (sequence, last_value))
+            try:
+                with conn.transaction():
+                    conn.execute("set local lock_timeout = '2s'")
+                    written = conn.execute(
+                        "select t from unnest(%s::text[]) t"
+                        " where pg_relation_size(t::regclass) > 0",
+                        (self.empty,),
+                    ).fetchall()
+                    if written:
+                        conn.execute(f"truncate {', '.join(t for (t,) in written)} cascade")
+                    for sequence, last_value in self.sequences:
+                        if last_value is None:
+                            conn.execute(f"alter sequence {sequence} restart")
+                        else:
+                            conn.execute("select setval(%s::regclass, %s)", (sequence, last_value))
+            except psycopg.errors.LockNotAvailable:
+                return False  # the caller re-clones, dropping the database with (force)
         return True
 
 
