@@ -39,7 +39,10 @@ def serve_in_process(
     server = make_server(
         "127.0.0.1", 0, make_app(ROOT), server_class=ThreadingWSGIServer, handler_class=QuietHandler
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serve loop's next poll (0.5 s by default) in every teardown.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield InProcessServer(f"http://127.0.0.1:{server.server_port}")

@@ -20,6 +20,13 @@ from tests.alerting import (
 from tests.rule_cases import CASES, LOGINS
 
 
+@pytest.fixture
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py)."""
+    return emptied_module_db
+
+
 def test_every_rule_has_a_threshold_case() -> None:
     # tls_expiry's ±ε cases need a TLS server: tests/test_tls_expiry.py; service_down needs a
     # configured vendor, the monitor's own rules a failing store or file:

@@ -6,12 +6,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from lib.alerts.evaluate import evaluate_alerts
 from lib.alerts.rules import RuleContext
 from lib.alerts.rules.business import OpenAICostIncrease
 from lib.alerts.rules.disputes import DisputeRate
 from lib.notify import Notification
 from tests.alerting import T0, YESTERDAY, only_rules, open_store, seed_metrics, settings_for
+
+
+@pytest.fixture
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py)."""
+    return emptied_module_db
 
 
 class Recorder:

@@ -53,6 +53,13 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py)."""
+    return emptied_module_db
+
+
 @pytest.mark.parametrize(("kind", "text", "named", "value"), CASES, ids=[c[0] for c in CASES])
 def test_each_kind_of_config_error_keeps_monitoring(
     kind: str,

@@ -34,6 +34,19 @@ DAY = recent_ordinary_day()
 CRON = {"authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
 
 
+CARBOT_TABLES = ("workshops", "leads", "chat_conversations")
+
+
+@pytest.fixture
+def migrated_db(module_db: str, request: pytest.FixtureRequest) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py). The CarBot tables a test created are dropped first, which
+    leaves the template's schema (anything else changed: the database is cloned afresh)."""
+    with psycopg.connect(module_db, autocommit=True) as conn:
+        conn.execute("drop table if exists " + ", ".join(f"public.{t}" for t in CARBOT_TABLES))
+    return request.getfixturevalue("emptied_module_db")
+
+
 @pytest.fixture(scope="module")
 def stripe() -> Iterator[BillingStripe]:
     fake = RiskStripe()  # charges, subscriptions, events, disputes, refunds, fraud warnings
@@ -96,7 +109,7 @@ def at(day: date, hour: int, minute: int = 0, zone: ZoneInfo = BERLIN) -> dateti
 
 def create_carbot_tables(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in ("workshops", "leads", "chat_conversations"):
+        for table in CARBOT_TABLES:
             conn.execute(
                 f"create table public.{table} (id bigserial primary key, created_at timestamptz,"
                 " channel text)"

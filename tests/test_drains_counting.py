@@ -5,9 +5,11 @@ random deliveries against a count by hand."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from lib.core.monitor_config import MonitorConfig
 from lib.drains.metrics import TrafficDay
 from lib.metrics import DayWindow, SourceContext
 from tests.alerting import open_store, settings_for
-from tests.conftest import DevServer
+from tests.conftest import DevServer, assert_no_secret
 from tests.fakes.drains import SECRET, VERIFY, body_of, function_log, request_log
 
 PATH = "/api/drains/vercel"
@@ -28,9 +30,43 @@ NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
 ENV = {"VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
 
 
+@pytest.fixture(scope="module")
+def monitoring_toml(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module server's MONITOR_CONFIG; empty (every default) unless a test writes one."""
+    path = tmp_path_factory.mktemp("drains-counting") / "monitoring.toml"
+    path.write_text("")
+    return path
+
+
+@pytest.fixture(scope="module")
+def drain_server(module_db: str, monitoring_toml: Path) -> Iterator[DevServer]:
+    """One dev server for the module (a start is 0.3 s idle, seconds under load); its log must
+    not contain a secret either."""
+    server = DevServer({"DATABASE_URL": module_db, **ENV, "MONITOR_CONFIG": str(monitoring_toml)})
+    yield server
+    assert_no_secret(server.close())
+
+
 @pytest.fixture
-def drain(migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer]) -> DevServer:
-    return dev_server({"DATABASE_URL": migrated_db, **ENV})
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test (the server behind `drain` reads it)."""
+    return emptied_module_db
+
+
+@pytest.fixture
+def drain(drain_server: DevServer, migrated_db: str, monitoring_toml: Path) -> DevServer:
+    """The module's server over an emptied database, with every monitoring.toml default."""
+    write_config(monitoring_toml, "")
+    return drain_server
+
+
+def write_config(path: Path, toml: str) -> None:
+    """Write the server's monitoring.toml. It reloads the file when its mtime changes, so the
+    mtime moves on by at least a millisecond even when two writes share a clock tick."""
+    before = path.stat().st_mtime_ns
+    path.write_text(toml)
+    moved = max(time.time_ns(), before + 1_000_000)
+    os.utime(path, ns=(moved, moved))
 
 
 def post(server: DevServer, records: list[dict[str, Any]], fmt: str = "json") -> httpx.Response:
@@ -180,12 +216,10 @@ def test_random_deliveries_against_a_count_by_hand(drain: DevServer, seed: int) 
     assert got["error_rate_pct"] == round(100 * expected["errors"] / expected["requests"], 3)
 
 
-def _server_with(
-    dev_server: Callable[[dict[str, str]], DevServer], db: str, tmp_path: Path, toml: str
-) -> DevServer:
-    config = tmp_path / "monitoring.toml"
-    config.write_text(toml)
-    return dev_server({"DATABASE_URL": db, **ENV, "MONITOR_CONFIG": str(config)})
+def _server_with(drain: DevServer, monitoring_toml: Path, toml: str) -> DevServer:
+    """The module's server, now reading `toml` as its monitoring.toml."""
+    write_config(monitoring_toml, toml)
+    return drain
 
 
 def _routes(db: str) -> dict[str, int]:
@@ -198,9 +232,9 @@ def _routes(db: str) -> dict[str, int]:
 
 
 def test_scanners_4xx_paths_take_no_route_slot(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer], tmp_path: Path
+    drain: DevServer, migrated_db: str, monitoring_toml: Path
 ) -> None:
-    server = _server_with(dev_server, migrated_db, tmp_path, "[traffic]\nmax_routes = 2\n")
+    server = _server_with(drain, monitoring_toml, "[traffic]\nmax_routes = 2\n")
     probes = ["/.env", "/wp-login.php", "/xmlrpc.php", "/.git/config", "/admin.php"]
     post(server, [request_log(NOW, p, 404, n=i) for i, p in enumerate(probes)])
     post(server, [request_log(NOW, "/api/leads", n=10), request_log(NOW, "/pricing", n=11)])
@@ -208,10 +242,10 @@ def test_scanners_4xx_paths_take_no_route_slot(
 
 
 def test_a_route_group_unseen_for_idle_days_gives_its_slot_back(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer], tmp_path: Path
+    drain: DevServer, migrated_db: str, monitoring_toml: Path
 ) -> None:
     toml = "[traffic]\nmax_routes = 1\nidle_days = 2\n"
-    server = _server_with(dev_server, migrated_db, tmp_path, toml)
+    server = _server_with(drain, monitoring_toml, toml)
     post(server, [request_log(NOW, "/api/old", n=1)])
     post(server, [request_log(NOW, "/api/new", n=2)])
     assert _routes(migrated_db) == {"/api/old": 1, "other": 1}, "no room while /api/old is seen"
@@ -223,9 +257,9 @@ def test_a_route_group_unseen_for_idle_days_gives_its_slot_back(
 
 
 def test_deployments_are_capped_like_route_groups(
-    migrated_db: str, dev_server: Callable[[dict[str, str]], DevServer], tmp_path: Path
+    drain: DevServer, migrated_db: str, monitoring_toml: Path
 ) -> None:
-    server = _server_with(dev_server, migrated_db, tmp_path, "[traffic]\nmax_deployments = 2\n")
+    server = _server_with(drain, monitoring_toml, "[traffic]\nmax_deployments = 2\n")
     for k, deployment in enumerate(("dpl_a", "dpl_b", "dpl_c", "dpl_d", "dpl_a")):
         post(server, [request_log(NOW, "/api/leads", deployment=deployment, n=k)])
     shown = {

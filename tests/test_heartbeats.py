@@ -42,6 +42,13 @@ grace = 600
 
 
 @pytest.fixture
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py)."""
+    return emptied_module_db
+
+
+@pytest.fixture
 def toml(tmp_path: Path) -> Path:
     return only_rules(tmp_path, "heartbeat_late", extra=BEATS)
 

@@ -23,6 +23,13 @@ TABLES = (
 )
 
 
+@pytest.fixture
+def migrated_db(emptied_module_db: str) -> str:
+    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
+    clone's time (tests/conftest.py)."""
+    return emptied_module_db
+
+
 def monitor_functions(url: str) -> list[str]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
