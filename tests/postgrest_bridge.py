@@ -31,7 +31,9 @@ class PostgrestBridge:
         self.calls: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # Polled every 0.05 s, not serve_forever's 0.5 s: close() (shutdown) waits for that poll,
+        # and every test over the Supabase transport closes a bridge.
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
 
     @property
     def url(self) -> str:
