@@ -34,7 +34,7 @@ def run_dev(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
             LOCAL_HTTP.get(url + "/api/__ping__", timeout=0.5)
             return process, url
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.05)  # as conftest's DevServer: every start here waits on this poll
     process.kill()
     pytest.fail("dev server did not come up in 60 s")
 

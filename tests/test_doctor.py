@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,10 +25,10 @@ from lib.core.monitor_config import MonitorConfig
 from lib.doctor import CHECKS, DoctorReport, run_doctor
 from lib.doctor.setup import SECRETS as SECRETS_CHECKED
 from lib.drains.receiver import receive
-from lib.local.localpg import free_port
+from lib.local.localpg import LocalPostgres, free_port
 from lib.notify import configured_notifiers
 from tests.alerting import T0, YESTERDAY, open_store, seed_cron_success, seed_metrics
-from tests.conftest import ROOT, SECRETS, assert_no_secret, dead_url
+from tests.conftest import DB_PASSWORD, ROOT, SECRETS, assert_no_secret, dead_url
 from tests.fakes.drains import body_of, request_log, span, traces, vital
 from tests.fakes.supabase_management import REF, FakeManagement
 from tests.fakes.supabase_management import TOKEN as MANAGEMENT_TOKEN
@@ -35,6 +37,19 @@ from tests.fakes.webhook import FakeWebhook
 
 # Every secret the doctor checks, each 40 characters.
 STRONG = {name: name[0] * 40 for name in SECRETS_CHECKED}
+
+
+@pytest.fixture(scope="module")
+def read_only_db(pg: LocalPostgres, monitor_template: str) -> Iterator[str]:
+    """A migrated, empty database shared by the tests that only run the doctor over it (the
+    doctor reads, never writes); a clone per test is for tests that seed or change their store.
+    Its URL carries the password, as `migrated_db`'s does, so the no-secret checks mean the same."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"create database {name} template {monitor_template}")
+    yield f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{pg.port}/{name}"
+    with psycopg.connect(pg.url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
 
 
 def statuses(report: DoctorReport) -> dict[str, str]:
@@ -126,14 +141,14 @@ def test_every_item_passes_on_a_good_setup(
 
 
 def test_items_fail_on_an_unconfigured_production(
-    migrated_db: str, tmp_path: Path, fake_stripe: FakeStripe
+    read_only_db: str, tmp_path: Path, fake_stripe: FakeStripe
 ) -> None:
     fake_stripe.webhook_endpoints = [("https://carbot.de/api/stripe/webhook", "disabled")]
     fake_stripe.add_events(3, failed=True)
     bad_toml = tmp_path / "monitoring.toml"
     bad_toml.write_text("[alerts.payment_failure_rate]\nthreshold = 500\n")
     settings = production(
-        migrated_db,
+        read_only_db,
         health_token="short",
         stripe_secret_key=SECRETS["STRIPE_SECRET_KEY"],
         stripe_api_base=fake_stripe.url,
@@ -202,9 +217,9 @@ def test_missing_and_behind_schema_fail(fresh_db: str, migrated_db: str) -> None
     assert behind["supabase_schema"].evidence == "1 migration(s) not applied, first 20261203160000"
 
 
-def test_stripe_unreachable_fails(migrated_db: str) -> None:
+def test_stripe_unreachable_fails(read_only_db: str) -> None:
     settings = production(
-        migrated_db, stripe_secret_key=SECRETS["STRIPE_SECRET_KEY"], stripe_api_base=dead_url()
+        read_only_db, stripe_secret_key=SECRETS["STRIPE_SECRET_KEY"], stripe_api_base=dead_url()
     )
     (item,) = [i for i in run_doctor(settings, T0).items if i.id == "stripe_webhooks"]
     assert (item.status, item.evidence) == ("fail", "Stripe API: connection refused")
@@ -235,9 +250,9 @@ def test_a_failing_delivery_warns_the_notifier_item(
     assert FakeWebhook.TOKEN not in item.evidence, "the webhook URL holds a token"
 
 
-def test_doctor_endpoint_and_store_down(dev_server, migrated_db: str) -> None:
+def test_doctor_endpoint_and_store_down(dev_server, read_only_db: str) -> None:
     token = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}
-    server = dev_server({**SECRETS, "DATABASE_URL": migrated_db})
+    server = dev_server({**SECRETS, "DATABASE_URL": read_only_db})
     assert server.get("/api/doctor").status_code == 401
     response = server.get("/api/doctor", headers=token)
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
@@ -256,12 +271,12 @@ def test_doctor_endpoint_and_store_down(dev_server, migrated_db: str) -> None:
     assert items["alert_config"]["status"] == "pass", "items without the store still answer"
 
 
-def test_cli_doctor_exits_1_on_fail_and_prints_json(migrated_db: str) -> None:
+def test_cli_doctor_exits_1_on_fail_and_prints_json(read_only_db: str) -> None:
     env = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(ROOT)),
         "ENV_FILE": "",
-        "DATABASE_URL": migrated_db,
+        "DATABASE_URL": read_only_db,
         "VERCEL_ENV": "production",
     }
     text = subprocess.run(
@@ -316,8 +331,8 @@ def test_cli_doctor_checks_the_local_database_of_make_dev() -> None:
 
 
 @pytest.mark.parametrize("environment", ["development", "production"])
-def test_missing_secrets_warn_outside_production(migrated_db: str, environment: str) -> None:
-    settings = load_settings(database_url=migrated_db, vercel_env=environment)
+def test_missing_secrets_warn_outside_production(read_only_db: str, environment: str) -> None:
+    settings = load_settings(database_url=read_only_db, vercel_env=environment)
     (item,) = [i for i in run_doctor(settings, T0).items if i.id == "secrets"]
     assert item.status == ("fail" if environment == "production" else "warn")
     assert item.evidence.startswith("HEALTH_TOKEN not set; CRON_SECRET not set")

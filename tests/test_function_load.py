@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -33,10 +34,18 @@ print(json.dumps(report))
 
 
 def load(function: str, env: dict[str, str], then: str = "") -> dict[str, object]:
+    """The report of one fresh interpreter loading `function` with `env` (and `then`)."""
+    return dict(_load(function, tuple(sorted(env.items())), then))
+
+
+@functools.cache
+def _load(function: str, env: tuple[tuple[str, str], ...], then: str) -> dict[str, object]:
+    # The same load twice in one module (e.g. api/health.py with nothing set) asks one
+    # interpreter: each report is of a fresh interpreter all the same, and one start costs ~1 s.
     process = subprocess.run(
         [sys.executable, "-c", LOAD, function, then],
         cwd=ROOT,
-        env={"PATH": os.environ.get("PATH", ""), "ENV_FILE": "", **env},
+        env={"PATH": os.environ.get("PATH", ""), "ENV_FILE": "", **dict(env)},
         capture_output=True,
         text=True,
         timeout=60,

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,8 +65,33 @@ def test_a_busy_port_names_the_fix(migrated_db: str) -> None:
     one_clear_line(result, f"port {port} is already in use", "another `make dev`", "PORT=")
 
 
-def test_two_make_dev_at_once(data_dir: Path) -> None:
-    env = {"LOCAL_DATA_DIR": str(data_dir), "LOCAL_PG_PORT": str(free_port())}
+@pytest.fixture(scope="module")
+def local_database() -> Iterator[tuple[dict[str, str], subprocess.CompletedProcess[str]]]:
+    """A project-local database made by `python -m lib migrate` with nothing configured (initdb,
+    start, migrate: seconds), shared by this module's tests; stopped and removed afterwards.
+    Yields the environment naming it and that first `migrate`'s result."""
+    folder = Path(tempfile.mkdtemp(prefix="carbot-tooling-"))
+    folder.chmod(0o755)  # the server's own user must reach it (pytest's tmp root is private)
+    env = {"LOCAL_DATA_DIR": str(folder / "data"), "LOCAL_PG_PORT": str(free_port())}
+    try:
+        yield env, cli("migrate", **env)
+    finally:
+        cli("db", "stop", **env)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_migrate_without_argument_uses_the_local_database(
+    local_database: tuple[dict[str, str], subprocess.CompletedProcess[str]],
+) -> None:
+    _, result = local_database
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("local database: postgresql://postgres@127.0.0.1:")
+
+
+def test_two_make_dev_at_once(
+    local_database: tuple[dict[str, str], subprocess.CompletedProcess[str]],
+) -> None:
+    env, _ = local_database
     process, url = run_dev(env)
     try:
         port = url.rsplit(":", 1)[1]
@@ -71,17 +99,6 @@ def test_two_make_dev_at_once(data_dir: Path) -> None:
         one_clear_line(second, f"port {port} is already in use")
     finally:
         stop(process)
-        cli("db", "stop", **env)
-
-
-def test_migrate_without_argument_uses_the_local_database(data_dir: Path) -> None:
-    env = {"LOCAL_DATA_DIR": str(data_dir), "LOCAL_PG_PORT": str(free_port())}
-    try:
-        result = cli("migrate", **env)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith("local database: postgresql://postgres@127.0.0.1:")
-    finally:
-        cli("db", "stop", **env)
 
 
 def test_migrate_with_a_bad_url() -> None:

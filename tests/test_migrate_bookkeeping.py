@@ -8,11 +8,13 @@ same file-name pattern, the same statement split, RESET ALL between files.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from lib.local.localpg import LocalPostgres
 from lib.local.migrate import MIGRATIONS_DIR, migrate, migrations
 from lib.local.sql_split import split, split_and_trim
 from lib.store import Store
@@ -119,30 +121,39 @@ def cli_push(url: str, directory: Path = MIGRATIONS_DIR) -> None:
                 conn.execute(CLI_INSERT, (migration.version, migration.name, statements))
 
 
-def test_migrate_records_rows_like_the_cli(fresh_db: str, pg) -> None:
-    applied = migrate(fresh_db)
-    assert applied == [p.name for p in sorted(MIGRATIONS_DIR.glob("*.sql"))]
-    ours = history(fresh_db)
+@pytest.fixture(scope="module")
+def cli_pushed(pg: LocalPostgres) -> Iterator[str]:
+    """A database migrated the way `supabase db push` does (`cli_push`), once for the module; its
+    name. Read only: a `migrate` over it must apply nothing."""
     with psycopg.connect(pg.url, autocommit=True) as conn:
         conn.execute("create database cli_pushed")
     try:
-        pushed = pg.url_for("cli_pushed")
-        cli_push(pushed)
-        assert ours == history(pushed)
-        assert columns(fresh_db) == columns(pushed)
+        cli_push(pg.url_for("cli_pushed"))
+        yield "cli_pushed"
     finally:
         with psycopg.connect(pg.url, autocommit=True) as conn:
             conn.execute("drop database cli_pushed with (force)")
+
+
+def test_migrate_records_rows_like_the_cli(
+    fresh_db: str, pg: LocalPostgres, cli_pushed: str
+) -> None:
+    applied = migrate(fresh_db)
+    assert applied == [p.name for p in sorted(MIGRATIONS_DIR.glob("*.sql"))]
+    ours = history(fresh_db)
+    pushed = pg.url_for(cli_pushed)
+    assert ours == history(pushed)
+    assert columns(fresh_db) == columns(pushed)
     first = ours[0]
     assert first[0] == "20261127120000" and first[1] == "monitoring_store"
     path = MIGRATIONS_DIR / "20261127120000_monitoring_store.sql"
     assert first[2] == split_and_trim(path.read_text()) and len(first[2]) > 10
 
 
-def test_a_cli_pushed_database_is_up_to_date_for_us(fresh_db: str) -> None:
-    cli_push(fresh_db)
-    assert migrate(fresh_db) == []
-    with Store(PostgresTransport(fresh_db, 5)) as store:
+def test_a_cli_pushed_database_is_up_to_date_for_us(pg: LocalPostgres, cli_pushed: str) -> None:
+    pushed = pg.url_for(cli_pushed)
+    assert migrate(pushed) == []
+    with Store(PostgresTransport(pushed, 5)) as store:
         assert check(store).state == "current"
 
 

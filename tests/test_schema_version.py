@@ -11,14 +11,17 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
+from lib.core.config import Settings
 from lib.local.localpg import LocalPostgres
 from lib.local.migrate import MIGRATIONS_DIR, migrate
+from lib.metrics import today
 from lib.store import Store
 from lib.store.migration_versions import MIGRATION_VERSIONS
 from lib.store.postgres import PostgresTransport
@@ -66,18 +69,20 @@ def test_compare() -> None:
 
 
 def prepare(cluster: LocalPostgres, state: str, tmp_path: Path) -> str:
-    """A new database on `cluster` in `state`; returns its superuser URL."""
+    """A new database on `cluster` in `state`; returns its superuser URL.
+
+    Fully migrated states are clones of the cluster's `monitor_template` (every migration applied
+    by `migrate`, see conftest), not a migration run of their own."""
     name = f"t_{uuid.uuid4().hex[:12]}"
+    template = " template monitor_template" if state in ("gap", "current") else ""
     with psycopg.connect(cluster.url, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
+        conn.execute(f"create database {name}{template}")
     url = cluster.url_for(name)
     if state == "older":
         for path in MIGRATIONS_DIR.glob("*.sql"):
             if path.name < VERSIONS_SINCE:
                 shutil.copy(path, tmp_path)
         migrate(url, tmp_path)
-    elif state in ("gap", "current"):
-        migrate(url)
     if state == "gap":
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
@@ -103,6 +108,8 @@ def target(
     """(state, database URL, store settings, bridge) for the test's `state` over `transport`."""
     state = request.param
     cluster = request.getfixturevalue("pg" if transport == "postgres" else "supabase_pg")
+    if transport == "postgres":
+        request.getfixturevalue("monitor_template")  # supabase_pg makes its own
     url = prepare(cluster, state, tmp_path)
     bridge = None
     if transport == "postgres":
@@ -173,8 +180,12 @@ def test_current_schema_starts_quietly_and_runs(
     try:
         body = httpx.get(base + "/api/health/database", headers=TOKEN, timeout=10).json()
         assert "reason" not in body and body["status"] in ("healthy", "degraded"), body
-        answer = httpx.get(base + "/api/cron/daily_metrics", headers=CRON, timeout=30)
+        # Yesterday only (?day=): the run and its record are the point here, not the week's
+        # backfill (eight days of every source; test_daily_metrics covers plan_days).
+        day = today(Settings.model_fields["metrics_timezone"].default) - timedelta(days=1)
+        answer = httpx.get(f"{base}/api/cron/daily_metrics?day={day}", headers=CRON, timeout=30)
         assert answer.status_code == 200, answer.text
+        assert [report["day"] for report in answer.json()["days"]] == [str(day)]
     finally:
         output = stop(process)
     assert f"Monitor schema: up to date ({MIGRATION_VERSIONS[-1]})" in output
