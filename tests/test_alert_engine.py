@@ -27,6 +27,9 @@ from tests.alerting import (
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 MIN = timedelta(minutes=1)
 
 

@@ -27,6 +27,9 @@ from tests.alerting import T0, notify_settings, only_rules, open_store
 from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 MIN = timedelta(minutes=1)
 KEY = "service_unresponsive:database"
 S = T0 + 5 * MIN  # the episode's start: the second run down fires

@@ -25,6 +25,9 @@ from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 from tests.stores import supabase_store
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 MIN = timedelta(minutes=1)
 RULE = "service_unresponsive:database"
 

@@ -19,12 +19,8 @@ from tests.alerting import (
 )
 from tests.rule_cases import CASES, LOGINS
 
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
 
 
 def test_every_rule_has_a_threshold_case() -> None:

@@ -16,6 +16,9 @@ from lib.core.monitor_config import parse_monitor_config
 from lib.store import Store
 from tests.alerting import only_rules, open_store, seed_metrics, settings_for
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 BERLIN = ZoneInfo("Europe/Berlin")
 NORMAL = [20, 22, 19, 21, 20, 23, 18, 21]  # leads on the 8 Tuesdays before
 TUESDAY = date(2026, 11, 24)

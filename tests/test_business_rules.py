@@ -15,12 +15,8 @@ from lib.alerts.rules.disputes import DisputeRate
 from lib.notify import Notification
 from tests.alerting import T0, YESTERDAY, only_rules, open_store, seed_metrics, settings_for
 
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
 
 
 class Recorder:

@@ -16,6 +16,9 @@ from lib.metrics import unit_of
 from tests.alerting import T0, only_rules, open_store, settings_for
 from tests.fakes.carbot import FakeCarBot, start_carbot
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 
 @pytest.fixture(scope="module")
 def carbot() -> Iterator[FakeCarBot]:

@@ -14,6 +14,9 @@ from tests.conftest import SECRETS, assert_no_secret, vendor_env
 from tests.fakes.vendors import FakeOpenAI, FakeResend, FakeStripe
 from tests.inprocess import serve_in_process
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 AUTH = {"Authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
 TOKEN = {"Authorization": f"Bearer {SECRETS['HEALTH_TOKEN']}"}  # alert rules: token only
 T = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -51,13 +54,6 @@ CASES = [
         "30",
     ),
 ]
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 @pytest.mark.parametrize(("kind", "text", "named", "value"), CASES, ids=[c[0] for c in CASES])

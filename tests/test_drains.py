@@ -36,16 +36,12 @@ from tests.fakes.drains import (
 )
 from tests.stores import supabase_store
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 PATH = "/api/drains/vercel"
 NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
 ENV = {"VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 def requests_in(url: str) -> int:

@@ -25,6 +25,9 @@ from tests.alerting import open_store, settings_for
 from tests.conftest import DevServer, assert_no_secret
 from tests.fakes.drains import SECRET, VERIFY, body_of, function_log, request_log
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 PATH = "/api/drains/vercel"
 NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
 ENV = {"VERCEL_DRAIN_SECRET": SECRET, "VERCEL_VERIFY_TOKEN": VERIFY}
@@ -45,12 +48,6 @@ def drain_server(module_db: str, monitoring_toml: Path) -> Iterator[DevServer]:
     server = DevServer({"DATABASE_URL": module_db, **ENV, "MONITOR_CONFIG": str(monitoring_toml)})
     yield server
     assert_no_secret(server.close())
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test (the server behind `drain` reads it)."""
-    return emptied_module_db
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from tests.alerting import only_rules, open_store, settings_for
 from tests.conftest import DevServer, assert_no_secret
 from tests.fakes.drains import SECRET, VERIFY, analytics_event, body_of, edge_log
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 PATH = "/api/drains/vercel"
 VENDORS = Path(__file__).parent / "fixtures" / "vendors" / "vercel"
 NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
@@ -48,12 +51,6 @@ def drain_server(module_db: str) -> Iterator[DevServer]:
     server = DevServer(env)
     yield server
     assert_no_secret(server.close())
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test (the server behind `drain` reads it)."""
-    return emptied_module_db
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from tests.alerting import only_rules, open_store, settings_for
 from tests.conftest import SECRETS
 from tests.inprocess import InProcessServer, serve_in_process
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 T0 = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
 NEWSLETTER = "nl-0d9f8e7c6b5a4f3e2d1c0b9a"
 SYNC = "sync-1a2b3c4d5e6f7a8b9c0d1e2f"
@@ -39,13 +42,6 @@ token_env = "CARBOT_PING_LEAD_SYNC"
 period = 3600
 grace = 600
 """
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ from tests.alerting import open_store, settings_for
 from tests.conftest import SECRETS, DevServer, assert_no_secret
 from tests.fakes import drains, vercel
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 BERLIN = ZoneInfo("Europe/Berlin")
 CRON = {"authorization": f"Bearer {SECRETS['CRON_SECRET']}"}
 
@@ -51,12 +54,6 @@ def monitor_server(module_db: str) -> Iterator[DevServer]:
     )
     yield server
     assert_no_secret(server.close())
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test (the server behind `monitor` reads it)."""
-    return emptied_module_db
 
 
 @pytest.fixture

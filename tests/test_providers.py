@@ -22,15 +22,11 @@ from lib.providers.store import open_incidents, provider_statuses
 from tests.alerting import T0, only_rules, open_store, settings_for
 from tests.fakes.status import FakeStatusPage
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 MIN = timedelta(minutes=1)
 OK = {"database": ProbeResult(level=Level.OK, latency_ms=5)}
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 @pytest.fixture

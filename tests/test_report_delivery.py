@@ -21,6 +21,9 @@ from tests.fakes.vendors import FakeResend
 from tests.report_seed import BEFORE, NOW, WEEK, report_settings, seed_all
 from tests.stores import supabase_store
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 
 @pytest.fixture(scope="module")
 def stripe() -> Iterator[BillingStripe]:

@@ -24,6 +24,9 @@ from tests.fakes.billing import BillingStripe
 from tests.fakes.vendors import FakeResend
 from tests.report_seed import BEFORE, NOW, WEEK, report_settings, seed_all, seed_rollups
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 SECTIONS = ("Key Metrics", "Performance", "Business Health", "Issues & Resolutions")
 
 

@@ -19,6 +19,9 @@ from tests.fakes.vendors import FakeResend
 from tests.fakes.webhook import FakeWebhook
 from tests.rule_cases import CASES, LOGINS
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 # Rule families of the docs/alerts.md rule table added after the first rules; all are in
 # RULES_BY_NAME now, and listed here too so none loses its runbook (docs/alerts.md, "Runbooks").
 CONTRACT_FAMILIES = {
@@ -38,13 +41,6 @@ CONTRACT_FAMILIES = {
     "service_down",
     "config_invalid",
 }
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 def test_every_rule_family_has_its_own_runbook() -> None:

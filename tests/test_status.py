@@ -15,6 +15,9 @@ from lib.store.postgres import PostgresTransport
 from lib.store.supabase import SupabaseTransport
 from tests.conftest import SERVICE_KEY
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # 13:00 in Berlin (UTC+1 in November)
 H = timedelta(hours=1)
 D = timedelta(days=1)

@@ -22,12 +22,8 @@ TABLES = (
     "monitoring_cron_runs",
 )
 
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
 
 
 def monitor_functions(url: str) -> list[str]:

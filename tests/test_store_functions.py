@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from functools import cache
 
 from tests.conftest import ROOT
 
@@ -36,6 +37,7 @@ def defined_functions() -> set[str]:
     return found
 
 
+@cache  # lib/ is parsed once for the module's tests
 def raw_calls() -> list[tuple[str, str]]:
     """Every `<anything>.call("monitoring_…", …)` in lib/: (path relative to the root, function)."""
     found: list[tuple[str, str]] = []

@@ -17,14 +17,10 @@ from lib.notify import Notification
 from tests.alerting import YESTERDAY, only_rules, open_store, seed_metrics, settings_for
 from tests.fakes.drains import body_of, crash_log, function_log, request_log, span, traces
 
+# Each test starts from an emptied module database (conftest: migrated_db).
+pytestmark = pytest.mark.reuse_module_db
+
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
-
-
-@pytest.fixture
-def migrated_db(emptied_module_db: str) -> str:
-    """The module's database, emptied for this test: as a fresh clone has it, in a fraction of a
-    clone's time (tests/conftest.py)."""
-    return emptied_module_db
 
 
 class Recorder:
