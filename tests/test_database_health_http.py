@@ -134,7 +134,11 @@ def test_supabase_transport(dev_server, postgrest, supabase_db: str) -> None:
     response = server.get("/api/health/database", headers=TOKEN)
     assert_no_secret(response.text)
     body = response.json()
-    assert body["status"] == "healthy", body
+    # The word follows the ping's latency (good under 100 ms, docs/endpoints.md); through this
+    # test's Python bridge on a loaded CI machine a ping took longer once: a timing, not what this
+    # test is about (the bands are tested on the direct transport). Nothing else may degrade it.
+    expected = "healthy" if body["query_performance"] == "good" else "degraded"
+    assert body["status"] == expected and "reason" not in body, body
     assert body["transport"] == "supabase"
     assert body["recent_leads_24h"] == 42
     health = server.get("/api/health", headers=TOKEN).json()
