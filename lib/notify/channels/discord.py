@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import HttpUrl
 from pydantic_settings import SettingsConfigDict
 
-from lib.core.config import Settings
-from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import discord
 from lib.notify import Notification
-from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
+from lib.notify.channels.chat_webhook import ChatWebhookChannel, ChatWebhookSettings
 from lib.notify.channels.vendor_http import body_field, header_retry_after, post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -47,33 +44,17 @@ COLOR = {"critical": 0xB00020, "warning": 0xB26A00, "info": 0x1565C0}
 RESOLVED_COLOR = 0x2E7D32
 
 
-class DiscordSettings(ChannelSettings):
+class DiscordSettings(ChatWebhookSettings):
     """DISCORD_WEBHOOK_URL, DISCORD_SEVERITIES (default critical,warning)."""
 
     model_config = SettingsConfigDict(env_prefix="DISCORD_")
 
-    webhook_url: HttpUrl | None = None
-    severities: Severities = CHAT_SEVERITIES
 
-    def secret_values(self) -> list[str]:
-        # https://discord.com/api/webhooks/<id>/<token>: the path holds the token.
-        url = self.webhook_url
-        return [str(url), url.path or ""] if url is not None else []
-
-
-class DiscordChannel(Channel[DiscordSettings]):
+class DiscordChannel(ChatWebhookChannel[DiscordSettings]):
     """The headline as the embed title, the message and runbook as its description."""
 
     name = "discord"
     settings_model = DiscordSettings
-
-    @classmethod
-    def not_configured(cls, config: DiscordSettings, settings: Settings) -> NotConfigured | None:
-        return missing(DISCORD_WEBHOOK_URL=config.webhook_url)
-
-    def __init__(self, config: DiscordSettings, settings: Settings) -> None:
-        super().__init__(config, settings)
-        self._url = str(config.webhook_url)
 
     @staticmethod
     def payload(n: Notification) -> dict[str, object]:

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import HttpUrl
 from pydantic_settings import SettingsConfigDict
 
-from lib.core.config import Settings
-from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import chat
 from lib.notify import Notification
-from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
+from lib.notify.channels.chat_webhook import ChatWebhookChannel, ChatWebhookSettings
 from lib.notify.channels.vendor_http import post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -44,33 +41,17 @@ HEADER_TEXT = 150
 MAX_FIELDS = 10
 
 
-class SlackSettings(ChannelSettings):
+class SlackSettings(ChatWebhookSettings):
     """SLACK_WEBHOOK_URL, SLACK_SEVERITIES (default critical,warning)."""
 
     model_config = SettingsConfigDict(env_prefix="SLACK_")
 
-    webhook_url: HttpUrl | None = None
-    severities: Severities = CHAT_SEVERITIES
 
-    def secret_values(self) -> list[str]:
-        # https://hooks.slack.com/services/T…/B…/<secret>: the path is the credential.
-        url = self.webhook_url
-        return [str(url), url.path or ""] if url is not None else []
-
-
-class SlackChannel(Channel[SlackSettings]):
+class SlackChannel(ChatWebhookChannel[SlackSettings]):
     """Block Kit: a header, the message, the facts as fields, the runbook, the ack button."""
 
     name = "slack"
     settings_model = SlackSettings
-
-    @classmethod
-    def not_configured(cls, config: SlackSettings, settings: Settings) -> NotConfigured | None:
-        return missing(SLACK_WEBHOOK_URL=config.webhook_url)
-
-    def __init__(self, config: SlackSettings, settings: Settings) -> None:
-        super().__init__(config, settings)
-        self._url = str(config.webhook_url)
 
     @staticmethod
     def payload(n: Notification) -> dict[str, object]:

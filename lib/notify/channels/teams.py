@@ -16,14 +16,11 @@ https://learn.microsoft.com/en-us/power-automate/limits-and-config).
 
 from __future__ import annotations
 
-from pydantic import HttpUrl
 from pydantic_settings import SettingsConfigDict
 
-from lib.core.config import Settings
-from lib.core.not_configured import NotConfigured, missing
 from lib.core.safe_text import markdown
 from lib.notify import Notification
-from lib.notify.channels.base import CHAT_SEVERITIES, Channel, ChannelSettings, Severities
+from lib.notify.channels.chat_webhook import ChatWebhookChannel, ChatWebhookSettings
 from lib.notify.channels.vendor_http import post_within_budget
 from lib.notify.message import (
     REMINDERS,
@@ -42,13 +39,10 @@ RUNBOOK_TEXT = 8000  # well inside the 28 KB message with the rest of the card
 COLOR = {"critical": "attention", "warning": "warning", "info": "accent"}
 
 
-class TeamsSettings(ChannelSettings):
+class TeamsSettings(ChatWebhookSettings):
     """TEAMS_WEBHOOK_URL (the Workflows trigger URL), TEAMS_SEVERITIES (critical,warning)."""
 
     model_config = SettingsConfigDict(env_prefix="TEAMS_")
-
-    webhook_url: HttpUrl | None = None
-    severities: Severities = CHAT_SEVERITIES
 
     def secret_values(self) -> list[str]:
         # The trigger URL is signed in its query (`sig=`): the whole URL is the credential.
@@ -63,19 +57,11 @@ def _text(text: str, **style: object) -> dict[str, object]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-class TeamsChannel(Channel[TeamsSettings]):
+class TeamsChannel(ChatWebhookChannel[TeamsSettings]):
     """A headline, the message, a FactSet, the runbook and an Acknowledge button."""
 
     name = "teams"
     settings_model = TeamsSettings
-
-    @classmethod
-    def not_configured(cls, config: TeamsSettings, settings: Settings) -> NotConfigured | None:
-        return missing(TEAMS_WEBHOOK_URL=config.webhook_url)
-
-    def __init__(self, config: TeamsSettings, settings: Settings) -> None:
-        super().__init__(config, settings)
-        self._url = str(config.webhook_url)
 
     @staticmethod
     def card(n: Notification) -> dict[str, object]:
