@@ -78,31 +78,51 @@ class Notifier(Protocol):
     def send(self, notification: Notification) -> None: ...
 
 
-def post_json(
+def post_once(
     who: str,
     url: str,
-    payload: Mapping[str, object],
-    headers: Mapping[str, str] | None = None,
-    detail: Callable[[httpx.Response], str] = lambda response: "",
-    timeout: float = SEND_TIMEOUT_S,
+    headers: Mapping[str, str] | None,
+    timeout: float,
+    *,
+    json: Mapping[str, object] | None = None,
+    content: bytes | None = None,
 ) -> httpx.Response:
-    """POST `payload` within `timeout`; a failure or a non-2xx answer is a NotifyError that
-    names `who` (never the URL) and adds `detail(response)` to the status. Returns the answer."""
+    """One POST, no redirects, over the shared TLS context; no answer is a NotifyError
+    "<who>: <reason>" (the reason alone when `who` is empty), never the URL. Any answer is
+    returned: what a status means is the caller's."""
     import httpx
 
     from lib.core import tls
 
     try:
-        response = httpx.post(
+        return httpx.post(
             url,
-            json=payload,
+            json=json,
+            content=content,
             headers=headers,
             timeout=timeout,
             follow_redirects=False,
             verify=tls.ssl_context(),
         )
     except httpx.HTTPError as error:
-        raise NotifyError(f"{who}: {reason_for(error)}") from None
+        reason = reason_for(error)
+        raise NotifyError(f"{who}: {reason}" if who else reason) from None
+
+
+def post_json(
+    who: str,
+    url: str,
+    payload: Mapping[str, object],
+    headers: Mapping[str, str] | None = None,
+    detail: Callable[[httpx.Response], str] = lambda response: "",
+    timeout: float | None = None,
+) -> httpx.Response:
+    """POST `payload` within `timeout` (SEND_TIMEOUT_S, read at the call); a failure or a non-2xx
+    answer is a NotifyError that names `who` (never the URL) and adds `detail(response)` to the
+    status. Returns the answer."""
+    response = post_once(
+        who, url, headers, SEND_TIMEOUT_S if timeout is None else timeout, json=payload
+    )
     if response.status_code >= 300:
         raise NotifyError(f"{who} answered {response.status_code}{detail(response)}")
     return response

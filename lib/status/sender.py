@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from lib.core.errors import NotifyError, reason_for
+from lib.core.errors import NotifyError
+from lib.notify import post_once
 
 BATCH_MAX = 100
 REQUESTS_PER_S = 2.0
@@ -46,21 +47,9 @@ class Pacer:
 
 
 def _post(url: str, body: Any, headers: dict[str, str]) -> Any:
-    import httpx
-
-    from lib.core import tls
-
-    try:
-        response = httpx.post(
-            url,
-            content=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", **headers},
-            timeout=SEND_TIMEOUT_S,
-            follow_redirects=False,
-            verify=tls.ssl_context(),
-        )
-    except httpx.HTTPError as error:
-        raise NotifyError(reason_for(error)) from None
+    content = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **headers}
+    response = post_once("", url, headers, SEND_TIMEOUT_S, content=content)
     if response.status_code >= 300:
         raise NotifyError(f"answered {response.status_code}")
     return response
@@ -111,20 +100,7 @@ def post_webhook(url: str, secret: str, body: dict[str, Any], delivery_id: str) 
         SIGNATURE_HEADER: signature(secret, int(time.time()), raw),
         "Idempotency-Key": delivery_id,
     }
-    import httpx
-
-    from lib.core import tls
-
-    try:
-        response = httpx.post(
-            url,
-            content=raw,
-            headers={"Content-Type": "application/json", **headers},
-            timeout=5.0,
-            follow_redirects=False,
-            verify=tls.ssl_context(),
-        )
-    except httpx.HTTPError as error:
-        raise NotifyError(f"webhook: {reason_for(error)}") from None
+    headers = {"Content-Type": "application/json", **headers}
+    response = post_once("webhook", url, headers, 5.0, content=raw)
     if response.status_code >= 300:
         raise NotifyError(f"webhook answered {response.status_code}")

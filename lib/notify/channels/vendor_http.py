@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import lib.notify
-from lib.core.errors import NotifyError, reason_for
+from lib.core.errors import NotifyError
 
 if TYPE_CHECKING:
     import httpx
@@ -65,27 +65,13 @@ def post_within_budget(
 ) -> httpx.Response:
     """POST `payload`; a 2xx answer is returned, anything else is a NotifyError naming `who`
     (never the URL, which may hold a token) with `detail(response)`."""
-    import httpx
-
-    from lib.core import tls
-
     budget = lib.notify.SEND_TIMEOUT_S if budget_s is None else budget_s
     deadline = time.monotonic() + budget
     for attempt in (1, 2):
         left = deadline - time.monotonic()
         if left < MIN_ATTEMPT_S:
             raise NotifyError(f"{who}: out of time; retried next run")
-        try:
-            response = httpx.post(
-                url,
-                json=payload,
-                headers=headers,
-                timeout=left,
-                follow_redirects=False,
-                verify=tls.ssl_context(),
-            )
-        except httpx.HTTPError as error:
-            raise NotifyError(f"{who}: {reason_for(error)}") from None
+        response = lib.notify.post_once(who, url, headers, left, json=payload)
         if response.status_code < 300:
             return response
         if response.status_code != 429:
