@@ -8,9 +8,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from lib.core.errors import caused_by, status_reason
+from lib.core.not_configured import NotConfigured, missing
 from lib.metrics import SourceContext, SourceError
-from lib.metrics.openai_costs import MAX_PAGES, REQUEST_TIMEOUT_S, utc_day_bounds
+from lib.metrics.openai_costs import MAX_PAGES, admin_client, openai_errors, utc_day_bounds
 
 MODEL_PREFIX = "openai_model_tokens_"
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -43,31 +43,13 @@ class OpenAIUsage:
     name = "openai.usage"
     uses_store = False
 
-    def missing(self, ctx: SourceContext) -> str | None:
-        return None if ctx.settings.openai_admin_key is not None else "OPENAI_ADMIN_KEY is not set"
+    def missing(self, ctx: SourceContext) -> NotConfigured | None:
+        return missing(OPENAI_ADMIN_KEY=ctx.settings.openai_admin_key)
 
     def collect(self, ctx: SourceContext) -> dict[str, float]:
-        import openai
-
-        settings = ctx.settings
-        assert settings.openai_admin_key is not None
-        client = openai.OpenAI(
-            admin_api_key=settings.openai_admin_key.get_secret_value(),
-            base_url=str(settings.openai_base_url).rstrip("/"),
-            timeout=ctx.timeout(REQUEST_TIMEOUT_S),
-            max_retries=0,
-        )
-        try:
-            return self._read(ctx, client)
-        except openai.APIStatusError as error:
-            raise SourceError(status_reason(error.status_code)) from None
-        except openai.APITimeoutError:
-            raise SourceError("timeout") from None
-        except openai.APIConnectionError as error:
-            refused = caused_by(error, ConnectionRefusedError)
-            raise SourceError("connection refused" if refused else "connection failed") from None
-        except (openai.APIResponseValidationError, ValueError, TypeError):
-            raise SourceError("malformed response") from None
+        with openai_errors():
+            figures = self._read(ctx, admin_client(ctx))
+        return figures
 
     def _read(self, ctx: SourceContext, client: Any) -> dict[str, float]:
         start, end = utc_day_bounds(ctx)

@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from lib.core.log import log
 from lib.core.not_configured import NotConfigured, missing
@@ -23,6 +23,17 @@ PAGE_SIZE = 100  # Stripe's maximum `limit`
 REQUEST_TIMEOUT_S = 10.0
 HEADLINE_CURRENCY = "eur"
 CURRENCY_CODE = re.compile(r"[a-z]{3}")
+
+
+def _iso_currency(value: object) -> str | None:
+    if isinstance(value, str) and CURRENCY_CODE.fullmatch(value.lower()):
+        return value.lower()
+    return None
+
+
+# Three-letter ISO code, lowercased; anything else is None so the one object's amount is left out
+# (and logged) instead of becoming a metric without a unit that voids the day.
+IsoCurrency = Annotated[str | None, BeforeValidator(_iso_currency)]
 # "List events, going back up to 30 days" (https://docs.stripe.com/api/events/list): for an older
 # day the events list is empty, and an event count read from it would be a false 0.
 EVENTS_KEPT = timedelta(days=30)
@@ -35,16 +46,7 @@ class Charge(BaseModel):
     object: Literal["charge"]
     status: str  # succeeded | pending | failed
     amount_captured: int
-    # Three-letter ISO code, lowercased; anything else is None so the one charge's revenue is
-    # left out (and logged) instead of becoming a metric without a unit that voids the day.
-    currency: str | None
-
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _iso_currency(cls, value: object) -> str | None:
-        if isinstance(value, str) and CURRENCY_CODE.fullmatch(value.lower()):
-            return value.lower()
-        return None
+    currency: IsoCurrency
 
 
 class Subscription(BaseModel):

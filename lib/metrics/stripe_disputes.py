@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
 from lib.core.log import log
 from lib.metrics import SourceContext
-from lib.metrics.stripe import CURRENCY_CODE, HEADLINE_CURRENCY, StripeSource, listed
+from lib.metrics.stripe import HEADLINE_CURRENCY, IsoCurrency, StripeSource, listed
 
 # Refund states that move money back to the customer; `failed` and `canceled` ones never did.
 REFUND_COUNTED = frozenset({"succeeded", "pending", "requires_action"})
@@ -25,14 +25,7 @@ REFUND_COUNTED = frozenset({"succeeded", "pending", "requires_action"})
 class _Amount(BaseModel):
     id: str
     amount: int
-    currency: str | None  # lowercased ISO code; anything else is None (left out, logged)
-
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _iso_currency(cls, value: object) -> str | None:
-        if isinstance(value, str) and CURRENCY_CODE.fullmatch(value.lower()):
-            return value.lower()
-        return None
+    currency: IsoCurrency
 
 
 class Dispute(_Amount):
